@@ -1,0 +1,107 @@
+import type { Config, StripeMode } from "../config.js";
+import type { Db } from "../db/client.js";
+import { findBillingCustomer, markBillingCustomerDeleted } from "../db/billing-customers.js";
+import { recordPortalSession } from "../db/portal-sessions.js";
+import { consumeRateLimit } from "../db/rate-limits.js";
+import { PorticoError, validationError } from "../errors.js";
+import { StripeMissingError } from "../stripe/errors.js";
+import {
+  type PortalFlowType,
+  type PortalSessionParams,
+  type StripeGateway,
+  StripeModeNotConfiguredError,
+} from "../stripe/gateway.js";
+import { resolvePortalFlow } from "./portal-flows.js";
+import { createPortalConfigurationResolver } from "./portal-configurations.js";
+import { verifyReturnUrl } from "./return-url.js";
+
+export interface PortalSessionInput {
+  userId: string;
+  mode: StripeMode;
+  returnUrl: string;
+  configuration?: string | undefined;
+  flow?: { type: PortalFlowType; subscription?: string | undefined; price?: string | undefined } | undefined;
+  locale?: string | undefined;
+  requestId: string;
+}
+
+export const noBillingCustomer = () =>
+  new PorticoError("NOT_FOUND", "No billing customer record found");
+
+export function createPortalService(deps: {
+  db: Db;
+  stripe: StripeGateway;
+  config: Pick<Config, "portal" | "allowedOrigins" | "rateLimits">;
+}) {
+  const { db, stripe, config } = deps;
+  const configurations = createPortalConfigurationResolver(deps);
+
+  async function enforceRateLimit(userId: string) {
+    const result = await consumeRateLimit(db, `portal:user:${userId}`, config.rateLimits.portal);
+    if (!result.allowed) {
+      throw new PorticoError("RATE_LIMITED", "Too many portal sessions requested, try again later", {
+        retryAfter: result.retryAfter,
+      });
+    }
+  }
+
+  /** Creates a fresh Stripe portal session for the user. The URL is never stored. */
+  async function createPortalSession(input: PortalSessionInput): Promise<{ url: string }> {
+    const returnUrl = verifyReturnUrl(input.returnUrl, config.allowedOrigins);
+    if (!returnUrl.ok) throw validationError([{ path: ["returnUrl"], message: `returnUrl ${returnUrl.reason}` }]);
+    if (input.configuration !== undefined && !configurations.isAllowed(input.configuration)) {
+      throw validationError([{ path: ["configuration"], message: "configuration is not an allowed portal configuration" }]);
+    }
+    if (!stripe.modes().includes(input.mode)) throw new StripeModeNotConfiguredError(input.mode);
+
+    await enforceRateLimit(input.userId);
+    const customer = await findBillingCustomer(db, input.userId, input.mode === "live");
+    if (!customer) throw noBillingCustomer();
+
+    const [configurationId, flow] = await Promise.all([
+      configurations.resolve(input.mode, input.configuration),
+      input.flow
+        ? resolvePortalFlow(stripe, {
+            mode: input.mode,
+            customerId: customer.stripeCustomerId,
+            flow: input.flow,
+            afterCompletionUrl: returnUrl.url,
+          })
+        : undefined,
+    ]);
+
+    const params: PortalSessionParams = {
+      customerId: customer.stripeCustomerId,
+      returnUrl: returnUrl.url,
+      configurationId,
+      locale: input.locale,
+      flow,
+    };
+    let session: { id: string; url: string };
+    try {
+      session = await stripe.createPortalSession(input.mode, params);
+    } catch (error) {
+      if (error instanceof StripeMissingError && error.param === "customer") {
+        await markBillingCustomerDeleted(db, customer.stripeCustomerId);
+        throw noBillingCustomer();
+      }
+      if (error instanceof StripeMissingError && error.param === "configuration") configurations.invalidate();
+      throw error;
+    }
+
+    await recordPortalSession(db, {
+      userId: input.userId,
+      livemode: input.mode === "live",
+      stripeSessionId: session.id,
+      stripeCustomerId: customer.stripeCustomerId,
+      configuration: configurationId ?? null,
+      flowType: input.flow?.type ?? null,
+      requestId: input.requestId,
+    });
+    return { url: session.url };
+  }
+
+  return { createPortalSession };
+}
+
+export type PortalService = ReturnType<typeof createPortalService>;

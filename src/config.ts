@@ -1,0 +1,210 @@
+import { z } from "zod";
+
+/**
+ * The whole environment, parsed once at startup. No other module reads
+ * `process.env`; the typed result is passed down instead.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const origin = z.string().transform((value, ctx) => {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error();
+    return url.origin;
+  } catch {
+    ctx.addIssue({ code: "custom", message: `"${value}" is not an http(s) origin` });
+    return z.NEVER;
+  }
+});
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean),
+  );
+
+/** "20/60s", "5/15m", "100/1h": at most N requests per window. */
+const rateLimit = z.string().transform((value, ctx) => {
+  const match = /^(\d+)\s*\/\s*(\d+)\s*(s|m|h)$/.exec(value.trim());
+  if (!match) {
+    ctx.addIssue({ code: "custom", message: `"${value}" is not a rate like 20/60s` });
+    return z.NEVER;
+  }
+  const unit = { s: 1, m: 60, h: 3600 }[match[3] as "s" | "m" | "h"];
+  return { max: Number(match[1]), windowSeconds: Number(match[2]) * unit };
+});
+
+const secretKey = (prefix: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^(sk|rk)_${prefix}_[A-Za-z0-9]+$`), `must look like sk_${prefix}_…`)
+    .optional();
+
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .optional()
+  .transform((value) => (value === undefined ? undefined : value === "true" || value === "1"));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: port.default(3000),
+  TRUST_PROXY: flag.transform((value) => value ?? false),
+  APP_URL: origin.optional(),
+  RETURN_URL_ORIGINS: csv.pipe(z.array(origin)),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  PORTICO_DATA_DIR: z.string().min(1).default(".portico"),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, "must look like sk_test_… or sk_live_…")
+    .optional(),
+  STRIPE_TEST_SECRET_KEY: secretKey("test"),
+  STRIPE_LIVE_SECRET_KEY: secretKey("live"),
+  STRIPE_API_BASE: origin.optional(),
+  STRIPE_EMULATOR_PORT: port.default(12111),
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  STRIPE_MAX_NETWORK_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  PORTAL_CONFIGURATIONS: csv,
+  PORTAL_DEFAULT_CONFIGURATION: z.string().min(1).optional(),
+  AUTH_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30),
+  AUTH_ALLOW_SIGNUP: flag.transform((value) => value ?? true),
+  AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_JWT_ISSUER: z.string().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  RATE_LIMIT_PORTAL: rateLimit.default({ max: 20, windowSeconds: 60 }),
+  RATE_LIMIT_LOGIN: rateLimit.default({ max: 10, windowSeconds: 300 }),
+  PORTICO_DEMO_EMAIL: z.email().default("demo@portico.dev"),
+  PORTICO_DEMO_PASSWORD: z.string().min(8).default("portico-demo"),
+});
+
+export type StripeMode = "test" | "live";
+
+export interface RateLimitRule {
+  max: number;
+  windowSeconds: number;
+}
+
+export interface Config {
+  env: "development" | "production" | "test";
+  logLevel: string;
+  host: string;
+  port: number;
+  /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
+  appUrl: string;
+  /** Every origin a return/success/cancel URL may point at, APP_URL's first. */
+  allowedOrigins: string[];
+  databaseUrl: string | undefined;
+  dataDir: string;
+  stripe: {
+    keys: Partial<Record<StripeMode, string>>;
+    apiBase: string | undefined;
+    emulatorPort: number;
+    timeoutMs: number;
+    maxNetworkRetries: number;
+  };
+  portal: {
+    /** Configuration ids (`bpc_…`) or names a client may ask for. Empty: only the default. */
+    allowedConfigurations: string[];
+    defaultConfiguration: string | undefined;
+  };
+  auth: {
+    sessionTtlSeconds: number;
+    allowSignup: boolean;
+    jwt:
+      | { kind: "secret"; secret: string; issuer?: string; audience?: string }
+      | { kind: "jwks"; jwksUrl: string; issuer?: string; audience?: string }
+      | undefined;
+  };
+  rateLimits: { portal: RateLimitRule; login: RateLimitRule };
+  demo: { email: string; password: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as in most .env tooling.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`);
+  if (!parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+
+  const keys: Partial<Record<StripeMode, string>> = {};
+  if (e.STRIPE_SECRET_KEY) keys[e.STRIPE_SECRET_KEY.includes("_live_") ? "live" : "test"] =
+    e.STRIPE_SECRET_KEY;
+  if (e.STRIPE_TEST_SECRET_KEY) keys.test = e.STRIPE_TEST_SECRET_KEY;
+  if (e.STRIPE_LIVE_SECRET_KEY) keys.live = e.STRIPE_LIVE_SECRET_KEY;
+  if (e.STRIPE_SECRET_KEY && (e.STRIPE_TEST_SECRET_KEY || e.STRIPE_LIVE_SECRET_KEY)) {
+    problems.push(
+      "STRIPE_SECRET_KEY: set either STRIPE_SECRET_KEY or STRIPE_TEST_SECRET_KEY/STRIPE_LIVE_SECRET_KEY, not both",
+    );
+  }
+  if (e.AUTH_JWT_SECRET && e.AUTH_JWKS_URL) {
+    problems.push("AUTH_JWT_SECRET: set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both");
+  }
+  if (e.AUTH_JWKS_URL && (!e.AUTH_JWT_ISSUER || !e.AUTH_JWT_AUDIENCE)) {
+    problems.push("AUTH_JWKS_URL: AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE are required with JWKS");
+  }
+  const allowed = e.PORTAL_CONFIGURATIONS;
+  if (e.PORTAL_DEFAULT_CONFIGURATION && !allowed.includes(e.PORTAL_DEFAULT_CONFIGURATION)) {
+    allowed.unshift(e.PORTAL_DEFAULT_CONFIGURATION);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const appUrl = e.APP_URL ?? `http://localhost:${e.PORT}`;
+  const jwtClaims = {
+    ...(e.AUTH_JWT_ISSUER ? { issuer: e.AUTH_JWT_ISSUER } : {}),
+    ...(e.AUTH_JWT_AUDIENCE ? { audience: e.AUTH_JWT_AUDIENCE } : {}),
+  };
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    port: e.PORT,
+    trustProxy: e.TRUST_PROXY,
+    appUrl,
+    allowedOrigins: [...new Set([new URL(appUrl).origin, ...e.RETURN_URL_ORIGINS])],
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.PORTICO_DATA_DIR,
+    stripe: {
+      keys,
+      apiBase: e.STRIPE_API_BASE,
+      emulatorPort: e.STRIPE_EMULATOR_PORT,
+      timeoutMs: e.STRIPE_TIMEOUT_MS,
+      maxNetworkRetries: e.STRIPE_MAX_NETWORK_RETRIES,
+    },
+    portal: {
+      allowedConfigurations: allowed,
+      defaultConfiguration: e.PORTAL_DEFAULT_CONFIGURATION ?? allowed[0],
+    },
+    auth: {
+      sessionTtlSeconds: e.AUTH_SESSION_TTL_HOURS * 3600,
+      allowSignup: e.AUTH_ALLOW_SIGNUP,
+      jwt: e.AUTH_JWT_SECRET
+        ? { kind: "secret", secret: e.AUTH_JWT_SECRET, ...jwtClaims }
+        : e.AUTH_JWKS_URL
+          ? { kind: "jwks", jwksUrl: e.AUTH_JWKS_URL, ...jwtClaims }
+          : undefined,
+    },
+    rateLimits: { portal: e.RATE_LIMIT_PORTAL, login: e.RATE_LIMIT_LOGIN },
+    demo: { email: e.PORTICO_DEMO_EMAIL, password: e.PORTICO_DEMO_PASSWORD },
+  };
+}

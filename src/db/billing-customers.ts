@@ -1,0 +1,41 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "./client.js";
+import { billingCustomers } from "./schema.js";
+
+export async function findBillingCustomer(db: Db, userId: string, livemode: boolean) {
+  const [row] = await db
+    .select({ id: billingCustomers.id, stripeCustomerId: billingCustomers.stripeCustomerId })
+    .from(billingCustomers)
+    .where(
+      and(
+        eq(billingCustomers.userId, userId),
+        eq(billingCustomers.livemode, livemode),
+        isNull(billingCustomers.deletedAt),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+/** Links a Stripe customer to a user; false when the user already has one in that mode. */
+export async function linkBillingCustomer(
+  db: Db,
+  userId: string,
+  livemode: boolean,
+  stripeCustomerId: string,
+): Promise<boolean> {
+  const rows = await db
+    .insert(billingCustomers)
+    .values({ userId, livemode, stripeCustomerId })
+    .onConflictDoNothing()
+    .returning({ id: billingCustomers.id });
+  return rows.length > 0;
+}
+
+/** Stripe says the customer is gone: keep the row for the record, stop using it. */
+export async function markBillingCustomerDeleted(db: Db, stripeCustomerId: string) {
+  await db
+    .update(billingCustomers)
+    .set({ deletedAt: sql`now()` })
+    .where(and(eq(billingCustomers.stripeCustomerId, stripeCustomerId), isNull(billingCustomers.deletedAt)));
+}

@@ -1,0 +1,14 @@
+import type { Logger } from "pino";
+import type { AuthUser } from "../auth/accounts.js";
+
+/** How errors are rendered: Portico's envelope, or FastAPI's `{detail}` on `/api/v1`. */
+export type ErrorStyle = "envelope" | "detail";
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    user: AuthUser;
+    errorStyle: ErrorStyle;
+  };
+}

@@ -1,0 +1,81 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { PorticoError } from "../errors.js";
+import { StripeMissingError } from "../stripe/errors.js";
+import { StripeModeNotConfiguredError } from "../stripe/gateway.js";
+import type { AppEnv } from "./context.js";
+
+/** Everything thrown becomes a PorticoError; anything unexpected is an INTERNAL_ERROR. */
+export function toPorticoError(error: unknown): { error: PorticoError; unexpected: boolean } {
+  if (error instanceof PorticoError) return { error, unexpected: false };
+  if (error instanceof StripeModeNotConfiguredError) {
+    return {
+      error: new PorticoError("STRIPE_NOT_CONFIGURED", `Stripe is not configured for ${error.mode} mode`),
+      unexpected: false,
+    };
+  }
+  if (error instanceof StripeMissingError && error.param === "configuration") {
+    return {
+      error: new PorticoError("PORTAL_NOT_CONFIGURED", "The portal configuration no longer exists in Stripe", {
+        retryAfter: 60,
+      }),
+      unexpected: false,
+    };
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    // Hono's own 4xx: malformed JSON from the validator, oversized bodies.
+    const message = error.status === 413 ? "Request body is too large" : "Request body is not valid JSON";
+    return {
+      error: new PorticoError("VALIDATION_ERROR", message, { details: [{ path: [], location: "body", message }] }),
+      unexpected: false,
+    };
+  }
+  return {
+    error: new PorticoError("INTERNAL_ERROR", "Something went wrong on our side", { cause: error }),
+    unexpected: true,
+  };
+}
+
+/** FastAPI's wording on the `/api/v1` contract. */
+const DETAIL_MESSAGES: Partial<Record<PorticoError["code"], string>> = {
+  UNAUTHORIZED: "Not authenticated",
+  NOT_FOUND: "No Stripe customer found for user",
+  STRIPE_NOT_CONFIGURED: "Stripe not configured",
+};
+
+export function renderError(c: Context<AppEnv>, thrown: unknown): Response {
+  const { error, unexpected } = toPorticoError(thrown);
+  const requestId = c.get("requestId");
+  const logger = c.get("logger");
+  if (unexpected) logger?.error({ err: thrown, requestId }, "unhandled error");
+  else if (error.status >= 500) logger?.warn({ err: error.cause ?? error, code: error.code, requestId }, error.message);
+
+  if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
+  // Stripe-not-configured is a 404 on the FastAPI contract, as that API documents it.
+  const style = c.get("errorStyle") ?? "envelope";
+  if (style === "detail") {
+    const status = error.code === "STRIPE_NOT_CONFIGURED" ? 404 : error.status;
+    const detail =
+      error.code === "VALIDATION_ERROR"
+        ? (error.details ?? []).map((issue) => ({
+            loc: [issue.location ?? "body", ...issue.path],
+            msg: issue.message,
+            type: issue.kind ?? "value_error",
+          }))
+        : (DETAIL_MESSAGES[error.code] ?? error.message);
+    return c.json({ detail }, status as ContentfulStatusCode);
+  }
+  return c.json(
+    {
+      success: false as const,
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details.map(({ path, message }) => ({ path, message })) } : {}),
+        requestId,
+      },
+    },
+    error.status as ContentfulStatusCode,
+  );
+}

@@ -1,0 +1,100 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AccountService, IssuedSession } from "../../auth/accounts.js";
+import type { Config } from "../../config.js";
+import type { AppEnv } from "../context.js";
+import { clientIp } from "../client-ip.js";
+import { requireUser } from "../require-user.js";
+import { BearerSecurity, errorResponses, successEnvelope } from "../schemas/common.js";
+import { clearSessionCookie, readCredential, writeSessionCookie } from "../session-cookie.js";
+import { validationHook } from "../validation.js";
+
+const CredentialsSchema = z
+  .object({
+    email: z.email().max(254).openapi({ example: "demo@portico.dev" }),
+    password: z.string().min(8).max(256).openapi({ example: "portico-demo" }),
+  })
+  .openapi("Credentials");
+
+const UserSchema = z.object({ id: z.uuid(), email: z.string().nullable() }).openapi("User");
+const SessionSchema = successEnvelope(z.object({ token: z.string(), user: UserSchema })).openapi("AuthSession");
+
+const credentialsBody = { body: { required: true, content: { "application/json": { schema: CredentialsSchema } } } };
+
+const signupRoute = createRoute({
+  method: "post",
+  path: "/signup",
+  tags: ["auth"],
+  summary: "Create an account and start a session",
+  request: credentialsBody,
+  responses: {
+    201: { description: "Account created", content: { "application/json": { schema: SessionSchema } } },
+    ...errorResponses([403, 409, 422, 500]),
+  },
+});
+
+const loginRoute = createRoute({
+  method: "post",
+  path: "/login",
+  tags: ["auth"],
+  summary: "Start a session",
+  request: credentialsBody,
+  responses: {
+    200: { description: "Logged in", content: { "application/json": { schema: SessionSchema } } },
+    ...errorResponses([401, 422, 429, 500]),
+  },
+});
+
+const logoutRoute = createRoute({
+  method: "post",
+  path: "/logout",
+  tags: ["auth"],
+  summary: "Revoke the current session",
+  security: BearerSecurity,
+  responses: {
+    200: { description: "Logged out", content: { "application/json": { schema: successEnvelope(z.object({})) } } },
+    ...errorResponses([500]),
+  },
+});
+
+const meRoute = createRoute({
+  method: "get",
+  path: "/me",
+  tags: ["auth"],
+  summary: "The signed-in user",
+  security: BearerSecurity,
+  responses: {
+    200: { description: "The user", content: { "application/json": { schema: successEnvelope(z.object({ user: UserSchema })) } } },
+    ...errorResponses([401, 500]),
+  },
+});
+
+export function createAuthRoutes(deps: { accounts: AccountService; config: Pick<Config, "appUrl" | "trustProxy"> }) {
+  const { accounts, config } = deps;
+  const secureCookie = config.appUrl.startsWith("https:");
+  const sessionBody = (session: IssuedSession) => ({
+    success: true as const,
+    data: { token: session.token, user: session.user },
+  });
+
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use("/me", requireUser(accounts));
+
+  return app
+    .openapi(signupRoute, async (c) => {
+      const session = await accounts.signup(c.req.valid("json"));
+      writeSessionCookie(c, session.token, session.expiresAt, secureCookie);
+      return c.json(sessionBody(session), 201);
+    })
+    .openapi(loginRoute, async (c) => {
+      const session = await accounts.login({ ...c.req.valid("json"), ip: clientIp(c, config.trustProxy) });
+      writeSessionCookie(c, session.token, session.expiresAt, secureCookie);
+      return c.json(sessionBody(session), 200);
+    })
+    .openapi(logoutRoute, async (c) => {
+      const token = readCredential(c);
+      if (token) await accounts.logout(token);
+      clearSessionCookie(c, secureCookie);
+      return c.json({ success: true as const, data: {} }, 200);
+    })
+    .openapi(meRoute, (c) => c.json({ success: true as const, data: { user: c.get("user") } }, 200));
+}

@@ -1,0 +1,45 @@
+import type { z } from "@hono/zod-openapi";
+import { type FieldIssue, validationError } from "../errors.js";
+
+export type IssueLocation = "body" | "query" | "header" | "param";
+
+const TARGET_LOCATION: Record<string, IssueLocation> = {
+  json: "body",
+  form: "body",
+  query: "query",
+  header: "header",
+  param: "param",
+};
+
+/** Zod issues as Portico field issues, keeping where in the request they were found. */
+export function toFieldIssues(error: z.ZodError, target: string): FieldIssue[] {
+  const location = TARGET_LOCATION[target] ?? "body";
+  return error.issues.map((issue) => {
+    const path = issue.path.map((part) => (typeof part === "symbol" ? String(part) : part));
+    const field = path.length > 0 ? path.join(".") : location;
+    return {
+      path,
+      location,
+      kind: issueKind(issue),
+      message: issue.code === "unrecognized_keys" ? `${field}: ${issue.message}` : `${field} ${lowerFirst(issue.message)}`,
+    };
+  });
+}
+
+function issueKind(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && issue.input === undefined) return "missing";
+  if (issue.code === "too_small" && issue.origin === "string") return "string_too_short";
+  if (issue.code === "too_big" && issue.origin === "string") return "string_too_long";
+  if (issue.code === "invalid_value") return "enum";
+  if (issue.code === "unrecognized_keys") return "extra_forbidden";
+  return issue.code === "custom" ? "value_error" : issue.code;
+}
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** The OpenAPIHono hook: a failed zod validation becomes a 422 VALIDATION_ERROR. */
+export function validationHook(
+  result: { success: true } | { success: false; error: z.ZodError; target: string },
+) {
+  if (!result.success) throw validationError(toFieldIssues(result.error, result.target));
+}

@@ -1,0 +1,160 @@
+import type Stripe from "stripe";
+import type { StripeMode } from "../config.js";
+import type { StripeClients } from "./client.js";
+import { callStripe, StripeMissingError } from "./errors.js";
+
+/** The few Stripe calls Portico makes, in Portico's own types. */
+
+export type PortalFlowType =
+  | "payment_method_update"
+  | "subscription_cancel"
+  | "subscription_update"
+  | "subscription_update_confirm"
+  | "subscription_pause"
+  | "customer_update";
+
+export interface PortalSessionParams {
+  customerId: string;
+  returnUrl: string;
+  configurationId: string | undefined;
+  locale: string | undefined;
+  flow:
+    | {
+        type: PortalFlowType;
+        subscriptionId?: string;
+        /** For `subscription_update_confirm`: the item to change and its new price. */
+        item?: { id: string; priceId: string; quantity: number };
+        afterCompletionUrl: string;
+      }
+    | undefined;
+}
+
+export interface SubscriptionSummary {
+  id: string;
+  customerId: string;
+  status: Stripe.Subscription.Status;
+  created: number;
+  items: { id: string; priceId: string; quantity: number }[];
+}
+
+export interface PortalConfigurationSummary {
+  id: string;
+  active: boolean;
+  isDefault: boolean;
+  /** `metadata.portico_key`: the name Portico manages it under. */
+  name: string | undefined;
+}
+
+export interface StripeGateway {
+  modes(): StripeMode[];
+  createPortalSession(mode: StripeMode, params: PortalSessionParams): Promise<{ id: string; url: string }>;
+  /** Undefined when the subscription does not exist in that mode. */
+  retrieveSubscription(mode: StripeMode, id: string): Promise<SubscriptionSummary | undefined>;
+  /** Newest subscriptions first, every status except the ended ones. */
+  listOpenSubscriptions(mode: StripeMode, customerId: string): Promise<SubscriptionSummary[]>;
+  listPortalConfigurations(mode: StripeMode): Promise<PortalConfigurationSummary[]>;
+}
+
+export class StripeModeNotConfiguredError extends Error {
+  constructor(readonly mode: StripeMode) {
+    super(`No Stripe key configured for ${mode} mode`);
+    this.name = "StripeModeNotConfiguredError";
+  }
+}
+
+const ENDED: Stripe.Subscription.Status[] = ["canceled", "incomplete_expired"];
+
+export function createStripeGateway(clients: StripeClients): StripeGateway {
+  const client = (mode: StripeMode) => {
+    const stripe = clients[mode];
+    if (!stripe) throw new StripeModeNotConfiguredError(mode);
+    return stripe;
+  };
+
+  return {
+    modes: () => (["test", "live"] as const).filter((mode) => clients[mode] !== undefined),
+
+    async createPortalSession(mode, params) {
+      const session = await callStripe(() =>
+        client(mode).billingPortal.sessions.create({
+          customer: params.customerId,
+          return_url: params.returnUrl,
+          ...(params.configurationId ? { configuration: params.configurationId } : {}),
+          ...(params.locale ? { locale: params.locale as Stripe.BillingPortal.SessionCreateParams.Locale } : {}),
+          ...(params.flow ? { flow_data: toFlowData(params.flow) } : {}),
+        }),
+      );
+      return { id: session.id, url: session.url };
+    },
+
+    async retrieveSubscription(mode, id) {
+      try {
+        return toSubscriptionSummary(await callStripe(() => client(mode).subscriptions.retrieve(id)));
+      } catch (error) {
+        if (error instanceof StripeMissingError) return undefined;
+        throw error;
+      }
+    },
+
+    async listOpenSubscriptions(mode, customerId) {
+      const page = await callStripe(() =>
+        client(mode).subscriptions.list({ customer: customerId, status: "all", limit: 20 }),
+      );
+      return page.data
+        .filter((subscription) => !ENDED.includes(subscription.status))
+        .map(toSubscriptionSummary);
+    },
+
+    async listPortalConfigurations(mode) {
+      const configurations = await callStripe(() =>
+        client(mode).billingPortal.configurations.list({ limit: 100 }).autoPagingToArray({ limit: 1000 }),
+      );
+      return configurations.map((configuration) => ({
+        id: configuration.id,
+        active: configuration.active,
+        isDefault: configuration.is_default,
+        name: configuration.metadata?.portico_key,
+      }));
+    },
+  };
+}
+
+function toFlowData(
+  flow: NonNullable<PortalSessionParams["flow"]>,
+): Stripe.BillingPortal.SessionCreateParams.FlowData {
+  const afterCompletion = { type: "redirect" as const, redirect: { return_url: flow.afterCompletionUrl } };
+  const subscription = flow.subscriptionId ?? "";
+  switch (flow.type) {
+    case "subscription_cancel":
+      return { type: flow.type, after_completion: afterCompletion, subscription_cancel: { subscription } };
+    case "subscription_update":
+      return { type: flow.type, after_completion: afterCompletion, subscription_update: { subscription } };
+    case "subscription_pause":
+      return { type: flow.type, after_completion: afterCompletion, subscription_pause: { subscription } };
+    case "subscription_update_confirm":
+      return {
+        type: flow.type,
+        after_completion: afterCompletion,
+        subscription_update_confirm: {
+          subscription,
+          items: flow.item ? [{ id: flow.item.id, price: flow.item.priceId, quantity: flow.item.quantity }] : [],
+        },
+      };
+    default:
+      return { type: flow.type, after_completion: afterCompletion };
+  }
+}
+
+function toSubscriptionSummary(subscription: Stripe.Subscription): SubscriptionSummary {
+  return {
+    id: subscription.id,
+    customerId: typeof subscription.customer === "string" ? subscription.customer : subscription.customer.id,
+    status: subscription.status,
+    created: subscription.created,
+    items: subscription.items.data.map((item) => ({
+      id: item.id,
+      priceId: item.price.id,
+      quantity: item.quantity ?? 1,
+    })),
+  };
+}
