@@ -75,7 +75,12 @@ const EnvSchema = z.object({
   STRIPE_MAX_NETWORK_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   PORTAL_CONFIGURATIONS: csv,
   PORTAL_DEFAULT_CONFIGURATION: z.string().min(1).optional(),
-  AUTH_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30),
+  AUTH_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 30),
   AUTH_ALLOW_SIGNUP: flag.transform((value) => value ?? true),
   AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   AUTH_JWKS_URL: z.url().optional(),
@@ -148,8 +153,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
 
   const keys: Partial<Record<StripeMode, string>> = {};
-  if (e.STRIPE_SECRET_KEY) keys[e.STRIPE_SECRET_KEY.includes("_live_") ? "live" : "test"] =
-    e.STRIPE_SECRET_KEY;
+  if (e.STRIPE_SECRET_KEY)
+    keys[e.STRIPE_SECRET_KEY.includes("_live_") ? "live" : "test"] = e.STRIPE_SECRET_KEY;
   if (e.STRIPE_TEST_SECRET_KEY) keys.test = e.STRIPE_TEST_SECRET_KEY;
   if (e.STRIPE_LIVE_SECRET_KEY) keys.live = e.STRIPE_LIVE_SECRET_KEY;
   if (e.STRIPE_SECRET_KEY && (e.STRIPE_TEST_SECRET_KEY || e.STRIPE_LIVE_SECRET_KEY)) {

@@ -29,7 +29,10 @@ export function createLogger(
   };
   if (destination) return pino(options, destination);
   if (config.env === "development" && process.stdout.isTTY) {
-    return pino({ ...options, transport: { target: "pino-pretty", options: { ignore: "pid,hostname,service" } } });
+    return pino({
+      ...options,
+      transport: { target: "pino-pretty", options: { ignore: "pid,hostname,service" } },
+    });
   }
   return pino(options);
 }

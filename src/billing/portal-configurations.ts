@@ -38,15 +38,21 @@ export function createPortalConfigurationResolver(deps: {
   }
 
   /** The id to pass to Stripe, or undefined to let Stripe use the Dashboard default. */
-  async function resolve(mode: StripeMode, requested: string | undefined): Promise<string | undefined> {
+  async function resolve(
+    mode: StripeMode,
+    requested: string | undefined,
+  ): Promise<string | undefined> {
     const wanted = requested ?? defaultConfiguration;
     if (wanted === undefined) return undefined;
     const found = (await listConfigurations(mode)).find(
       (candidate) => candidate.id === wanted || candidate.name === wanted,
     );
-    if (!found || !found.active) {
+    if (!found?.active) {
       cache.delete(mode);
-      throw portalNotConfigured(mode, `Portal configuration "${wanted}" does not exist or is inactive in ${mode} mode`);
+      throw portalNotConfigured(
+        mode,
+        `Portal configuration "${wanted}" does not exist or is inactive in ${mode} mode`,
+      );
     }
     return found.id;
   }

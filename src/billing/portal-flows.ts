@@ -43,7 +43,10 @@ export async function resolvePortalFlow(
   }
   const [item] = subscription.items;
   if (!item || subscription.items.length !== 1) {
-    throw new PorticoError("CONFLICT", "This subscription has several items; change it in the portal");
+    throw new PorticoError(
+      "CONFLICT",
+      "This subscription has several items; change it in the portal",
+    );
   }
   return {
     type: flow.type,

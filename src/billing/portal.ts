@@ -1,6 +1,6 @@
 import type { Config, StripeMode } from "../config.js";
-import type { Db } from "../db/client.js";
 import { findBillingCustomer, markBillingCustomerDeleted } from "../db/billing-customers.js";
+import type { Db } from "../db/client.js";
 import { recordPortalSession } from "../db/portal-sessions.js";
 import { consumeRateLimit } from "../db/rate-limits.js";
 import { PorticoError, validationError } from "../errors.js";
@@ -11,8 +11,8 @@ import {
   type StripeGateway,
   StripeModeNotConfiguredError,
 } from "../stripe/gateway.js";
-import { resolvePortalFlow } from "./portal-flows.js";
 import { createPortalConfigurationResolver } from "./portal-configurations.js";
+import { resolvePortalFlow } from "./portal-flows.js";
 import { verifyReturnUrl } from "./return-url.js";
 
 export interface PortalSessionInput {
@@ -20,7 +20,9 @@ export interface PortalSessionInput {
   mode: StripeMode;
   returnUrl: string;
   configuration?: string | undefined;
-  flow?: { type: PortalFlowType; subscription?: string | undefined; price?: string | undefined } | undefined;
+  flow?:
+    | { type: PortalFlowType; subscription?: string | undefined; price?: string | undefined }
+    | undefined;
   locale?: string | undefined;
   requestId: string;
 }
@@ -39,18 +41,28 @@ export function createPortalService(deps: {
   async function enforceRateLimit(userId: string) {
     const result = await consumeRateLimit(db, `portal:user:${userId}`, config.rateLimits.portal);
     if (!result.allowed) {
-      throw new PorticoError("RATE_LIMITED", "Too many portal sessions requested, try again later", {
-        retryAfter: result.retryAfter,
-      });
+      throw new PorticoError(
+        "RATE_LIMITED",
+        "Too many portal sessions requested, try again later",
+        {
+          retryAfter: result.retryAfter,
+        },
+      );
     }
   }
 
   /** Creates a fresh Stripe portal session for the user. The URL is never stored. */
   async function createPortalSession(input: PortalSessionInput): Promise<{ url: string }> {
     const returnUrl = verifyReturnUrl(input.returnUrl, config.allowedOrigins);
-    if (!returnUrl.ok) throw validationError([{ path: ["returnUrl"], message: `returnUrl ${returnUrl.reason}` }]);
+    if (!returnUrl.ok)
+      throw validationError([{ path: ["returnUrl"], message: `returnUrl ${returnUrl.reason}` }]);
     if (input.configuration !== undefined && !configurations.isAllowed(input.configuration)) {
-      throw validationError([{ path: ["configuration"], message: "configuration is not an allowed portal configuration" }]);
+      throw validationError([
+        {
+          path: ["configuration"],
+          message: "configuration is not an allowed portal configuration",
+        },
+      ]);
     }
     if (!stripe.modes().includes(input.mode)) throw new StripeModeNotConfiguredError(input.mode);
 
@@ -85,7 +97,8 @@ export function createPortalService(deps: {
         await markBillingCustomerDeleted(db, customer.stripeCustomerId);
         throw noBillingCustomer();
       }
-      if (error instanceof StripeMissingError && error.param === "configuration") configurations.invalidate();
+      if (error instanceof StripeMissingError && error.param === "configuration")
+        configurations.invalidate();
       throw error;
     }
 

@@ -11,6 +11,7 @@ export type ReturnUrlCheck = { ok: true; url: string } | { ok: false; reason: st
 
 // Controls, whitespace and backslashes: WHATWG parsers strip or rewrite them
 // (`\` becomes `/` for http), so they can only serve to make two parsers disagree.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const SUSPICIOUS = /[\u0000-\u0020\u007f-\u00a0\\\u2028\u2029\ufeff]/;
 const SCHEME_PREFIX = /^https?:\/\/[^/]/i;
 
@@ -28,7 +29,8 @@ export function verifyReturnUrl(raw: unknown, allowedOrigins: readonly string[])
   if (raw.length > MAX_RETURN_URL_LENGTH) {
     return { ok: false, reason: `must be at most ${MAX_RETURN_URL_LENGTH} characters` };
   }
-  if (SUSPICIOUS.test(raw)) return { ok: false, reason: "contains characters not allowed in a URL" };
+  if (SUSPICIOUS.test(raw))
+    return { ok: false, reason: "contains characters not allowed in a URL" };
   if (!SCHEME_PREFIX.test(raw)) return { ok: false, reason: "must be an absolute http(s) URL" };
 
   let url: URL;
@@ -51,7 +53,10 @@ export function verifyReturnUrl(raw: unknown, allowedOrigins: readonly string[])
   }
   // The authority as typed must be the one parsed. This catches `@` tricks,
   // percent-encoded and IDN hosts, and explicit default ports.
-  const typedAuthority = raw.slice(raw.indexOf("//") + 2).split(/[/?#]/, 1)[0]?.toLowerCase();
+  const typedAuthority = raw
+    .slice(raw.indexOf("//") + 2)
+    .split(/[/?#]/, 1)[0]
+    ?.toLowerCase();
   if (typedAuthority !== url.host) return { ok: false, reason: "host is not in canonical form" };
   return { ok: true, url: url.href };
 }

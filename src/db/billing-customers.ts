@@ -37,5 +37,10 @@ export async function markBillingCustomerDeleted(db: Db, stripeCustomerId: strin
   await db
     .update(billingCustomers)
     .set({ deletedAt: sql`now()` })
-    .where(and(eq(billingCustomers.stripeCustomerId, stripeCustomerId), isNull(billingCustomers.deletedAt)));
+    .where(
+      and(
+        eq(billingCustomers.stripeCustomerId, stripeCustomerId),
+        isNull(billingCustomers.deletedAt),
+      ),
+    );
 }

@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import * as schema from "./schema.js";
 
@@ -30,6 +30,17 @@ export interface DatabaseOptions {
   /** Where PGlite keeps its files; `memory://` for a throwaway database. */
   dataDir?: string;
   poolSize?: number;
+}
+
+/** The database a configuration names: its DATABASE_URL, else PGlite under the data dir. */
+export function databaseOptions(config: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): DatabaseOptions {
+  if (config.databaseUrl) return { url: config.databaseUrl };
+  return {
+    dataDir: config.dataDir.startsWith("memory://") ? config.dataDir : join(config.dataDir, "db"),
+  };
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {

@@ -27,7 +27,10 @@ export async function upsertExternalUser(db: Db, externalId: string) {
   const [row] = await db
     .insert(users)
     .values({ externalId, email: null })
-    .onConflictDoUpdate({ target: users.externalId, set: { externalId: sql`excluded.external_id` } })
+    .onConflictDoUpdate({
+      target: users.externalId,
+      set: { externalId: sql`excluded.external_id` },
+    })
     .returning();
   if (!row) throw new Error("upsert returned no row");
   return row;

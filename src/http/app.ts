@@ -26,7 +26,9 @@ export function createApp(deps: AppDeps) {
   const { config, logger } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  app.use(requestId({ generator: () => `req_${randomUUID().replaceAll("-", "")}`, limitLength: 128 }));
+  app.use(
+    requestId({ generator: () => `req_${randomUUID().replaceAll("-", "")}`, limitLength: 128 }),
+  );
   app.use(logRequests(logger));
   app.use(secureHeaders());
 
@@ -40,7 +42,8 @@ export function createApp(deps: AppDeps) {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
-    description: "A Portico session token, or the host app's JWT when external identity is configured",
+    description:
+      "A Portico session token, or the host app's JWT when external identity is configured",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
     type: "apiKey",

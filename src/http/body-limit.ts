@@ -7,7 +7,12 @@ export function limitBody(maxSize: number) {
     maxSize,
     onError: () => {
       throw validationError([
-        { path: [], location: "body", kind: "too_big", message: `Request body must be at most ${maxSize} bytes` },
+        {
+          path: [],
+          location: "body",
+          kind: "too_big",
+          message: `Request body must be at most ${maxSize} bytes`,
+        },
       ]);
     },
   });

@@ -11,23 +11,33 @@ export function toPorticoError(error: unknown): { error: PorticoError; unexpecte
   if (error instanceof PorticoError) return { error, unexpected: false };
   if (error instanceof StripeModeNotConfiguredError) {
     return {
-      error: new PorticoError("STRIPE_NOT_CONFIGURED", `Stripe is not configured for ${error.mode} mode`),
+      error: new PorticoError(
+        "STRIPE_NOT_CONFIGURED",
+        `Stripe is not configured for ${error.mode} mode`,
+      ),
       unexpected: false,
     };
   }
   if (error instanceof StripeMissingError && error.param === "configuration") {
     return {
-      error: new PorticoError("PORTAL_NOT_CONFIGURED", "The portal configuration no longer exists in Stripe", {
-        retryAfter: 60,
-      }),
+      error: new PorticoError(
+        "PORTAL_NOT_CONFIGURED",
+        "The portal configuration no longer exists in Stripe",
+        {
+          retryAfter: 60,
+        },
+      ),
       unexpected: false,
     };
   }
   if (error instanceof HTTPException && error.status < 500) {
     // Hono's own 4xx: malformed JSON from the validator, oversized bodies.
-    const message = error.status === 413 ? "Request body is too large" : "Request body is not valid JSON";
+    const message =
+      error.status === 413 ? "Request body is too large" : "Request body is not valid JSON";
     return {
-      error: new PorticoError("VALIDATION_ERROR", message, { details: [{ path: [], location: "body", message }] }),
+      error: new PorticoError("VALIDATION_ERROR", message, {
+        details: [{ path: [], location: "body", message }],
+      }),
       unexpected: false,
     };
   }
@@ -49,7 +59,8 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response {
   const requestId = c.get("requestId");
   const logger = c.get("logger");
   if (unexpected) logger?.error({ err: thrown, requestId }, "unhandled error");
-  else if (error.status >= 500) logger?.warn({ err: error.cause ?? error, code: error.code, requestId }, error.message);
+  else if (error.status >= 500)
+    logger?.warn({ err: error.cause ?? error, code: error.code, requestId }, error.message);
 
   if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
   // Stripe-not-configured is a 404 on the FastAPI contract, as that API documents it.
@@ -72,7 +83,9 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response {
       error: {
         code: error.code,
         message: error.message,
-        ...(error.details ? { details: error.details.map(({ path, message }) => ({ path, message })) } : {}),
+        ...(error.details
+          ? { details: error.details.map(({ path, message }) => ({ path, message })) }
+          : {}),
         requestId,
       },
     },

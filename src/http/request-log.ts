@@ -1,5 +1,5 @@
-import { routePath } from "hono/route";
 import { createMiddleware } from "hono/factory";
+import { routePath } from "hono/route";
 import type { Logger } from "pino";
 import type { AppEnv } from "./context.js";
 

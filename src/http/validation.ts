@@ -21,7 +21,10 @@ export function toFieldIssues(error: z.ZodError, target: string): FieldIssue[] {
       path,
       location,
       kind: issueKind(issue),
-      message: issue.code === "unrecognized_keys" ? `${field}: ${issue.message}` : `${field} ${lowerFirst(issue.message)}`,
+      message:
+        issue.code === "unrecognized_keys"
+          ? `${field}: ${issue.message}`
+          : `${field} ${lowerFirst(issue.message)}`,
     };
   });
 }

@@ -21,24 +21,35 @@ const PORTAL_SETTINGS_HINT = /customer portal settings/i;
  */
 export function mapStripeError(error: unknown): Error {
   if (!(error instanceof Stripe.errors.StripeError)) return error as Error;
-  if (error.code === "resource_missing") return new StripeMissingError(error.param, { cause: error });
-  if (error instanceof Stripe.errors.StripeInvalidRequestError && PORTAL_SETTINGS_HINT.test(error.message)) {
+  if (error.code === "resource_missing")
+    return new StripeMissingError(error.param, { cause: error });
+  if (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    PORTAL_SETTINGS_HINT.test(error.message)
+  ) {
     return new PorticoError(
       "PORTAL_NOT_CONFIGURED",
       "No customer portal configuration is available. Run `portico stripe apply`, or save the portal settings in the Stripe Dashboard.",
       { cause: error, retryAfter: 60 },
     );
   }
-  if (error instanceof Stripe.errors.StripeAuthenticationError || error instanceof Stripe.errors.StripePermissionError) {
+  if (
+    error instanceof Stripe.errors.StripeAuthenticationError ||
+    error instanceof Stripe.errors.StripePermissionError
+  ) {
     return new PorticoError("SERVICE_UNAVAILABLE", "Stripe rejected the configured API key", {
       cause: error,
     });
   }
   if (error instanceof Stripe.errors.StripeRateLimitError) {
-    return new PorticoError("STRIPE_UNAVAILABLE", "Stripe is rate limiting requests, retry shortly", {
-      cause: error,
-      retryAfter: 2,
-    });
+    return new PorticoError(
+      "STRIPE_UNAVAILABLE",
+      "Stripe is rate limiting requests, retry shortly",
+      {
+        cause: error,
+        retryAfter: 2,
+      },
+    );
   }
   if (
     error instanceof Stripe.errors.StripeConnectionError ||

@@ -1,5 +1,11 @@
 import type Stripe from "stripe";
 import type { StripeMode } from "../config.js";
+import {
+  type CatalogSpec,
+  createCustomerForUser,
+  type EnsuredCatalog,
+  ensureCatalog,
+} from "./catalog.js";
 import type { StripeClients } from "./client.js";
 import { callStripe, StripeMissingError } from "./errors.js";
 
@@ -47,12 +53,17 @@ export interface PortalConfigurationSummary {
 
 export interface StripeGateway {
   modes(): StripeMode[];
-  createPortalSession(mode: StripeMode, params: PortalSessionParams): Promise<{ id: string; url: string }>;
+  createPortalSession(
+    mode: StripeMode,
+    params: PortalSessionParams,
+  ): Promise<{ id: string; url: string }>;
   /** Undefined when the subscription does not exist in that mode. */
   retrieveSubscription(mode: StripeMode, id: string): Promise<SubscriptionSummary | undefined>;
   /** Newest subscriptions first, every status except the ended ones. */
   listOpenSubscriptions(mode: StripeMode, customerId: string): Promise<SubscriptionSummary[]>;
   listPortalConfigurations(mode: StripeMode): Promise<PortalConfigurationSummary[]>;
+  createCustomer(mode: StripeMode, user: { id: string; email: string | null }): Promise<string>;
+  ensureCatalog(mode: StripeMode, spec: CatalogSpec): Promise<EnsuredCatalog>;
 }
 
 export class StripeModeNotConfiguredError extends Error {
@@ -80,7 +91,9 @@ export function createStripeGateway(clients: StripeClients): StripeGateway {
           customer: params.customerId,
           return_url: params.returnUrl,
           ...(params.configurationId ? { configuration: params.configurationId } : {}),
-          ...(params.locale ? { locale: params.locale as Stripe.BillingPortal.SessionCreateParams.Locale } : {}),
+          ...(params.locale
+            ? { locale: params.locale as Stripe.BillingPortal.SessionCreateParams.Locale }
+            : {}),
           ...(params.flow ? { flow_data: toFlowData(params.flow) } : {}),
         }),
       );
@@ -89,7 +102,9 @@ export function createStripeGateway(clients: StripeClients): StripeGateway {
 
     async retrieveSubscription(mode, id) {
       try {
-        return toSubscriptionSummary(await callStripe(() => client(mode).subscriptions.retrieve(id)));
+        return toSubscriptionSummary(
+          await callStripe(() => client(mode).subscriptions.retrieve(id)),
+        );
       } catch (error) {
         if (error instanceof StripeMissingError) return undefined;
         throw error;
@@ -107,7 +122,9 @@ export function createStripeGateway(clients: StripeClients): StripeGateway {
 
     async listPortalConfigurations(mode) {
       const configurations = await callStripe(() =>
-        client(mode).billingPortal.configurations.list({ limit: 100 }).autoPagingToArray({ limit: 1000 }),
+        client(mode)
+          .billingPortal.configurations.list({ limit: 100 })
+          .autoPagingToArray({ limit: 1000 }),
       );
       return configurations.map((configuration) => ({
         id: configuration.id,
@@ -116,28 +133,48 @@ export function createStripeGateway(clients: StripeClients): StripeGateway {
         name: configuration.metadata?.portico_key,
       }));
     },
+
+    createCustomer: (mode, user) => createCustomerForUser(client(mode), user),
+    ensureCatalog: (mode, spec) => ensureCatalog(client(mode), spec),
   };
 }
 
 function toFlowData(
   flow: NonNullable<PortalSessionParams["flow"]>,
 ): Stripe.BillingPortal.SessionCreateParams.FlowData {
-  const afterCompletion = { type: "redirect" as const, redirect: { return_url: flow.afterCompletionUrl } };
+  const afterCompletion = {
+    type: "redirect" as const,
+    redirect: { return_url: flow.afterCompletionUrl },
+  };
   const subscription = flow.subscriptionId ?? "";
   switch (flow.type) {
     case "subscription_cancel":
-      return { type: flow.type, after_completion: afterCompletion, subscription_cancel: { subscription } };
+      return {
+        type: flow.type,
+        after_completion: afterCompletion,
+        subscription_cancel: { subscription },
+      };
     case "subscription_update":
-      return { type: flow.type, after_completion: afterCompletion, subscription_update: { subscription } };
+      return {
+        type: flow.type,
+        after_completion: afterCompletion,
+        subscription_update: { subscription },
+      };
     case "subscription_pause":
-      return { type: flow.type, after_completion: afterCompletion, subscription_pause: { subscription } };
+      return {
+        type: flow.type,
+        after_completion: afterCompletion,
+        subscription_pause: { subscription },
+      };
     case "subscription_update_confirm":
       return {
         type: flow.type,
         after_completion: afterCompletion,
         subscription_update_confirm: {
           subscription,
-          items: flow.item ? [{ id: flow.item.id, price: flow.item.priceId, quantity: flow.item.quantity }] : [],
+          items: flow.item
+            ? [{ id: flow.item.id, price: flow.item.priceId, quantity: flow.item.quantity }]
+            : [],
         },
       };
     default:
@@ -148,7 +185,8 @@ function toFlowData(
 function toSubscriptionSummary(subscription: Stripe.Subscription): SubscriptionSummary {
   return {
     id: subscription.id,
-    customerId: typeof subscription.customer === "string" ? subscription.customer : subscription.customer.id,
+    customerId:
+      typeof subscription.customer === "string" ? subscription.customer : subscription.customer.id,
     status: subscription.status,
     created: subscription.created,
     items: subscription.items.data.map((item) => ({

@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AccountService, IssuedSession } from "../../auth/accounts.js";
 import type { Config } from "../../config.js";
-import type { AppEnv } from "../context.js";
 import { clientIp } from "../client-ip.js";
+import type { AppEnv } from "../context.js";
 import { requireUser } from "../require-user.js";
 import { BearerSecurity, errorResponses, successEnvelope } from "../schemas/common.js";
 import { clearSessionCookie, readCredential, writeSessionCookie } from "../session-cookie.js";
@@ -16,9 +16,13 @@ const CredentialsSchema = z
   .openapi("Credentials");
 
 const UserSchema = z.object({ id: z.uuid(), email: z.string().nullable() }).openapi("User");
-const SessionSchema = successEnvelope(z.object({ token: z.string(), user: UserSchema })).openapi("AuthSession");
+const SessionSchema = successEnvelope(z.object({ token: z.string(), user: UserSchema })).openapi(
+  "AuthSession",
+);
 
-const credentialsBody = { body: { required: true, content: { "application/json": { schema: CredentialsSchema } } } };
+const credentialsBody = {
+  body: { required: true, content: { "application/json": { schema: CredentialsSchema } } },
+};
 
 const signupRoute = createRoute({
   method: "post",
@@ -27,7 +31,10 @@ const signupRoute = createRoute({
   summary: "Create an account and start a session",
   request: credentialsBody,
   responses: {
-    201: { description: "Account created", content: { "application/json": { schema: SessionSchema } } },
+    201: {
+      description: "Account created",
+      content: { "application/json": { schema: SessionSchema } },
+    },
     ...errorResponses([403, 409, 422, 500]),
   },
 });
@@ -51,7 +58,10 @@ const logoutRoute = createRoute({
   summary: "Revoke the current session",
   security: BearerSecurity,
   responses: {
-    200: { description: "Logged out", content: { "application/json": { schema: successEnvelope(z.object({})) } } },
+    200: {
+      description: "Logged out",
+      content: { "application/json": { schema: successEnvelope(z.object({})) } },
+    },
     ...errorResponses([500]),
   },
 });
@@ -63,12 +73,18 @@ const meRoute = createRoute({
   summary: "The signed-in user",
   security: BearerSecurity,
   responses: {
-    200: { description: "The user", content: { "application/json": { schema: successEnvelope(z.object({ user: UserSchema })) } } },
+    200: {
+      description: "The user",
+      content: { "application/json": { schema: successEnvelope(z.object({ user: UserSchema })) } },
+    },
     ...errorResponses([401, 500]),
   },
 });
 
-export function createAuthRoutes(deps: { accounts: AccountService; config: Pick<Config, "appUrl" | "trustProxy"> }) {
+export function createAuthRoutes(deps: {
+  accounts: AccountService;
+  config: Pick<Config, "appUrl" | "trustProxy">;
+}) {
   const { accounts, config } = deps;
   const secureCookie = config.appUrl.startsWith("https:");
   const sessionBody = (session: IssuedSession) => ({
@@ -86,7 +102,10 @@ export function createAuthRoutes(deps: { accounts: AccountService; config: Pick<
       return c.json(sessionBody(session), 201);
     })
     .openapi(loginRoute, async (c) => {
-      const session = await accounts.login({ ...c.req.valid("json"), ip: clientIp(c, config.trustProxy) });
+      const session = await accounts.login({
+        ...c.req.valid("json"),
+        ip: clientIp(c, config.trustProxy),
+      });
       writeSessionCookie(c, session.token, session.expiresAt, secureCookie);
       return c.json(sessionBody(session), 200);
     })
@@ -96,5 +115,7 @@ export function createAuthRoutes(deps: { accounts: AccountService; config: Pick<
       clearSessionCookie(c, secureCookie);
       return c.json({ success: true as const, data: {} }, 200);
     })
-    .openapi(meRoute, (c) => c.json({ success: true as const, data: { user: c.get("user") } }, 200));
+    .openapi(meRoute, (c) =>
+      c.json({ success: true as const, data: { user: c.get("user") } }, 200),
+    );
 }

@@ -16,7 +16,13 @@ const DetailSchema = z
   .object({
     detail: z.union([
       z.string(),
-      z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })),
+      z.array(
+        z.object({
+          loc: z.array(z.union([z.string(), z.number()])),
+          msg: z.string(),
+          type: z.string(),
+        }),
+      ),
     ]),
   })
   .openapi("HTTPError");
@@ -39,7 +45,12 @@ const customerPortalRoute = createRoute({
       content: {
         "application/json": {
           schema: z
-            .object({ return_url: z.string().min(1).openapi({ example: "http://localhost:3000/settings/billing" }) })
+            .object({
+              return_url: z
+                .string()
+                .min(1)
+                .openapi({ example: "http://localhost:3000/settings/billing" }),
+            })
             .openapi("CustomerPortalRequest"),
         },
       },
@@ -48,7 +59,11 @@ const customerPortalRoute = createRoute({
   responses: {
     200: {
       description: "Portal session created",
-      content: { "application/json": { schema: z.object({ portal_url: z.url() }).openapi("CustomerPortalResponse") } },
+      content: {
+        "application/json": {
+          schema: z.object({ portal_url: z.url() }).openapi("CustomerPortalResponse"),
+        },
+      },
     },
     ...errorResponses([401, 404, 422, 429, 500, 502, 503], DetailSchema),
   },
@@ -73,7 +88,12 @@ export function createPaymentsV1Routes(deps: {
     const check = verifyReturnUrl(return_url, config.allowedOrigins);
     if (!check.ok) {
       throw validationError([
-        { path: ["return_url"], location: "body", kind: "value_error", message: `return_url ${check.reason}` },
+        {
+          path: ["return_url"],
+          location: "body",
+          kind: "value_error",
+          message: `return_url ${check.reason}`,
+        },
       ]);
     }
     const { url } = await portal.createPortalSession({

@@ -37,8 +37,14 @@ const portalRoute = createRoute({
     },
   },
   responses: {
-    200: { description: "Portal session created", content: { "application/json": { schema: successEnvelope(PortalUrlSchema) } } },
-    303: { description: "Form post: redirect to the portal", headers: { Location: { schema: { type: "string" } } } },
+    200: {
+      description: "Portal session created",
+      content: { "application/json": { schema: successEnvelope(PortalUrlSchema) } },
+    },
+    303: {
+      description: "Form post: redirect to the portal",
+      headers: { Location: { schema: { type: "string" } } },
+    },
     ...errorResponses([401, 403, 404, 409, 422, 429, 500, 502, 503]),
   },
 });

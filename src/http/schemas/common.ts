@@ -33,7 +33,10 @@ const DESCRIPTIONS: Record<number, string> = {
 };
 
 /** OpenAPI error responses for the given statuses, all in the envelope shape. */
-export function errorResponses<S extends number>(statuses: readonly S[], schema: z.ZodType = ErrorEnvelopeSchema) {
+export function errorResponses<S extends number>(
+  statuses: readonly S[],
+  schema: z.ZodType = ErrorEnvelopeSchema,
+) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,

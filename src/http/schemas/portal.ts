@@ -3,10 +3,53 @@ import { z } from "@hono/zod-openapi";
 /** Request vocabulary shared by both portal contracts and the OpenAPI document. */
 
 export const PORTAL_LOCALES = [
-  "auto", "bg", "cs", "da", "de", "el", "en", "en-AU", "en-CA", "en-GB", "en-IE", "en-IN",
-  "en-NZ", "en-SG", "es", "es-419", "et", "fi", "fil", "fr", "fr-CA", "hr", "hu", "id", "it",
-  "ja", "ko", "lt", "lv", "ms", "mt", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl",
-  "sv", "th", "tr", "vi", "zh", "zh-HK", "zh-TW",
+  "auto",
+  "bg",
+  "cs",
+  "da",
+  "de",
+  "el",
+  "en",
+  "en-AU",
+  "en-CA",
+  "en-GB",
+  "en-IE",
+  "en-IN",
+  "en-NZ",
+  "en-SG",
+  "es",
+  "es-419",
+  "et",
+  "fi",
+  "fil",
+  "fr",
+  "fr-CA",
+  "hr",
+  "hu",
+  "id",
+  "it",
+  "ja",
+  "ko",
+  "lt",
+  "lv",
+  "ms",
+  "mt",
+  "nb",
+  "nl",
+  "pl",
+  "pt",
+  "pt-BR",
+  "ro",
+  "ru",
+  "sk",
+  "sl",
+  "sv",
+  "th",
+  "tr",
+  "vi",
+  "zh",
+  "zh-HK",
+  "zh-TW",
 ] as const;
 
 export const FLOW_TYPES = [
@@ -33,13 +76,28 @@ export const PortalFlowSchema = z
   .strict()
   .superRefine((flow, ctx) => {
     if (flow.type === "subscription_update_confirm" && !flow.price) {
-      ctx.addIssue({ code: "custom", path: ["price"], message: "is required for subscription_update_confirm" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["price"],
+        message: "is required for subscription_update_confirm",
+      });
     }
     if (flow.type !== "subscription_update_confirm" && flow.price) {
-      ctx.addIssue({ code: "custom", path: ["price"], message: "is only allowed with subscription_update_confirm" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["price"],
+        message: "is only allowed with subscription_update_confirm",
+      });
     }
-    if ((flow.type === "payment_method_update" || flow.type === "customer_update") && flow.subscription) {
-      ctx.addIssue({ code: "custom", path: ["subscription"], message: `is not allowed with ${flow.type}` });
+    if (
+      (flow.type === "payment_method_update" || flow.type === "customer_update") &&
+      flow.subscription
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["subscription"],
+        message: `is not allowed with ${flow.type}`,
+      });
     }
   })
   .openapi("PortalFlow", {

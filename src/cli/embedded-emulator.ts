@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Runs the Stripe emulator as its own program beside Portico (the same process
+ * group, so Ctrl-C reaches both). Portico never imports the emulator's code.
+ */
+
+const EMULATOR_ENTRY = fileURLToPath(new URL("../../emulator/main.ts", import.meta.url));
+const READY_LINE = /listening on (http:\/\/\S+)/;
+
+export interface EmbeddedEmulator {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function startEmbeddedEmulator(options: {
+  port: number;
+  stateFile?: string;
+}): Promise<EmbeddedEmulator> {
+  const args = ["--import", "tsx", EMULATOR_ENTRY, "--port", String(options.port)];
+  if (options.stateFile) args.push("--state-file", options.stateFile);
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = READY_LINE.exec(output);
+      if (match?.[1]) {
+        child.stdout?.off("data", onData);
+        resolve({ url: match[1], stop: () => stopChild(child) });
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`Stripe emulator exited (${code}) before it was ready:\n${output.trim()}`)),
+    );
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** Models "save your portal settings in the Dashboard" on the emulator. */
+export async function saveEmulatorDefaultPortal(url: string, key: string, configurationId: string) {
+  const response = await fetch(new URL("/_emulator/portal/default", url), {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${key}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ configuration: configurationId }),
+  });
+  if (!response.ok)
+    throw new Error(`emulator refused the default portal configuration (${response.status})`);
+}

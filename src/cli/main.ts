@@ -1,0 +1,25 @@
+import { Command } from "commander";
+import { runMigrate } from "./migrate.js";
+import { runStart } from "./start.js";
+
+const program = new Command()
+  .name("portico")
+  .description("Self-serve billing on Stripe: portal sessions, checkout and webhook sync")
+  .showHelpAfterError();
+
+program
+  .command("start")
+  .description(
+    "Run the server. Without a Stripe key it starts the Stripe emulator and seeds a demo.",
+  )
+  .action(runStart);
+
+program
+  .command("migrate")
+  .description("Apply pending database migrations (the server also does this at startup)")
+  .action(runMigrate);
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

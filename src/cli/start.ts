@@ -1,0 +1,107 @@
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { seedDemo } from "../billing/demo-seed.js";
+import type { Config } from "../config.js";
+import { createLogger } from "../logger.js";
+import { createPortico } from "../server.js";
+import {
+  type EmbeddedEmulator,
+  saveEmulatorDefaultPortal,
+  startEmbeddedEmulator,
+} from "./embedded-emulator.js";
+import { loadConfigOrExit } from "./load-config.js";
+
+/** The key Portico uses against its own embedded emulator; it guards nothing real. */
+const EMBEDDED_STRIPE_KEY = "sk_test_porticoEmbedded";
+
+export async function runStart(): Promise<void> {
+  let config = loadConfigOrExit();
+  const logger = createLogger(config);
+
+  let emulator: EmbeddedEmulator | undefined;
+  if (!config.stripe.keys.test && !config.stripe.keys.live) {
+    emulator = await startEmbeddedEmulator({
+      port: config.stripe.emulatorPort,
+      stateFile: join(config.dataDir, "emulator.json"),
+    });
+    config = useEmbeddedEmulator(config, emulator.url);
+  }
+
+  const portico = await createPortico(config, logger).catch(async (error: unknown) => {
+    await emulator?.stop();
+    throw error;
+  });
+  const shutdown = onceShutdown(logger, async () => {
+    await portico.close();
+    await emulator?.stop();
+  });
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+
+  let demoSeeded: boolean | undefined;
+  if (emulator) {
+    const { database, stripe, accounts } = portico;
+    const seed = await seedDemo({ db: database.db, stripe, accounts, demo: config.demo });
+    await saveEmulatorDefaultPortal(emulator.url, EMBEDDED_STRIPE_KEY, seed.portalConfigurationId);
+    demoSeeded = seed.created;
+  }
+
+  const port = await portico.listen();
+  printBanner(config, port, emulator, demoSeeded);
+}
+
+function useEmbeddedEmulator(config: Config, url: string): Config {
+  const configurations = config.portal.allowedConfigurations;
+  return {
+    ...config,
+    stripe: { ...config.stripe, keys: { test: EMBEDDED_STRIPE_KEY }, apiBase: url },
+    portal: {
+      allowedConfigurations: configurations.length > 0 ? configurations : ["default"],
+      defaultConfiguration: config.portal.defaultConfiguration ?? "default",
+    },
+  };
+}
+
+function onceShutdown(logger: Logger, close: () => Promise<void>) {
+  let closing = false;
+  return () => {
+    if (closing) return;
+    closing = true;
+    logger.info("shutting down");
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+}
+
+function printBanner(
+  config: Config,
+  port: number,
+  emulator: EmbeddedEmulator | undefined,
+  seeded?: boolean,
+) {
+  const base = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+  const lines = [`Portico is running on ${base}`];
+  if (emulator) {
+    lines.push(
+      `Stripe emulator (no STRIPE_SECRET_KEY set) on ${emulator.url}`,
+      seeded
+        ? "Seeded the demo account and catalog."
+        : "Reusing the demo data from an earlier start.",
+      "",
+      `Demo account: ${config.demo.email} / ${config.demo.password}`,
+      "",
+      "Try it:",
+      `  TOKEN=$(curl -s ${base}/api/auth/login -H 'content-type: application/json' \\`,
+      `    -d '{"email":"${config.demo.email}","password":"${config.demo.password}"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
+      `  curl -s ${base}/api/billing/portal -H "authorization: Bearer $TOKEN" \\`,
+      `    -H 'content-type: application/json' -d '{"returnUrl":"${config.appUrl}/settings/billing"}'`,
+    );
+  }
+  lines.push("", "Press Ctrl-C to stop.");
+  console.log(lines.join("\n"));
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+describe("loadConfig", () => {
+  it("runs on embedded defaults with no environment", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      appUrl: "http://localhost:3000",
+      allowedOrigins: ["http://localhost:3000"],
+      databaseUrl: undefined,
+      dataDir: ".portico",
+      stripe: { keys: {}, emulatorPort: 12111 },
+      rateLimits: {
+        portal: { max: 20, windowSeconds: 60 },
+        login: { max: 10, windowSeconds: 300 },
+      },
+    });
+  });
+
+  it("takes the mode of STRIPE_SECRET_KEY from its prefix", () => {
+    expect(loadConfig({ STRIPE_SECRET_KEY: "sk_live_abc" }).stripe.keys).toEqual({
+      live: "sk_live_abc",
+    });
+    expect(loadConfig({ STRIPE_SECRET_KEY: "sk_test_abc" }).stripe.keys).toEqual({
+      test: "sk_test_abc",
+    });
+  });
+
+  it("normalises origins and merges RETURN_URL_ORIGINS", () => {
+    const config = loadConfig({
+      APP_URL: "https://App.Example.com/path",
+      RETURN_URL_ORIGINS: "https://a.io, https://b.io:8443/x",
+    });
+    expect(config.allowedOrigins).toEqual([
+      "https://app.example.com",
+      "https://a.io",
+      "https://b.io:8443",
+    ]);
+  });
+
+  it("parses rate limits", () => {
+    expect(loadConfig({ RATE_LIMIT_PORTAL: "5/2m" }).rateLimits.portal).toEqual({
+      max: 5,
+      windowSeconds: 120,
+    });
+  });
+
+  it("lists every problem at once", () => {
+    try {
+      loadConfig({
+        PORT: "http",
+        APP_URL: "ftp://x",
+        STRIPE_SECRET_KEY: "pk_test_1",
+        RATE_LIMIT_LOGIN: "often",
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join("\n");
+      for (const name of ["PORT", "APP_URL", "STRIPE_SECRET_KEY", "RATE_LIMIT_LOGIN"])
+        expect(problems).toContain(name);
+    }
+  });
+
+  it("rejects conflicting settings", () => {
+    expect(() =>
+      loadConfig({ STRIPE_SECRET_KEY: "sk_test_a", STRIPE_TEST_SECRET_KEY: "sk_test_b" }),
+    ).toThrow(ConfigError);
+    expect(() => loadConfig({ AUTH_JWKS_URL: "https://idp/jwks.json" })).toThrow(/AUTH_JWT_ISSUER/);
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", PORT: "" }).port).toBe(3000);
+  });
+});

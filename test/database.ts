@@ -1,0 +1,38 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+/** Which engines the database tests run on: always PGlite, and PostgreSQL when TEST_DATABASE_URL is set. */
+export const TEST_ENGINES: ("pglite" | "postgres")[] = process.env.TEST_DATABASE_URL
+  ? ["pglite", "postgres"]
+  : ["pglite"];
+
+export interface TestDatabase {
+  /** A postgres:// URL, or undefined for an in-memory PGlite. */
+  url: string | undefined;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database per suite, so suites never see each other's rows. */
+export async function createTestDatabase(engine: "pglite" | "postgres"): Promise<TestDatabase> {
+  const admin = process.env.TEST_DATABASE_URL;
+  if (engine === "pglite" || !admin) return { url: undefined, drop: async () => {} };
+  const name = `portico_test_${randomBytes(6).toString("hex")}`;
+  await withAdmin(admin, (client) => client.query(`create database ${name}`));
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    drop: () =>
+      withAdmin(admin, (client) => client.query(`drop database if exists ${name} with (force)`)),
+  };
+}
+
+async function withAdmin(url: string, run: (client: pg.Client) => Promise<unknown>) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await run(client);
+  } finally {
+    await client.end();
+  }
+}

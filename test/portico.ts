@@ -1,0 +1,134 @@
+import { randomBytes } from "node:crypto";
+import Stripe from "stripe";
+import { inject } from "vitest";
+import { type Config, loadConfig } from "../src/config.js";
+import { linkBillingCustomer } from "../src/db/billing-customers.js";
+import { createLogger } from "../src/logger.js";
+import { createPortico, type Portico } from "../src/server.js";
+import { createTestDatabase } from "./database.js";
+import { newStripeKeys, saveDefaultPortalConfiguration } from "./emulator-process.js";
+
+export const APP_URL = "http://localhost:3000";
+
+export interface TestPortico {
+  portico: Portico;
+  config: Config;
+  /** Where the server listens, e.g. http://127.0.0.1:41234 */
+  url: string;
+  emulatorUrl: string;
+  keys: { test: string; live: string };
+  /** SDK clients on this suite's own emulator account. */
+  stripe: { test: Stripe; live: Stripe };
+  close(): Promise<void>;
+}
+
+export function emulatorSdk(key: string, emulatorUrl: string): Stripe {
+  const url = new URL(emulatorUrl);
+  return new Stripe(key, {
+    host: url.hostname,
+    port: url.port,
+    protocol: "http",
+    maxNetworkRetries: 0,
+  });
+}
+
+/**
+ * A real Portico server on a free port, on its own database (PGlite, or a
+ * fresh PostgreSQL database) and its own emulator account.
+ */
+export async function startTestPortico(
+  options: { engine?: "pglite" | "postgres"; env?: Record<string, string> } = {},
+): Promise<TestPortico> {
+  const emulatorUrl = inject("emulatorUrl");
+  const keys = newStripeKeys();
+  const database = await createTestDatabase(options.engine ?? "pglite");
+  const config = loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    PORT: "0",
+    APP_URL,
+    PORTICO_DATA_DIR: "memory://",
+    STRIPE_TEST_SECRET_KEY: keys.test,
+    STRIPE_LIVE_SECRET_KEY: keys.live,
+    STRIPE_API_BASE: emulatorUrl,
+    STRIPE_MAX_NETWORK_RETRIES: "0",
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
+  });
+  const portico = await createPortico(config, createLogger(config));
+  const port = await portico.listen();
+  return {
+    portico,
+    config,
+    url: `http://127.0.0.1:${port}`,
+    emulatorUrl,
+    keys,
+    stripe: {
+      test: emulatorSdk(keys.test, emulatorUrl),
+      live: emulatorSdk(keys.live, emulatorUrl),
+    },
+    async close() {
+      await portico.close();
+      await database.drop();
+    },
+  };
+}
+
+export const uniqueEmail = () => `user-${randomBytes(6).toString("hex")}@example.com`;
+
+/** Signs up through the API and returns the bearer token and user. */
+export async function signUp(
+  t: TestPortico,
+  email = uniqueEmail(),
+  password = "correct horse battery",
+) {
+  const response = await fetch(`${t.url}/api/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (response.status !== 201)
+    throw new Error(`signup failed: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as {
+    data: { token: string; user: { id: string; email: string } };
+  };
+  return { ...body.data, email, password };
+}
+
+/** Gives a user a Stripe customer in the emulator and links it, as checkout will. */
+export async function giveCustomer(t: TestPortico, userId: string, mode: "test" | "live" = "test") {
+  const customer = await t.stripe[mode].customers.create({ metadata: { portico_user_id: userId } });
+  await linkBillingCustomer(t.portico.database.db, userId, mode === "live", customer.id);
+  return customer;
+}
+
+/** A portal configuration saved as the account's Dashboard default. */
+export async function saveDefaultPortal(
+  t: TestPortico,
+  mode: "test" | "live" = "test",
+  name = "default",
+) {
+  const configuration = await t.stripe[mode].billingPortal.configurations.create({
+    features: {
+      invoice_history: { enabled: true },
+      payment_method_update: { enabled: true },
+      customer_update: { enabled: true, allowed_updates: ["email", "address"] },
+      subscription_cancel: { enabled: true, mode: "at_period_end" },
+      subscription_pause: { enabled: true },
+    },
+    metadata: { portico_key: name },
+  });
+  await saveDefaultPortalConfiguration(t.emulatorUrl, t.keys[mode], configuration.id);
+  return configuration;
+}
+
+export function postJson(t: TestPortico, path: string, body: unknown, token?: string) {
+  return fetch(`${t.url}${path}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
