@@ -10,7 +10,7 @@ describe("error codes", () => {
     ["RATE_LIMITED", 429],
     ["INTERNAL_ERROR", 500],
     ["PORTAL_NOT_CONFIGURED", 503],
-    ["STRIPE_UNAVAILABLE", 502],
+    ["STRIPE_UNAVAILABLE", 503],
   ] as const)("%s answers %i", (code, status) => {
     expect(statusForCode(code)).toBe(status);
     expect(new PorticoError(code, "x").status).toBe(status);

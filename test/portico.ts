@@ -107,6 +107,7 @@ export async function saveDefaultPortal(
   t: TestPortico,
   mode: "test" | "live" = "test",
   name = "default",
+  plans: { product: string; prices: string[] }[] = [],
 ) {
   const configuration = await t.stripe[mode].billingPortal.configurations.create({
     features: {
@@ -115,6 +116,16 @@ export async function saveDefaultPortal(
       customer_update: { enabled: true, allowed_updates: ["email", "address"] },
       subscription_cancel: { enabled: true, mode: "at_period_end" },
       subscription_pause: { enabled: true },
+      ...(plans.length > 0
+        ? {
+            subscription_update: {
+              enabled: true,
+              default_allowed_updates: ["price" as const],
+              proration_behavior: "create_prorations" as const,
+              products: plans,
+            },
+          }
+        : {}),
     },
     metadata: { portico_key: name },
   });

@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -28,6 +29,16 @@ export function toPorticoError(error: unknown): { error: PorticoError; unexpecte
         },
       ),
       unexpected: false,
+    };
+  }
+  if (error instanceof DrizzleQueryError) {
+    // Logged in full (as unexpected); the client only learns that retrying may help.
+    return {
+      error: new PorticoError("SERVICE_UNAVAILABLE", "The database is unavailable, retry shortly", {
+        cause: error,
+        retryAfter: 5,
+      }),
+      unexpected: true,
     };
   }
   if (error instanceof HTTPException && error.status < 500) {

@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Runs the Stripe emulator as a separate process, the way src/ must talk to it: src/ never
+ * imports emulator/, so its tests reach Stripe only over HTTP through the real SDK.
+ */
+
+export type EmulatorProcess = { url: string; port: number; stop(): Promise<void> };
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const HOST = "127.0.0.1";
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilHealthy(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Stripe emulator exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/_emulator/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Stripe emulator did not become healthy at ${url} within ${timeoutMs} ms`);
+}
+
+export async function startEmulatorProcess(
+  options: { port?: number; timeoutMs?: number } = {},
+): Promise<EmulatorProcess> {
+  const port = options.port ?? (await findFreePort());
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "emulator/main.ts", "--port", String(port)],
+    {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const url = `http://${HOST}:${port}`;
+  try {
+    await waitUntilHealthy(url, child, options.timeoutMs ?? 15_000);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    url,
+    port,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** Keys for a fresh, empty emulator account: the test and live modes of the same account. */
+export function newStripeKeys(): { test: string; live: string } {
+  const suffix = randomBytes(12).toString("hex");
+  return { test: `sk_test_${suffix}`, live: `sk_live_${suffix}` };
+}
+
+/**
+ * The emulator's stand-in for saving the portal settings in the Dashboard. Without a
+ * configuration id it creates the Dashboard's default settings; returns the configuration.
+ */
+export async function saveDefaultPortalConfiguration(
+  url: string,
+  key: string,
+  configurationId?: string,
+): Promise<{ id: string; is_default: boolean }> {
+  const response = await fetch(`${url}/_emulator/portal/default`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${key}`,
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
+    body: configurationId ? new URLSearchParams({ configuration: configurationId }) : "",
+  });
+  const body = (await response.json()) as { id: string; is_default: boolean };
+  if (!response.ok)
+    throw new Error(`Saving the default portal configuration failed: ${JSON.stringify(body)}`);
+  return body;
+}
