@@ -1,19 +1,26 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
+import { preparedPerDb } from "./prepared.js";
 import { billingCustomers } from "./schema.js";
 
-export async function findBillingCustomer(db: Db, userId: string, livemode: boolean) {
-  const [row] = await db
+const billingCustomerQuery = preparedPerDb((db) =>
+  db
     .select({ id: billingCustomers.id, stripeCustomerId: billingCustomers.stripeCustomerId })
     .from(billingCustomers)
     .where(
       and(
-        eq(billingCustomers.userId, userId),
-        eq(billingCustomers.livemode, livemode),
+        eq(billingCustomers.userId, sql.placeholder("userId")),
+        eq(billingCustomers.livemode, sql.placeholder("livemode")),
         isNull(billingCustomers.deletedAt),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare("find_billing_customer"),
+);
+
+/** The user's live link to a Stripe customer in one mode. */
+export async function findBillingCustomer(db: Db, userId: string, livemode: boolean) {
+  const [row] = await billingCustomerQuery(db).execute({ userId, livemode });
   return row;
 }
 

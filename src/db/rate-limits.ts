@@ -1,12 +1,34 @@
 import { sql } from "drizzle-orm";
 import type { RateLimitRule } from "../config.js";
 import type { Db } from "./client.js";
+import { preparedPerDb } from "./prepared.js";
+import { rateLimits } from "./schema.js";
 
 export interface RateLimitResult {
   allowed: boolean;
   /** Seconds until the window resets. */
   retryAfter: number;
 }
+
+const expired = sql`${rateLimits.windowStart} + make_interval(secs => ${sql.placeholder("windowSeconds")}::int) <= now()`;
+
+const hitQuery = preparedPerDb((db) =>
+  db
+    .insert(rateLimits)
+    .values({ key: sql.placeholder("key"), windowStart: sql`now()`, count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
+        windowStart: sql`case when ${expired} then now() else ${rateLimits.windowStart} end`,
+      },
+    })
+    .returning({
+      count: rateLimits.count,
+      resetIn: sql<number>`ceil(extract(epoch from (${rateLimits.windowStart} + make_interval(secs => ${sql.placeholder("windowSeconds")}::int) - now())))::int`,
+    })
+    .prepare("consume_rate_limit"),
+);
 
 /**
  * Counts one hit against `key` in a fixed window. A single upsert, so it is
@@ -17,16 +39,7 @@ export async function consumeRateLimit(
   key: string,
   rule: RateLimitRule,
 ): Promise<RateLimitResult> {
-  const window = `${rule.windowSeconds} seconds`;
-  const result = await db.execute<{ count: number; reset_in: number }>(sql`
-    insert into rate_limits as r (key, window_start, count)
-    values (${key}, now(), 1)
-    on conflict (key) do update set
-      count = case when r.window_start + ${window}::interval <= now() then 1 else r.count + 1 end,
-      window_start = case when r.window_start + ${window}::interval <= now() then now() else r.window_start end
-    returning count, ceil(extract(epoch from (window_start + ${window}::interval - now())))::int as reset_in
-  `);
-  const row = (result as unknown as { rows: { count: number; reset_in: number }[] }).rows[0];
+  const [row] = await hitQuery(db).execute({ key, windowSeconds: rule.windowSeconds });
   const count = Number(row?.count ?? 1);
-  return { allowed: count <= rule.max, retryAfter: Math.max(1, Number(row?.reset_in ?? 1)) };
+  return { allowed: count <= rule.max, retryAfter: Math.max(1, Number(row?.resetIn ?? 1)) };
 }

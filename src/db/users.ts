@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
+import { preparedPerDb } from "./prepared.js";
 import { sessions, users } from "./schema.js";
 
 export type UserRow = typeof users.$inferSelect;
@@ -40,20 +41,25 @@ export async function insertSession(db: Db, userId: string, tokenHash: string, e
   await db.insert(sessions).values({ userId, tokenHash, expiresAt });
 }
 
-/** The live session's user for a token hash, or undefined. One indexed lookup. */
-export async function findSessionUser(db: Db, tokenHash: string) {
-  const [row] = await db
+const sessionUserQuery = preparedPerDb((db) =>
+  db
     .select({ id: users.id, email: users.email })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
       and(
-        eq(sessions.tokenHash, tokenHash),
+        eq(sessions.tokenHash, sql.placeholder("tokenHash")),
         isNull(sessions.revokedAt),
         gt(sessions.expiresAt, sql`now()`),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare("find_session_user"),
+);
+
+/** The live session's user for a token hash, or undefined. One indexed lookup. */
+export async function findSessionUser(db: Db, tokenHash: string) {
+  const [row] = await sessionUserQuery(db).execute({ tokenHash });
   return row;
 }
 

@@ -33,7 +33,10 @@ export function mapStripeError(error: unknown): Error {
       { cause: error, retryAfter: 60 },
     );
   }
-  if (error instanceof Stripe.errors.StripeInvalidRequestError && error.param?.startsWith("flow_data")) {
+  if (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    error.param?.startsWith("flow_data")
+  ) {
     // The configuration lacks the flow's feature, or the subscription can't take it (e.g. canceled).
     const message = "flow is not available for this subscription with the portal configuration";
     return new PorticoError("VALIDATION_ERROR", message, {

@@ -1,0 +1,296 @@
+/**
+ * `npm run bench:portal`: what Portico adds on top of Stripe for a portal session.
+ *
+ * Starts the emulator and a Portico server (separate processes, as deployed),
+ * then runs at the same concurrency:
+ *   1. autocannon against POST /api/billing/portal, one user per connection;
+ *   2. the same portal-session call made directly with the stripe SDK.
+ * It prints both, and Portico's overhead at p50 and p99.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import Stripe from "stripe";
+import { linkBillingCustomer } from "../src/db/billing-customers.js";
+import { databaseOptions, openDatabase } from "../src/db/client.js";
+import {
+  newStripeKeys,
+  saveDefaultPortalConfiguration,
+  startEmulatorProcess,
+} from "../test/emulator-process.js";
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+/** Offered load for the latency comparison; saturation is measured too. */
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const WARMUP_S = 2;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const PORTICO_PORT = 34_000 + Math.floor(Math.random() * 1000);
+const APP = `http://127.0.0.1:${PORTICO_PORT}`;
+
+interface Result {
+  label: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function main() {
+  const emulator = await startEmulatorProcess();
+  const keys = newStripeKeys();
+  const url = new URL(emulator.url);
+  const stripe = new Stripe(keys.test, {
+    host: url.hostname,
+    port: url.port,
+    protocol: "http",
+    maxNetworkRetries: 0,
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), "portico-bench-"));
+  let portico: ChildProcess | undefined;
+  try {
+    const configuration = await stripe.billingPortal.configurations.create({
+      features: { invoice_history: { enabled: true }, payment_method_update: { enabled: true } },
+      metadata: { portico_key: "default" },
+    });
+    await saveDefaultPortalConfiguration(emulator.url, keys.test, configuration.id);
+    portico = await startPortico(keys.test, emulator.url, dataDir);
+    const users = await signUpUsers(CONNECTIONS);
+    await stopProcess(portico);
+    await linkCustomers(stripe, dataDir, users);
+    portico = await startPortico(keys.test, emulator.url, dataDir);
+
+    const body = JSON.stringify({ returnUrl: `${APP}/settings/billing` });
+    await runAutocannon("warm-up", users, body, WARMUP_S);
+    const customers = (await Promise.all(users.map(() => stripe.customers.create()))).map(
+      (c) => c.id,
+    );
+    const results: Result[] = [];
+    // At a fixed, evenly paced load both paths are driven by the same loop, so
+    // the difference is Portico's own work; at saturation autocannon finds the ceiling.
+    results.push(
+      await runPaced(
+        `Portico POST /api/billing/portal, ${RATE} req/s`,
+        users.map((user) => () => callPortico(user.token, body)),
+        RATE,
+      ),
+    );
+    results.push(
+      await runPaced(
+        `stripe SDK direct to emulator, ${RATE} req/s`,
+        customers.map((customer) => () => callStripe(stripe, configuration.id, customer)),
+        RATE,
+      ),
+    );
+    results.push(
+      await runAutocannon("Portico POST /api/billing/portal, saturation", users, body, DURATION_S),
+    );
+    results.push(
+      await runPaced(
+        "stripe SDK direct to emulator, saturation",
+        customers.map((customer) => () => callStripe(stripe, configuration.id, customer)),
+        0,
+      ),
+    );
+    print(results);
+  } finally {
+    if (portico) await stopProcess(portico);
+    await emulator.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function startPortico(
+  key: string,
+  emulatorUrl: string,
+  dataDir: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "start"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      PORT: String(PORTICO_PORT),
+      APP_URL: APP,
+      PORTICO_DATA_DIR: dataDir,
+      STRIPE_TEST_SECRET_KEY: key,
+      STRIPE_API_BASE: emulatorUrl,
+      STRIPE_MAX_NETWORK_RETRIES: "0",
+      PORTAL_CONFIGURATIONS: "default",
+      RATE_LIMIT_PORTAL: "1000000/60s",
+      RATE_LIMIT_LOGIN: "1000000/60s",
+    },
+  });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${APP}/healthz`)).ok) return child;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error("Portico did not start");
+}
+
+async function signUpUsers(count: number) {
+  const users: { token: string; id: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(`${APP}/api/auth/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        email: `bench-${i}-${Date.now()}@example.com`,
+        password: "benchmark-password",
+      }),
+    });
+    const { data } = (await response.json()) as { data: { token: string; user: { id: string } } };
+    users.push({ token: data.token, id: data.user.id });
+  }
+  return users;
+}
+
+/** Links a Stripe customer to each user, as checkout would, straight into the (stopped) server's PGlite. */
+async function linkCustomers(stripe: Stripe, dataDir: string, users: { id: string }[]) {
+  const database = await openDatabase(databaseOptions({ databaseUrl: undefined, dataDir }));
+  try {
+    for (const user of users) {
+      const customer = await stripe.customers.create({ metadata: { portico_user_id: user.id } });
+      await linkBillingCustomer(database.db, user.id, false, customer.id);
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+async function stopProcess(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  await exited;
+}
+
+function runAutocannon(
+  label: string,
+  users: { token: string }[],
+  body: string,
+  duration: number,
+): Promise<Result> {
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `${APP}/api/billing/portal`,
+        method: "POST",
+        connections: CONNECTIONS,
+        duration,
+        body,
+        headers: { "content-type": "application/json" },
+        setupClient: (client) => {
+          const user = users[next++ % users.length];
+          client.setHeaders({
+            "content-type": "application/json",
+            authorization: `Bearer ${user?.token}`,
+          });
+        },
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          label,
+          requests: result.requests.total,
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          errors: result.errors + result.non2xx,
+        });
+      },
+    );
+  });
+}
+
+async function callPortico(token: string, body: string) {
+  const response = await fetch(`${APP}/api/billing/portal`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body,
+  });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`status ${response.status}`);
+}
+
+function callStripe(stripe: Stripe, configuration: string, customer: string) {
+  return stripe.billingPortal.sessions.create({ customer, configuration, return_url: `${APP}/` });
+}
+
+/**
+ * One worker per connection, each calling its own user's request; with a rate,
+ * calls start on an even schedule (open loop), so latency is not queueing behind bursts.
+ */
+async function runPaced(
+  label: string,
+  calls: (() => Promise<unknown>)[],
+  rate: number,
+): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const begin = performance.now();
+  const deadline = begin + DURATION_S * 1000;
+  let slot = 0;
+  await Promise.all(
+    calls.map(async (call) => {
+      while (performance.now() < deadline) {
+        if (rate) {
+          const due = begin + (slot++ * 1000) / rate;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          if (performance.now() >= deadline) break;
+        }
+        const started = performance.now();
+        try {
+          await call();
+          latencies.push(performance.now() - started);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    label,
+    requests: latencies.length,
+    rps: latencies.length / DURATION_S,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors,
+  };
+}
+
+function print(results: Result[]) {
+  console.log(`\nportal sessions, ${CONNECTIONS} connections, ${DURATION_S}s per row\n`);
+  console.log("| path | req/s | p50 ms | p99 ms | errors |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const r of results) {
+    console.log(
+      `| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`,
+    );
+  }
+  for (let i = 0; i + 1 < results.length; i += 2) {
+    const [portico, direct] = [results[i], results[i + 1]];
+    if (!portico || !direct) continue;
+    const mode = portico.label.split(", ").at(-1);
+    console.log(
+      `Portico overhead at ${mode}: p50 ${(portico.p50 - direct.p50).toFixed(2)} ms, p99 ${(portico.p99 - direct.p99).toFixed(2)} ms`,
+    );
+  }
+}
+
+await main();
