@@ -1,0 +1,72 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import { formInteger, formString, parseParams } from "../http/params.js";
+import { createApiPipeline } from "../http/pipeline.js";
+import type { ApiRequest } from "../http/route.js";
+import {
+  insertPortalConfiguration,
+  markDefaultPortalConfiguration,
+} from "../resources/portal-configurations.js";
+import type { Store } from "../store.js";
+import { createDashboardFeatures } from "./dashboard-defaults.js";
+
+/**
+ * `/_emulator/*`: things a real account does outside the API (saving portal settings in the
+ * Dashboard) and test conveniences. The API key still selects the account and mode.
+ */
+
+function savePortalDefault(request: ApiRequest) {
+  const params = parseParams(
+    z.strictObject({ configuration: formString().optional() }),
+    request.params,
+  );
+  const { account } = request;
+  if (params.configuration) return markDefaultPortalConfiguration(account, params.configuration);
+  // Saving the Dashboard settings again edits the same default rather than adding one.
+  const current = account.defaultPortalConfiguration;
+  if (current) return markDefaultPortalConfiguration(account, current);
+  const created = insertPortalConfiguration(request, {}, createDashboardFeatures());
+  return markDefaultPortalConfiguration(account, created.id);
+}
+
+function resetAccount(request: ApiRequest) {
+  request.store.resetAccount(request.account.id, request.account.livemode);
+  return { reset: true };
+}
+
+function dumpState({ account }: ApiRequest) {
+  return {
+    account: account.id,
+    livemode: account.livemode,
+    now: account.clock.now(),
+    default_portal_configuration: account.defaultPortalConfiguration,
+    objects: Object.fromEntries(
+      Object.entries(account.collections).map(([kind, objects]) => [kind, [...objects.values()]]),
+    ),
+  };
+}
+
+function setLatency(request: ApiRequest) {
+  const params = parseParams(
+    z.strictObject({ ms: formInteger({ min: 0, max: 60_000 }) }),
+    request.params,
+  );
+  request.account.latencyMs = params.ms;
+  return { latency_ms: params.ms };
+}
+
+function advanceClock(request: ApiRequest) {
+  const schema = z.strictObject({ seconds: formInteger({ min: 0 }) });
+  const params = parseParams(schema, request.params);
+  request.account.clock.advanceBy(params.seconds);
+  return { now: request.account.clock.now() };
+}
+
+export function registerControlRoutes(app: Hono, store: Store): void {
+  app.get("/_emulator/health", (c) => c.json({ ok: true }));
+  app.post("/_emulator/portal/default", createApiPipeline(store, savePortalDefault));
+  app.post("/_emulator/reset", createApiPipeline(store, resetAccount));
+  app.get("/_emulator/state", createApiPipeline(store, dumpState));
+  app.post("/_emulator/latency", createApiPipeline(store, setLatency));
+  app.post("/_emulator/clock/advance", createApiPipeline(store, advanceClock));
+}
