@@ -2,7 +2,12 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { type AccountService, createAccountService } from "./auth/accounts.js";
+import { readBillingConfigFile, withBillingConfig } from "./billing/billing-config.js";
+import type { BillingConfig } from "./billing/billing-config-schema.js";
+import { type CatalogSync, createCatalogSync } from "./billing/catalog-sync.js";
+import { createPlanCatalog, type PlanCatalog } from "./billing/plans.js";
 import { createPortalService } from "./billing/portal.js";
+import { createSetupCheck, type SetupCheck } from "./billing/setup-check.js";
 import type { Config } from "./config.js";
 import { type Database, databaseOptions, openDatabase } from "./db/client.js";
 import { createApp, type PorticoApp } from "./http/app.js";
@@ -14,19 +19,34 @@ export interface Portico {
   database: Database;
   stripe: StripeGateway;
   accounts: AccountService;
+  /** `portico.config.json`, when present. */
+  billingConfig: BillingConfig | undefined;
+  plans: PlanCatalog;
+  catalog: CatalogSync;
+  setup: SetupCheck;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Wires the service together from its configuration. Migrations run before it answers. */
-export async function createPortico(config: Config, logger: Logger): Promise<Portico> {
-  const database = await openDatabase(databaseOptions(config));
+/**
+ * Wires the service together from its configuration. Migrations run before it
+ * answers. A `database` passed in (several instances on one database, in tests)
+ * is left open on close.
+ */
+export async function createPortico(
+  config: Config,
+  logger: Logger,
+  options: { database?: Database } = {},
+): Promise<Portico> {
+  const database = options.database ?? (await openDatabase(databaseOptions(config)));
   await database.migrate();
   const { db } = database;
   const stripe = createStripeGateway(createStripeClients(config.stripe));
   const accounts = createAccountService({ db, config });
-  const portal = createPortalService({ db, stripe, config });
+  const plans = createPlanCatalog(billingConfig);
+  const setup = createSetupCheck({ stripe, config, billing: billingConfig, plans, logger });
+  const portal = createPortalService({ db, stripe, config, setup });
   const app = createApp({ config, logger, accounts, portal });
 
   let server: Server | undefined;
@@ -35,7 +55,13 @@ export async function createPortico(config: Config, logger: Logger): Promise<Por
     database,
     stripe,
     accounts,
+    billingConfig,
+    plans,
+    catalog: createCatalogSync({ stripe }),
+    setup,
     listen() {
+      // In the background: a slow or unreachable Stripe must not hold up startup.
+      void setup.run();
       return new Promise((resolve, reject) => {
         server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
           resolve(info.port),
@@ -53,7 +79,7 @@ export async function createPortico(config: Config, logger: Logger): Promise<Por
         server.closeIdleConnections();
         await closing;
       }
-      await database.close();
+      if (!options.database) await database.close();
     },
   };
 }

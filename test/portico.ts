@@ -37,11 +37,18 @@ export function emulatorSdk(key: string, emulatorUrl: string): Stripe {
  * fresh PostgreSQL database) and its own emulator account.
  */
 export async function startTestPortico(
-  options: { engine?: "pglite" | "postgres"; env?: Record<string, string> } = {},
+  options: {
+    engine?: "pglite" | "postgres";
+    env?: Record<string, string>;
+    /** Another instance to share the database and Stripe account with. */
+    sibling?: TestPortico;
+  } = {},
 ): Promise<TestPortico> {
   const emulatorUrl = inject("emulatorUrl");
-  const keys = newStripeKeys();
-  const database = await createTestDatabase(options.engine ?? "pglite");
+  const keys = options.sibling?.keys ?? newStripeKeys();
+  const database = options.sibling
+    ? { url: options.sibling.config.databaseUrl, drop: async () => {} }
+    : await createTestDatabase(options.engine ?? "pglite");
   const config = loadConfig({
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
@@ -52,10 +59,15 @@ export async function startTestPortico(
     STRIPE_LIVE_SECRET_KEY: keys.live,
     STRIPE_API_BASE: emulatorUrl,
     STRIPE_MAX_NETWORK_RETRIES: "0",
+    // Suites opt in to a billing file; the repository's example must not leak into them.
+    PORTICO_CONFIG: "test/no-billing-config.json",
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   });
-  const portico = await createPortico(config, createLogger(config));
+  // PGlite is one process's database, so a sibling on PGlite shares the handle itself.
+  const shared =
+    options.sibling && !database.url ? { database: options.sibling.portico.database } : {};
+  const portico = await createPortico(config, createLogger(config), shared);
   const port = await portico.listen();
   return {
     portico,

@@ -225,6 +225,20 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, errors (%s)", (engine) =>
       .from(portalSessions)
       .where(eq(portalSessions.userId, user.id));
     expect(rows).toHaveLength(3);
+    // A second instance on the same database sees the same count.
+    const sibling = await startTestPortico({
+      sibling: t,
+      env: { PORTAL_CONFIGURATIONS: "default", RATE_LIMIT_PORTAL: "3/60s" },
+    });
+    try {
+      await expectError(
+        await postJson(sibling, "/api/billing/portal", body, token),
+        429,
+        "RATE_LIMITED",
+      );
+    } finally {
+      await sibling.close();
+    }
     // Another user is unaffected.
     const other = await readyUser();
     expect((await postJson(t, "/api/billing/portal", body, other.token)).status).toBe(200);
