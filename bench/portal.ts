@@ -123,6 +123,8 @@ async function startPortico(
       STRIPE_TEST_SECRET_KEY: key,
       STRIPE_API_BASE: emulatorUrl,
       STRIPE_MAX_NETWORK_RETRIES: "0",
+      // The portal endpoint alone is measured; no billing file, no catalog check.
+      PORTICO_CONFIG: join(dataDir, "no-billing-config.json"),
       PORTAL_CONFIGURATIONS: "default",
       RATE_LIMIT_PORTAL: "1000000/60s",
       RATE_LIMIT_LOGIN: "1000000/60s",

@@ -76,4 +76,28 @@ describe("object shapes match Stripe's fixtures", () => {
     );
     expectMatchingKeys(event ?? {}, "event", "Events", "EventBase");
   });
+
+  it("covers payment methods, invoices and checkout sessions", async () => {
+    const { stripe } = createTestAccount();
+    const customer = await stripe.customers.create({});
+    const paymentMethod = await stripe.paymentMethods.attach("pm_card_visa", {
+      customer: customer.id,
+    });
+    const price = await createRecurringPrice(stripe);
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: paymentMethod.id,
+    });
+    const invoice = await stripe.invoices.retrieve(subscription.latest_invoice as string);
+    const checkout = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id }],
+      success_url: "https://example.com/success",
+    });
+
+    expectMatchingKeys(paymentMethod, "payment_method", "PaymentMethods", "PaymentMethod");
+    expectMatchingKeys(invoice, "invoice", "Invoices", "Invoice");
+    expectMatchingKeys(checkout, "checkout.session", "Checkout/Sessions", "Session");
+  });
 });

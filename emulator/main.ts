@@ -1,3 +1,4 @@
+import { readEmulatorFlags } from "./cli-flags.js";
 import { startEmulator } from "./server.js";
 
 /** The emulator is its own program: it alone reads its flags and environment, here. */
@@ -17,8 +18,28 @@ function readPort(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   return port;
 }
 
+/** `--portal-session-ttl <seconds>`: how long portal session URLs stay usable. */
+function readPortalSessionTtl(argv: readonly string[]): number | undefined {
+  const index = argv.findIndex(
+    (arg) => arg === "--portal-session-ttl" || arg.startsWith("--portal-session-ttl="),
+  );
+  if (index < 0) return undefined;
+  const arg = argv[index] ?? "";
+  const raw = arg.includes("=") ? arg.split("=")[1] : argv[index + 1];
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    throw new Error(`Invalid --portal-session-ttl: ${raw}`);
+  }
+  return seconds;
+}
+
 async function main(): Promise<void> {
-  const emulator = await startEmulator({ port: readPort(process.argv.slice(2), process.env) });
+  const argv = process.argv.slice(2);
+  const emulator = await startEmulator({
+    port: readPort(argv, process.env),
+    portalSessionTtlSeconds: readPortalSessionTtl(argv),
+    ...readEmulatorFlags(argv),
+  });
   const stop = () => {
     emulator.close().then(
       () => process.exit(0),
@@ -30,6 +51,9 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (emulator.webhookSecret) {
+    console.log(`Webhook signing secret for --webhook-url: ${emulator.webhookSecret}`);
+  }
   // Announce only once the signal handlers are in place: supervisors read this line as "ready".
   console.log(`Stripe emulator listening on ${emulator.url}`);
 }

@@ -63,6 +63,7 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
   PORTICO_DATA_DIR: z.string().min(1).default(".portico"),
+  PORTICO_CONFIG: z.string().min(1).default("./portico.config.json"),
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, "must look like sk_test_… or sk_live_…")
@@ -111,6 +112,8 @@ export interface Config {
   allowedOrigins: string[];
   databaseUrl: string | undefined;
   dataDir: string;
+  /** `portico.config.json`: plans, prices and portal configurations. Absent file: no catalog. */
+  billingConfigPath: string;
   stripe: {
     keys: Partial<Record<StripeMode, string>>;
     apiBase: string | undefined;
@@ -142,38 +145,46 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  // Empty strings mean "unset", as in most .env tooling.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
-  const parsed = EnvSchema.safeParse(present);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`);
-  if (!parsed.success) throw new ConfigError(problems);
-  const e = parsed.data;
-
-  const keys: Partial<Record<StripeMode, string>> = {};
-  if (e.STRIPE_SECRET_KEY)
-    keys[e.STRIPE_SECRET_KEY.includes("_live_") ? "live" : "test"] = e.STRIPE_SECRET_KEY;
-  if (e.STRIPE_TEST_SECRET_KEY) keys.test = e.STRIPE_TEST_SECRET_KEY;
-  if (e.STRIPE_LIVE_SECRET_KEY) keys.live = e.STRIPE_LIVE_SECRET_KEY;
-  if (e.STRIPE_SECRET_KEY && (e.STRIPE_TEST_SECRET_KEY || e.STRIPE_LIVE_SECRET_KEY)) {
+/** Rules between variables, checked even when single values are wrong so every problem shows at once. */
+function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.STRIPE_SECRET_KEY && (env.STRIPE_TEST_SECRET_KEY || env.STRIPE_LIVE_SECRET_KEY)) {
     problems.push(
       "STRIPE_SECRET_KEY: set either STRIPE_SECRET_KEY or STRIPE_TEST_SECRET_KEY/STRIPE_LIVE_SECRET_KEY, not both",
     );
   }
-  if (e.AUTH_JWT_SECRET && e.AUTH_JWKS_URL) {
+  if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
     problems.push("AUTH_JWT_SECRET: set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both");
   }
-  if (e.AUTH_JWKS_URL && (!e.AUTH_JWT_ISSUER || !e.AUTH_JWT_AUDIENCE)) {
+  if (env.AUTH_JWKS_URL && (!env.AUTH_JWT_ISSUER || !env.AUTH_JWT_AUDIENCE)) {
     problems.push("AUTH_JWKS_URL: AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE are required with JWKS");
   }
+  return problems;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as in most .env tooling.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`)),
+    ...crossFieldProblems(present),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+
+  const keys: Partial<Record<StripeMode, string>> = {};
+  if (e.STRIPE_SECRET_KEY) {
+    keys[e.STRIPE_SECRET_KEY.includes("_live_") ? "live" : "test"] = e.STRIPE_SECRET_KEY;
+  }
+  if (e.STRIPE_TEST_SECRET_KEY) keys.test = e.STRIPE_TEST_SECRET_KEY;
+  if (e.STRIPE_LIVE_SECRET_KEY) keys.live = e.STRIPE_LIVE_SECRET_KEY;
   const allowed = e.PORTAL_CONFIGURATIONS;
   if (e.PORTAL_DEFAULT_CONFIGURATION && !allowed.includes(e.PORTAL_DEFAULT_CONFIGURATION)) {
     allowed.unshift(e.PORTAL_DEFAULT_CONFIGURATION);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-
   const appUrl = e.APP_URL ?? `http://localhost:${e.PORT}`;
   const jwtClaims = {
     ...(e.AUTH_JWT_ISSUER ? { issuer: e.AUTH_JWT_ISSUER } : {}),
@@ -189,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     allowedOrigins: [...new Set([new URL(appUrl).origin, ...e.RETURN_URL_ORIGINS])],
     databaseUrl: e.DATABASE_URL,
     dataDir: e.PORTICO_DATA_DIR,
+    billingConfigPath: e.PORTICO_CONFIG,
     stripe: {
       keys,
       apiBase: e.STRIPE_API_BASE,

@@ -35,10 +35,12 @@ export interface Portico {
  * is left open on close.
  */
 export async function createPortico(
-  config: Config,
+  envConfig: Config,
   logger: Logger,
   options: { database?: Database } = {},
 ): Promise<Portico> {
+  const billingConfig = await readBillingConfigFile(envConfig.billingConfigPath);
+  const config = withBillingConfig(envConfig, billingConfig);
   const database = options.database ?? (await openDatabase(databaseOptions(config)));
   await database.migrate();
   const { db } = database;

@@ -1,5 +1,7 @@
 import type { Hono } from "hono";
 import { z } from "zod";
+import { advanceClock as advanceBillingClock } from "../billing/lifecycle.js";
+import { invalidRequest } from "../http/errors.js";
 import { formInteger, formString, parseParams } from "../http/params.js";
 import { createApiPipeline } from "../http/pipeline.js";
 import type { ApiRequest } from "../http/route.js";
@@ -55,11 +57,26 @@ function setLatency(request: ApiRequest) {
   return { latency_ms: params.ms };
 }
 
+/** `seconds=` or `to=`; renewals, trial ends and cancellations due on the way happen in order. */
 function advanceClock(request: ApiRequest) {
-  const schema = z.strictObject({ seconds: formInteger({ min: 0 }) });
+  const schema = z.strictObject({
+    seconds: formInteger({ min: 0 }).optional(),
+    to: formInteger({ min: 0 }).optional(),
+  });
   const params = parseParams(schema, request.params);
-  request.account.clock.advanceBy(params.seconds);
+  const now = request.account.clock.now();
+  const target = params.to ?? now + (params.seconds ?? 0);
+  if (target < now) throw invalidRequest("The clock can only move forward.", "to");
+  // Work the clock causes is background work: its events carry no request.
+  advanceBillingClock({ ...request, requestId: null, idempotencyKey: null }, target);
   return { now: request.account.clock.now() };
+}
+
+/** How long this account's portal session URLs stay usable (already open ones included). */
+function setPortalSessionTtl(request: ApiRequest) {
+  const params = parseParams(z.strictObject({ seconds: formInteger({ min: 1 }) }), request.params);
+  request.account.portalSessionTtlSeconds = params.seconds;
+  return { portal_session_ttl_seconds: params.seconds };
 }
 
 export function registerControlRoutes(app: Hono, store: Store): void {
@@ -69,4 +86,5 @@ export function registerControlRoutes(app: Hono, store: Store): void {
   app.get("/_emulator/state", createApiPipeline(store, dumpState));
   app.post("/_emulator/latency", createApiPipeline(store, setLatency));
   app.post("/_emulator/clock/advance", createApiPipeline(store, advanceClock));
+  app.post("/_emulator/portal/session-ttl", createApiPipeline(store, setPortalSessionTtl));
 }

@@ -12,6 +12,7 @@ export type StripeErrorBody = {
     message: string;
     param?: string;
     doc_url?: string;
+    decline_code?: string;
   };
 };
 
@@ -20,6 +21,8 @@ type StripeApiErrorInit = {
   type?: StripeErrorType;
   code?: string;
   param?: string;
+  /** Card errors name the issuer's reason (`generic_decline`, `insufficient_funds`). */
+  declineCode?: string;
   /**
    * Stripe saves an idempotent result only once a request started executing; requests
    * rejected by validation or concurrency checks are not replayed.
@@ -32,6 +35,7 @@ export class StripeApiError extends Error {
   readonly type: StripeErrorType;
   readonly code: string | undefined;
   readonly param: string | undefined;
+  readonly declineCode: string | undefined;
   readonly replayable: boolean;
 
   constructor(message: string, init: StripeApiErrorInit) {
@@ -41,6 +45,7 @@ export class StripeApiError extends Error {
     this.type = init.type ?? "invalid_request_error";
     this.code = init.code;
     this.param = init.param;
+    this.declineCode = init.declineCode;
     this.replayable = init.replayable ?? true;
   }
 
@@ -51,6 +56,7 @@ export class StripeApiError extends Error {
       error.doc_url = `https://docs.stripe.com/error-codes/${this.code.replaceAll("_", "-")}`;
     }
     if (this.param) error.param = this.param;
+    if (this.declineCode) error.decline_code = this.declineCode;
     return { error };
   }
 }
@@ -63,9 +69,12 @@ const MISSING_NAMES: Record<string, string> = {
   subscription: "subscription",
   subscription_item: "subscription item",
   payment_method: "PaymentMethod",
+  invoice: "invoice",
+  "checkout.session": "checkout.session",
   "billing_portal.configuration": "configuration",
   "billing_portal.session": "session",
   event: "event",
+  webhook_endpoint: "webhook endpoint",
 };
 
 /**

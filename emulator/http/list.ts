@@ -64,3 +64,26 @@ export function matchesRange(
     (filter.lte === undefined || value <= filter.lte)
   );
 }
+
+/**
+ * Pages a list that lives inside one object (invoice lines, checkout line items): same
+ * cursor rules, oldest first as Stripe returns sub-lists.
+ */
+export function listArray<T extends { id: string }>(
+  data: readonly T[],
+  params: ListParams,
+  url: string,
+): { object: "list"; data: T[]; has_more: boolean; url: string } {
+  const limit = params.limit ?? 10;
+  const start = params.starting_after
+    ? data.findIndex((entry) => entry.id === params.starting_after) + 1
+    : 0;
+  const end = params.ending_before
+    ? data.findIndex((entry) => entry.id === params.ending_before)
+    : data.length;
+  const window = params.ending_before
+    ? data.slice(Math.max(0, end - limit), Math.max(end, 0))
+    : data.slice(start, start + limit);
+  const hasMore = params.ending_before ? end - limit > 0 : start + limit < data.length;
+  return { object: "list", data: window, has_more: hasMore, url };
+}

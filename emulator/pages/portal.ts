@@ -1,34 +1,64 @@
-import type { Hono } from "hono";
-import { html } from "hono/html";
+import type { Context, Hono } from "hono";
+import { requirePortalFeature } from "../resources/portal-actions.js";
 import type { Store } from "../store.js";
+import { registerPortalActions } from "./portal/actions.js";
+import { renderBillingDetailsScreen } from "./portal/billing-details.js";
+import { renderCancelScreen } from "./portal/cancel.js";
+import { renderConfirmationPage, renderLanding } from "./portal/flows.js";
+import { renderPauseScreen } from "./portal/pause.js";
+import { renderAddCardScreen } from "./portal/payment-methods.js";
+import { renderPlanConfirmation, renderPlanPicker } from "./portal/plans.js";
+import { respondToPortal } from "./portal/respond.js";
 
 /**
- * The hosted portal a session URL opens. Deliberately minimal for now: it proves the URL
- * resolves to the right customer and offers the return link.
+ * The hosted customer portal behind a session's `url`. Screens are GETs under the session
+ * path; changes are CSRF-protected POST forms (see `portal/actions.ts`).
  */
 export function registerPortalPages(app: Hono, store: Store): void {
-  app.get("/p/session/:token", (c) => {
-    const link = store.portalLinks.get(c.req.param("token"));
-    const session = link?.account.collections["billing_portal.session"].get(link.sessionId);
-    if (!link || !session)
-      return c.html("<h1>This portal link is invalid or has expired.</h1>", 404);
-    const customer = link.account.collections.customer.get(session.customer);
-    const email = customer && !("deleted" in customer) ? customer.email : null;
-    const configuration = link.account.collections["billing_portal.configuration"].get(
-      session.configuration as string,
-    );
-    const headline = configuration?.business_profile.headline ?? "Manage your billing";
-    return c.html(html`<!doctype html>
-<html lang="${session.locale ?? "en"}">
-  <head><meta charset="utf-8" /><title>${headline}</title></head>
-  <body>
-    <main data-session="${session.id}" data-customer="${session.customer}">
-      <h1>${headline}</h1>
-      <p>${email ?? session.customer}</p>
-      ${session.flow ? html`<p data-flow="${session.flow.type}">Flow: ${session.flow.type}</p>` : ""}
-      ${session.return_url ? html`<a href="${session.return_url}">Return</a>` : ""}
-    </main>
-  </body>
-</html>`);
-  });
+  const subscriptionOf = (c: Context) => c.req.param("subscription") ?? "";
+  const base = "/p/session/:token";
+
+  app.get(base, (c) =>
+    respondToPortal(store, c, (view) => renderLanding(view, c.req.query("notice"))),
+  );
+  app.get(`${base}/done`, (c) =>
+    respondToPortal(store, c, (view) => renderConfirmationPage(view, c.req.query("notice"))),
+  );
+  app.get(`${base}/subscriptions/:subscription/update`, (c) =>
+    respondToPortal(store, c, (view) => {
+      requirePortalFeature(view, "subscription_update");
+      return renderPlanPicker(view, subscriptionOf(c));
+    }),
+  );
+  app.get(`${base}/subscriptions/:subscription/update/confirm`, (c) =>
+    respondToPortal(store, c, (view) => {
+      requirePortalFeature(view, "subscription_update");
+      return renderPlanConfirmation(view, subscriptionOf(c), c.req.query("price") ?? "");
+    }),
+  );
+  app.get(`${base}/subscriptions/:subscription/cancel`, (c) =>
+    respondToPortal(store, c, (view) => {
+      requirePortalFeature(view, "subscription_cancel");
+      return renderCancelScreen(view, subscriptionOf(c));
+    }),
+  );
+  app.get(`${base}/subscriptions/:subscription/pause`, (c) =>
+    respondToPortal(store, c, (view) => {
+      requirePortalFeature(view, "subscription_pause");
+      return renderPauseScreen(view, subscriptionOf(c));
+    }),
+  );
+  app.get(`${base}/payment-methods/new`, (c) =>
+    respondToPortal(store, c, (view) => {
+      requirePortalFeature(view, "payment_method_update");
+      return renderAddCardScreen(view);
+    }),
+  );
+  app.get(`${base}/customer`, (c) =>
+    respondToPortal(store, c, (view) => {
+      requirePortalFeature(view, "customer_update");
+      return renderBillingDetailsScreen(view);
+    }),
+  );
+  registerPortalActions(app, store);
 }

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { z } from "zod";
+import { attachPaymentMethod, requireAttachedPaymentMethod } from "../billing/payment-methods.js";
 import { emitEvent } from "../events.js";
 import { expandObject } from "../http/expand.js";
 import { matchesRange } from "../http/list.js";
@@ -177,13 +178,20 @@ function buildCustomer(request: ApiRequest): Wire<Stripe.Customer> {
   return blank;
 }
 
-function createCustomer(request: ApiRequest) {
+/** `POST /v1/customers`; hosted checkout creates its customers through it too. */
+export function createCustomer(request: ApiRequest) {
   const { account } = request;
   const params = parseParams(createSchema, request.params);
   if (params.payment_method) requirePaymentMethod(account, params.payment_method, "payment_method");
   const paymentMethod = params.invoice_settings?.default_payment_method;
-  if (paymentMethod) {
-    requirePaymentMethod(account, paymentMethod, "invoice_settings[default_payment_method]");
+  if (paymentMethod && paymentMethod !== params.payment_method) {
+    // Stripe only accepts a default that ends up attached: the `payment_method` being attached.
+    requireAttachedPaymentMethod(
+      account,
+      "",
+      paymentMethod,
+      "invoice_settings[default_payment_method]",
+    );
   }
   const customer = saveObject(
     account,
@@ -191,16 +199,25 @@ function createCustomer(request: ApiRequest) {
     applyCustomerChanges(buildCustomer(request), params),
   );
   emitEvent(account, "customer.created", customer, undefined, request);
+  if (params.payment_method) {
+    attachPaymentMethod(account, params.payment_method, customer.id, request);
+  }
   return expandObject(account, customer, params.expand);
 }
 
-function updateCustomer(request: ApiRequest) {
+/** `POST /v1/customers/:id`; the hosted portal saves billing details through it too. */
+export function updateCustomer(request: ApiRequest) {
   const { account } = request;
   const params = parseParams(updateSchema, request.params);
   const before = requireLiveCustomer(account, request.pathParams.id ?? "");
   const paymentMethod = params.invoice_settings?.default_payment_method;
   if (paymentMethod) {
-    requirePaymentMethod(account, paymentMethod, "invoice_settings[default_payment_method]");
+    requireAttachedPaymentMethod(
+      account,
+      before.id,
+      paymentMethod,
+      "invoice_settings[default_payment_method]",
+    );
   }
   const after = applyCustomerChanges(before, params);
   saveUpdate(request, "customer", before, after, "customer.updated");

@@ -33,10 +33,10 @@ export function requireLiveCustomer(
   return customer;
 }
 
-/**
- * Payment methods are not emulated yet, so every id is unknown. The payment-methods
- * resource replaces this with a real lookup.
- */
-export function requirePaymentMethod(_account: Account, id: string, param: string): never {
-  throw resourceMissing("payment_method", id, param);
+export function requirePaymentMethod(
+  account: Account,
+  id: string,
+  param: string,
+): Wire<Stripe.PaymentMethod> {
+  return requireObject(account, "payment_method", id, param);
 }

@@ -112,7 +112,12 @@ export const updateSubscriptionSchema = z.strictObject({
     .optional(),
   proration_date: formInteger().optional(),
   billing_cycle_anchor: notEmulated().optional(),
-  pause_collection: notEmulated().optional(),
+  pause_collection: emptyable(
+    z.strictObject({
+      behavior: formEnum(["keep_as_draft", "mark_uncollectible", "void"]),
+      resumes_at: formInteger({ min: 0 }).optional(),
+    }),
+  ).optional(),
 });
 
 export const cancelSubscriptionSchema = z.strictObject({

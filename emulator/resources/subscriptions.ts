@@ -1,149 +1,28 @@
+import { applyProration, planProration } from "../billing/prorations.js";
 import { emitEvent } from "../events.js";
 import { invalidRequest } from "../http/errors.js";
 import { expandObject } from "../http/expand.js";
 import { matchesRange } from "../http/list.js";
 import { parseParams } from "../http/params.js";
 import { type ApiRequest, defineRoute } from "../http/route.js";
-import { generateId } from "../ids.js";
 import { saveObject } from "../store.js";
 import { applyMetadata, emptyToNull } from "./common.js";
 import { createListHandler, createRetrieveHandler, saveUpdate } from "./crud.js";
-import { requireLiveCustomer, requireObject, requirePaymentMethod } from "./lookup.js";
-import { requireRecurringPrice } from "./prices.js";
+import { requireObject, requirePaymentMethod } from "./lookup.js";
 import {
   applyItemChanges,
-  assertCompatibleItems,
   periodEndOf,
   restartPeriods,
   type Subscription,
 } from "./subscription-changes.js";
-import { buildSubscriptionItem, computePeriod, toItemList } from "./subscription-items.js";
+import { createSubscription } from "./subscription-create.js";
+import { toItemList } from "./subscription-items.js";
 import {
-  type CreateSubscriptionParams,
   cancelSubscriptionSchema,
-  createSubscriptionSchema,
   listSubscriptionsSchema,
   type UpdateSubscriptionParams,
   updateSubscriptionSchema,
 } from "./subscription-params.js";
-
-const DAY = 86_400;
-
-function resolveTrialEnd(
-  params: CreateSubscriptionParams,
-  now: number,
-  planTrialDays: number | null,
-) {
-  if (params.trial_end === "now") return null;
-  if (params.trial_end !== undefined) {
-    if (params.trial_end <= now) {
-      throw invalidRequest(
-        "Invalid timestamp: must be an integer Unix timestamp in the future.",
-        "trial_end",
-      );
-    }
-    return params.trial_end;
-  }
-  if (params.trial_period_days) return now + params.trial_period_days * DAY;
-  if (params.trial_from_plan && planTrialDays) return now + planTrialDays * DAY;
-  return null;
-}
-
-function createSubscription(request: ApiRequest) {
-  const { account } = request;
-  const params = parseParams(createSubscriptionSchema, request.params);
-  const customer = requireLiveCustomer(account, params.customer, "customer");
-  if (params.default_payment_method) {
-    requirePaymentMethod(account, params.default_payment_method, "default_payment_method");
-  }
-  const prices = params.items.map((item, i) =>
-    requireRecurringPrice(account, item.price, `items[${i}][price]`),
-  );
-  const now = account.clock.now();
-  const trialEnd = resolveTrialEnd(params, now, prices[0]?.recurring?.trial_period_days ?? null);
-  const id = generateId("sub");
-  const items = params.items.map((item, i) => {
-    const price = prices[i] ?? prices[0];
-    if (!price)
-      throw invalidRequest("Missing required param: items.", "items", "parameter_missing");
-    return buildSubscriptionItem({
-      subscriptionId: id,
-      price,
-      quantity: item.quantity ?? 1,
-      metadata: applyMetadata({}, item.metadata),
-      period: computePeriod(price, now, trialEnd),
-      created: now,
-    });
-  });
-  assertCompatibleItems(items);
-  const cancelAtPeriodEnd = params.cancel_at_period_end ?? false;
-  const subscription = saveObject(account, "subscription", {
-    id,
-    object: "subscription",
-    application: null,
-    application_fee_percent: null,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
-    billing_cycle_anchor: trialEnd ?? now,
-    billing_cycle_anchor_config: null,
-    billing_mode: { flexible: { proration_discounts: "included" }, type: "flexible" },
-    billing_schedules: [],
-    billing_thresholds: null,
-    cancel_at: cancelAtPeriodEnd
-      ? periodEndOf(items)
-      : (emptyToNull(params.cancel_at, null) ?? null),
-    cancel_at_period_end: cancelAtPeriodEnd,
-    canceled_at: cancelAtPeriodEnd ? now : null,
-    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
-    collection_method: params.collection_method ?? "charge_automatically",
-    created: now,
-    currency: items[0]?.price.currency ?? "usd",
-    customer: customer.id,
-    customer_account: null,
-    days_until_due: params.days_until_due ?? null,
-    default_payment_method: null,
-    default_source: null,
-    default_tax_rates: [],
-    description: emptyToNull(params.description, null),
-    discounts: [],
-    ended_at: null,
-    invoice_settings: {
-      account_tax_ids: null,
-      custom_fields: null,
-      description: null,
-      footer: null,
-      issuer: { type: "self" },
-    },
-    items: toItemList(id, items),
-    latest_invoice: null,
-    livemode: account.livemode,
-    managed_payments: null,
-    metadata: applyMetadata({}, params.metadata),
-    next_pending_invoice_item_invoice: null,
-    on_behalf_of: null,
-    pause_collection: null,
-    payment_settings: {
-      payment_method_options: null,
-      payment_method_types: null,
-      save_default_payment_method: "off",
-    },
-    pending_invoice_item_interval: null,
-    pending_setup_intent: null,
-    pending_update: null,
-    schedule: null,
-    start_date: now,
-    // Invoicing is not emulated yet, so first invoices are treated as paid.
-    status: trialEnd ? "trialing" : "active",
-    test_clock: null,
-    transfer_data: null,
-    trial_end: trialEnd,
-    trial_settings: {
-      end_behavior: { billing_cycle_anchor: null, missing_payment_method: "create_invoice" },
-    },
-    trial_start: trialEnd ? now : null,
-  } satisfies Subscription);
-  emitEvent(account, "customer.subscription.created", subscription, undefined, request);
-  return expandObject(account, subscription, params.expand);
-}
 
 /** Stripe freezes canceled subscriptions except for bookkeeping fields. */
 function assertUpdatable(subscription: Subscription, params: UpdateSubscriptionParams) {
@@ -154,6 +33,14 @@ function assertUpdatable(subscription: Subscription, params: UpdateSubscriptionP
       "A canceled subscription can only update its cancellation_details and metadata.",
     );
   }
+}
+
+/** `pause_collection` only stops invoices being collected; the status stays as it was. */
+function resolvePauseCollection(before: Subscription, params: UpdateSubscriptionParams) {
+  const pause = params.pause_collection;
+  if (pause === undefined) return before.pause_collection;
+  if (pause === "") return null;
+  return { behavior: pause.behavior, resumes_at: pause.resumes_at ?? null };
 }
 
 function applySubscriptionChanges(
@@ -204,10 +91,12 @@ function applySubscriptionChanges(
     metadata: applyMetadata(before.metadata, params.metadata),
     status: trial.status,
     trial_end: trial.trial_end,
+    pause_collection: resolvePauseCollection(before, params),
   } satisfies Subscription;
 }
 
-function updateSubscription(request: ApiRequest) {
+/** `POST /v1/subscriptions/:id`; the hosted portal calls it too, so both emit the same events. */
+export function updateSubscription(request: ApiRequest) {
   const { account } = request;
   const params = parseParams(updateSubscriptionSchema, request.params);
   const before = requireObject(account, "subscription", request.pathParams.id ?? "");
@@ -215,12 +104,29 @@ function updateSubscription(request: ApiRequest) {
   if (params.default_payment_method) {
     requirePaymentMethod(account, params.default_payment_method, "default_payment_method");
   }
-  const after = applySubscriptionChanges(request, before, params);
+  const changed = applySubscriptionChanges(request, before, params);
+  const proration = planProration(
+    account,
+    before,
+    changed,
+    params.proration_behavior ?? "create_prorations",
+    params.proration_date ?? account.clock.now(),
+  );
+  const after = {
+    ...changed,
+    default_payment_method: emptyToNull(
+      params.default_payment_method,
+      before.default_payment_method as string | null,
+    ),
+    latest_invoice: proration.invoiceId ?? before.latest_invoice,
+  };
   saveUpdate(request, "subscription", before, after, "customer.subscription.updated");
-  return expandObject(account, after, params.expand);
+  applyProration(request, after, proration);
+  return expandObject(account, requireObject(account, "subscription", after.id), params.expand);
 }
 
-function cancelSubscription(request: ApiRequest) {
+/** `DELETE /v1/subscriptions/:id`; shared with the hosted portal's immediate cancel. */
+export function cancelSubscription(request: ApiRequest) {
   const { account } = request;
   const params = parseParams(cancelSubscriptionSchema, request.params);
   const before = requireObject(account, "subscription", request.pathParams.id ?? "");

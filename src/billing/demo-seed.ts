@@ -3,27 +3,39 @@ import { findBillingCustomer, linkBillingCustomer } from "../db/billing-customer
 import type { Db } from "../db/client.js";
 import { findUserByEmail } from "../db/users.js";
 import type { StripeGateway } from "../stripe/gateway.js";
-import { DEMO_CATALOG } from "./demo-catalog.js";
+import { findDefaultConfigurationName } from "./billing-config.js";
+import type { BillingConfig } from "./billing-config-schema.js";
+import type { CatalogSync } from "./catalog-sync.js";
 
 export interface DemoSeedResult {
   /** False when everything already existed (a second start). */
   created: boolean;
-  portalConfigurationId: string;
+  /** The file's default portal configuration; undefined when the file declares none. */
+  portalConfigurationId: string | undefined;
 }
 
 /**
- * First-start seeding for the embedded default: the demo catalog, a default
- * portal configuration, and a demo account with a test-mode Stripe customer.
- * Every step finds what exists first, so a second start changes nothing.
+ * First-start seeding for the embedded default: `portico stripe apply` of the
+ * billing file (the shipped `portico.config.json`), and a demo account with a
+ * test-mode Stripe customer. Apply is idempotent and the account is found
+ * first, so a second start changes nothing.
  */
 export async function seedDemo(deps: {
   db: Db;
   stripe: StripeGateway;
+  catalog: CatalogSync;
+  billingConfig: BillingConfig | undefined;
   accounts: AccountService;
   demo: { email: string; password: string };
 }): Promise<DemoSeedResult> {
-  const { db, stripe, accounts, demo } = deps;
-  const catalog = await stripe.ensureCatalog("test", DEMO_CATALOG);
+  const { db, stripe, catalog, billingConfig, accounts, demo } = deps;
+  let portalConfigurationId: string | undefined;
+  if (billingConfig) {
+    const plan = await catalog.planChanges("test", billingConfig);
+    const ids = await catalog.applyChanges("test", plan);
+    const name = findDefaultConfigurationName(billingConfig);
+    portalConfigurationId = name ? ids.configurations[name] : undefined;
+  }
 
   let created = false;
   let user = await findUserByEmail(db, demo.email.toLowerCase());
@@ -38,5 +50,5 @@ export async function seedDemo(deps: {
     await linkBillingCustomer(db, user.id, false, customerId);
     created = true;
   }
-  return { created, portalConfigurationId: catalog.portalConfigurationId };
+  return { created, portalConfigurationId };
 }

@@ -19,8 +19,10 @@ export const portalNotConfigured = (mode: StripeMode, detail: string) =>
 export function createPortalConfigurationResolver(deps: {
   stripe: StripeGateway;
   config: Pick<Config, "portal">;
+  /** The startup check: while it has found the account incomplete, say so instead. */
+  setup?: { assertReady(mode: StripeMode): Promise<void> } | undefined;
 }) {
-  const { stripe, config } = deps;
+  const { stripe, config, setup } = deps;
   const { allowedConfigurations, defaultConfiguration } = config.portal;
   const cache = new Map<StripeMode, { at: number; list: Promise<PortalConfigurationSummary[]> }>();
 
@@ -42,11 +44,14 @@ export function createPortalConfigurationResolver(deps: {
     mode: StripeMode,
     requested: string | undefined,
   ): Promise<string | undefined> {
+    await setup?.assertReady(mode);
     const wanted = requested ?? defaultConfiguration;
     if (wanted === undefined) return undefined;
-    const found = (await listConfigurations(mode)).find(
+    // An archived configuration may share its name with the live one; prefer the active.
+    const matches = (await listConfigurations(mode)).filter(
       (candidate) => candidate.id === wanted || candidate.name === wanted,
     );
+    const found = matches.find((candidate) => candidate.active) ?? matches[0];
     if (!found?.active) {
       cache.delete(mode);
       throw portalNotConfigured(

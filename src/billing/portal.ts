@@ -34,6 +34,7 @@ export function createPortalService(deps: {
   db: Db;
   stripe: StripeGateway;
   config: Pick<Config, "portal" | "allowedOrigins" | "rateLimits">;
+  setup?: { assertReady(mode: StripeMode): Promise<void> } | undefined;
 }) {
   const { db, stripe, config } = deps;
   const configurations = createPortalConfigurationResolver(deps);

@@ -54,15 +54,22 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Models "save your portal settings in the Dashboard" on the emulator. */
-export async function saveEmulatorDefaultPortal(url: string, key: string, configurationId: string) {
+/**
+ * Models "save your portal settings in the Dashboard" on the emulator; without an
+ * id the emulator saves its own default settings.
+ */
+export async function saveEmulatorDefaultPortal(
+  url: string,
+  key: string,
+  configurationId: string | undefined,
+) {
   const response = await fetch(new URL("/_emulator/portal/default", url), {
     method: "POST",
     headers: {
       authorization: `Bearer ${key}`,
       "content-type": "application/x-www-form-urlencoded",
     },
-    body: new URLSearchParams({ configuration: configurationId }),
+    body: configurationId ? new URLSearchParams({ configuration: configurationId }) : "",
   });
   if (!response.ok)
     throw new Error(`emulator refused the default portal configuration (${response.status})`);

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { runMigrate } from "./migrate.js";
 import { runStart } from "./start.js";
+import { registerStripeCommands } from "./stripe.js";
 
 const program = new Command()
   .name("portico")
@@ -18,6 +19,8 @@ program
   .command("migrate")
   .description("Apply pending database migrations (the server also does this at startup)")
   .action(runMigrate);
+
+registerStripeCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

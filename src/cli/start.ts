@@ -40,8 +40,16 @@ export async function runStart(): Promise<void> {
 
   let demoSeeded: boolean | undefined;
   if (emulator) {
-    const { database, stripe, accounts } = portico;
-    const seed = await seedDemo({ db: database.db, stripe, accounts, demo: config.demo });
+    const { database, stripe, accounts, catalog, billingConfig } = portico;
+    const db = database.db;
+    const seed = await seedDemo({
+      db,
+      stripe,
+      catalog,
+      billingConfig,
+      accounts,
+      demo: config.demo,
+    });
     await saveEmulatorDefaultPortal(emulator.url, EMBEDDED_STRIPE_KEY, seed.portalConfigurationId);
     demoSeeded = seed.created;
   }

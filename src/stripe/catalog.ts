@@ -1,106 +1,142 @@
 import type Stripe from "stripe";
+import type {
+  CatalogIds,
+  CatalogState,
+  CatalogWrite,
+  KeyRef,
+  PortalConfigurationFields,
+  PortalFeatures,
+  PriceState,
+  ProductState,
+} from "./catalog-types.js";
 import { callStripe } from "./errors.js";
 
 /**
- * Idempotent creation of products, prices and one portal configuration, found
- * again by `metadata.portico_key` and `lookup_key`. Used to seed the embedded
- * demo; a full plan/apply diff belongs to `portico stripe apply`.
+ * Reads a Stripe account's products, prices and portal configurations into
+ * Portico's catalog types, and performs the writes `portico stripe apply`
+ * planned. Nothing here decides what to change; `billing/catalog-plan.ts` does.
  */
 
-export interface CatalogSpec {
-  plans: {
-    key: string;
-    name: string;
-    description: string;
-    prices: {
-      lookupKey: string;
-      unitAmount: number;
-      currency: string;
-      interval: "month" | "year";
-    }[];
-  }[];
-  portal: { key: string; headline: string; updatablePlans: string[] };
-}
+const PAGE = { limit: 100 } as const;
+const ALL = { limit: 10_000 } as const;
 
-export interface EnsuredCatalog {
-  productIds: Record<string, string>;
-  priceIds: Record<string, string>;
-  portalConfigurationId: string;
-}
-
-export async function ensureCatalog(stripe: Stripe, spec: CatalogSpec): Promise<EnsuredCatalog> {
+export async function readCatalogState(stripe: Stripe): Promise<CatalogState> {
   return callStripe(async () => {
-    const products = await stripe.products
-      .list({ limit: 100, active: true })
-      .autoPagingToArray({ limit: 1000 });
-    const productIds: Record<string, string> = {};
-    const priceIds: Record<string, string> = {};
-    const pricesByProduct: Record<string, string[]> = {};
-
-    for (const plan of spec.plans) {
-      const existing = products.find((product) => product.metadata.portico_key === plan.key);
-      const product =
-        existing ??
-        (await stripe.products.create({
-          name: plan.name,
-          description: plan.description,
-          metadata: { portico_key: plan.key },
-        }));
-      productIds[plan.key] = product.id;
-
-      const lookupKeys = plan.prices.map((price) => price.lookupKey);
-      const found = await stripe.prices.list({ lookup_keys: lookupKeys, limit: 100 });
-      for (const price of plan.prices) {
-        const match = found.data.find((candidate) => candidate.lookup_key === price.lookupKey);
-        const created =
-          match ??
-          (await stripe.prices.create({
-            product: product.id,
-            unit_amount: price.unitAmount,
-            currency: price.currency,
-            recurring: { interval: price.interval },
-            lookup_key: price.lookupKey,
-            metadata: { portico_key: price.lookupKey },
-          }));
-        priceIds[price.lookupKey] = created.id;
-        pricesByProduct[product.id] = [...(pricesByProduct[product.id] ?? []), created.id];
-      }
-    }
-
-    const configurations = await stripe.billingPortal.configurations.list({ limit: 100 });
-    const existing = configurations.data.find(
-      (item) => item.metadata?.portico_key === spec.portal.key,
-    );
-    const portalConfiguration =
-      existing ??
-      (await stripe.billingPortal.configurations.create({
-        business_profile: { headline: spec.portal.headline },
-        features: {
-          customer_update: { enabled: true, allowed_updates: ["email", "name", "address"] },
-          invoice_history: { enabled: true },
-          payment_method_update: { enabled: true },
-          subscription_cancel: {
-            enabled: true,
-            mode: "at_period_end",
-            cancellation_reason: {
-              enabled: true,
-              options: ["too_expensive", "missing_features", "switched_service", "unused", "other"],
-            },
-          },
-          subscription_update: {
-            enabled: true,
-            default_allowed_updates: ["price"],
-            proration_behavior: "create_prorations",
-            products: spec.portal.updatablePlans.flatMap((key) => {
-              const product = productIds[key];
-              return product ? [{ product, prices: pricesByProduct[product] ?? [] }] : [];
-            }),
-          },
-        },
-        metadata: { portico_key: spec.portal.key },
-      }));
-    return { productIds, priceIds, portalConfigurationId: portalConfiguration.id };
+    const [products, prices, configurations] = await Promise.all([
+      stripe.products.list(PAGE).autoPagingToArray(ALL),
+      stripe.prices.list(PAGE).autoPagingToArray(ALL),
+      stripe.billingPortal.configurations.list(PAGE).autoPagingToArray(ALL),
+    ]);
+    return {
+      products: products.map(toProductState),
+      prices: prices.flatMap((price) => (price.recurring ? [toPriceState(price)] : [])),
+      configurations: configurations.map((configuration) => ({
+        id: configuration.id,
+        key: configuration.metadata?.portico_key,
+        active: configuration.active,
+        isDefault: configuration.is_default,
+        headline: configuration.business_profile.headline ?? null,
+        privacyPolicyUrl: configuration.business_profile.privacy_policy_url ?? null,
+        termsOfServiceUrl: configuration.business_profile.terms_of_service_url ?? null,
+        defaultReturnUrl: configuration.default_return_url,
+        porticoDefault: configuration.metadata?.portico_default === "true",
+        features: toFeatures(configuration.features),
+      })),
+    };
   });
+}
+
+/**
+ * Performs writes in order. `known` holds the ids that already exist; ids of
+ * created objects are added as they appear, so later writes can refer to them.
+ */
+export async function applyCatalogWrites(
+  stripe: Stripe,
+  writes: CatalogWrite[],
+  known: CatalogIds,
+): Promise<CatalogIds> {
+  const ids: CatalogIds = {
+    products: { ...known.products },
+    prices: { ...known.prices },
+    configurations: { ...known.configurations },
+  };
+  const idOf = (table: Record<string, string>, ref: KeyRef) => {
+    const id = table[ref.key];
+    if (!id) throw new Error(`catalog apply: nothing created yet for "${ref.key}"`);
+    return id;
+  };
+  for (const write of writes) {
+    await callStripe(async () => {
+      switch (write.type) {
+        case "create_product": {
+          const product = await stripe.products.create({
+            name: write.fields.name,
+            ...(write.fields.description ? { description: write.fields.description } : {}),
+            marketing_features: write.fields.marketingFeatures.map((name) => ({ name })),
+            metadata: { portico_key: write.key },
+          });
+          ids.products[write.key] = product.id;
+          return;
+        }
+        case "update_product": {
+          const { name, description, marketingFeatures } = write.fields;
+          await stripe.products.update(write.id, {
+            ...(name !== undefined ? { name } : {}),
+            ...(description !== undefined ? { description: description ?? "" } : {}),
+            ...(marketingFeatures !== undefined
+              ? {
+                  marketing_features: marketingFeatures.length
+                    ? marketingFeatures.map((feature) => ({ name: feature }))
+                    : "",
+                }
+              : {}),
+            ...(write.active !== undefined ? { active: write.active } : {}),
+          });
+          return;
+        }
+        case "create_price": {
+          const { fields } = write;
+          const price = await stripe.prices.create({
+            product: idOf(ids.products, write.product),
+            currency: fields.currency,
+            unit_amount: fields.unitAmount,
+            recurring: {
+              interval: fields.interval,
+              ...(fields.trialPeriodDays ? { trial_period_days: fields.trialPeriodDays } : {}),
+            },
+            lookup_key: write.lookupKey,
+            transfer_lookup_key: write.transferLookupKey,
+            metadata: { portico_key: write.lookupKey, portico_plan: write.plan },
+          });
+          ids.prices[write.lookupKey] = price.id;
+          return;
+        }
+        case "update_price":
+          await stripe.prices.update(write.id, { active: write.active });
+          return;
+        case "create_configuration": {
+          const params = toConfigurationParams(write.fields, ids, { create: true });
+          // With create: true no field is "" (emptied), which is all that differs from create's types.
+          const created = await stripe.billingPortal.configurations.create({
+            ...(params as Stripe.BillingPortal.ConfigurationCreateParams),
+            metadata: {
+              portico_key: write.key,
+              ...(write.fields.porticoDefault ? { portico_default: "true" } : {}),
+            },
+          });
+          ids.configurations[write.key] = created.id;
+          return;
+        }
+        case "update_configuration":
+          await stripe.billingPortal.configurations.update(write.id, {
+            ...toConfigurationParams(write.fields, ids, { create: false }),
+            ...(write.active !== undefined ? { active: write.active } : {}),
+          });
+          return;
+      }
+    });
+  }
+  return ids;
 }
 
 /** A Stripe customer for a Portico user; the idempotency key makes a retry return the same one. */
@@ -115,4 +151,146 @@ export async function createCustomerForUser(
     ),
   );
   return customer.id;
+}
+
+function toProductState(product: Stripe.Product): ProductState {
+  return {
+    id: product.id,
+    key: product.metadata.portico_key,
+    active: product.active,
+    name: product.name,
+    description: product.description,
+    marketingFeatures: product.marketing_features.flatMap((feature) =>
+      feature.name ? [feature.name] : [],
+    ),
+  };
+}
+
+function toPriceState(price: Stripe.Price): PriceState {
+  return {
+    id: price.id,
+    key: price.metadata.portico_key,
+    lookupKey: price.lookup_key,
+    productId: typeof price.product === "string" ? price.product : price.product.id,
+    active: price.active,
+    unitAmount: price.unit_amount ?? 0,
+    currency: price.currency,
+    interval: price.recurring?.interval === "year" ? "year" : "month",
+    trialPeriodDays: price.recurring?.trial_period_days ?? null,
+  };
+}
+
+function toFeatures(features: Stripe.BillingPortal.Configuration.Features): PortalFeatures {
+  const cancel = features.subscription_cancel;
+  const update = features.subscription_update;
+  return {
+    customer_update: {
+      enabled: features.customer_update.enabled,
+      allowed_updates: [...features.customer_update.allowed_updates],
+    },
+    invoice_history: { enabled: features.invoice_history.enabled },
+    payment_method_update: { enabled: features.payment_method_update.enabled },
+    subscription_cancel: {
+      enabled: cancel.enabled,
+      mode: cancel.mode,
+      proration_behavior: cancel.proration_behavior,
+      cancellation_reason: {
+        enabled: cancel.cancellation_reason.enabled,
+        options: [...cancel.cancellation_reason.options],
+      },
+    },
+    subscription_pause: { enabled: features.subscription_pause.enabled },
+    subscription_update: {
+      enabled: update.enabled,
+      products: (update.products ?? []).map((entry) => ({
+        product: entry.product,
+        prices: [...entry.prices],
+      })),
+      default_allowed_updates: [...update.default_allowed_updates],
+      proration_behavior: update.proration_behavior,
+      schedule_at_period_end: {
+        conditions: (update.schedule_at_period_end?.conditions ?? []).map((c) => c.type),
+      },
+    },
+  };
+}
+
+type Proration = "always_invoice" | "create_prorations" | "none";
+
+/** Stripe clears a list with "" rather than []. */
+const listOrEmpty = <T>(values: T[]): T[] | "" => (values.length > 0 ? values : "");
+
+function toConfigurationParams(
+  fields: Partial<PortalConfigurationFields<KeyRef, KeyRef>>,
+  ids: CatalogIds,
+  options: { create: boolean },
+): Stripe.BillingPortal.ConfigurationUpdateParams {
+  // On create, Stripe refuses "" for fields that have nothing to clear yet.
+  const clear = options.create ? undefined : "";
+  const params: Stripe.BillingPortal.ConfigurationUpdateParams = {};
+  const profile: Stripe.BillingPortal.ConfigurationUpdateParams.BusinessProfile = {};
+  if (fields.headline !== undefined) profile.headline = fields.headline ?? clear;
+  if (fields.privacyPolicyUrl !== undefined)
+    profile.privacy_policy_url = fields.privacyPolicyUrl ?? clear;
+  if (fields.termsOfServiceUrl !== undefined)
+    profile.terms_of_service_url = fields.termsOfServiceUrl ?? clear;
+  const profileFields = Object.entries(profile).filter(([, value]) => value !== undefined);
+  if (profileFields.length > 0) params.business_profile = Object.fromEntries(profileFields);
+  if (fields.defaultReturnUrl !== undefined && (fields.defaultReturnUrl ?? clear) !== undefined)
+    params.default_return_url = fields.defaultReturnUrl ?? "";
+  if (fields.porticoDefault !== undefined)
+    params.metadata = { portico_default: fields.porticoDefault ? "true" : "" };
+  const features = fields.features;
+  if (features) {
+    const cancel = features.subscription_cancel;
+    const update = features.subscription_update;
+    const conditions = update.schedule_at_period_end.conditions;
+    params.features = {
+      customer_update: {
+        enabled: features.customer_update.enabled,
+        allowed_updates: listOrEmpty(
+          features.customer_update.allowed_updates,
+        ) as Stripe.BillingPortal.ConfigurationUpdateParams.Features.CustomerUpdate["allowed_updates"],
+      },
+      invoice_history: features.invoice_history,
+      payment_method_update: features.payment_method_update,
+      subscription_cancel: {
+        enabled: cancel.enabled,
+        mode: cancel.mode as "at_period_end" | "immediately",
+        proration_behavior: cancel.proration_behavior as Proration,
+        cancellation_reason: {
+          enabled: cancel.cancellation_reason.enabled,
+          options: listOrEmpty(
+            cancel.cancellation_reason.options,
+          ) as Stripe.BillingPortal.ConfigurationUpdateParams.Features.SubscriptionCancel.CancellationReason["options"],
+        },
+      },
+      subscription_pause: features.subscription_pause,
+      subscription_update: {
+        enabled: update.enabled,
+        products: listOrEmpty(
+          update.products.map((entry) => ({
+            product: ids.products[entry.product.key] ?? entry.product.key,
+            prices: entry.prices.map((price) => ids.prices[price.key] ?? price.key),
+          })),
+        ),
+        default_allowed_updates: listOrEmpty(
+          update.default_allowed_updates,
+        ) as Stripe.BillingPortal.ConfigurationUpdateParams.Features.SubscriptionUpdate["default_allowed_updates"],
+        proration_behavior: update.proration_behavior as Proration,
+        ...(conditions.length > 0 || !options.create
+          ? {
+              schedule_at_period_end: {
+                conditions: listOrEmpty(
+                  conditions.map((type) => ({
+                    type: type as "decreasing_item_amount" | "shortening_interval",
+                  })),
+                ),
+              },
+            }
+          : {}),
+      },
+    };
+  }
+  return params;
 }

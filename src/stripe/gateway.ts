@@ -1,11 +1,7 @@
 import type Stripe from "stripe";
 import type { StripeMode } from "../config.js";
-import {
-  type CatalogSpec,
-  createCustomerForUser,
-  type EnsuredCatalog,
-  ensureCatalog,
-} from "./catalog.js";
+import { applyCatalogWrites, createCustomerForUser, readCatalogState } from "./catalog.js";
+import type { CatalogIds, CatalogState, CatalogWrite } from "./catalog-types.js";
 import type { StripeClients } from "./client.js";
 import { callStripe, StripeMissingError } from "./errors.js";
 
@@ -63,7 +59,13 @@ export interface StripeGateway {
   listOpenSubscriptions(mode: StripeMode, customerId: string): Promise<SubscriptionSummary[]>;
   listPortalConfigurations(mode: StripeMode): Promise<PortalConfigurationSummary[]>;
   createCustomer(mode: StripeMode, user: { id: string; email: string | null }): Promise<string>;
-  ensureCatalog(mode: StripeMode, spec: CatalogSpec): Promise<EnsuredCatalog>;
+  readCatalog(mode: StripeMode): Promise<CatalogState>;
+  writeCatalog(mode: StripeMode, writes: CatalogWrite[], known: CatalogIds): Promise<CatalogIds>;
+  /** Prices holding these lookup keys, active or not. */
+  findPricesByLookupKeys(
+    mode: StripeMode,
+    lookupKeys: string[],
+  ): Promise<{ id: string; lookupKey: string; active: boolean }[]>;
 }
 
 export class StripeModeNotConfiguredError extends Error {
@@ -135,7 +137,26 @@ export function createStripeGateway(clients: StripeClients): StripeGateway {
     },
 
     createCustomer: (mode, user) => createCustomerForUser(client(mode), user),
-    ensureCatalog: (mode, spec) => ensureCatalog(client(mode), spec),
+    readCatalog: (mode) => readCatalogState(client(mode)),
+    writeCatalog: (mode, writes, known) => applyCatalogWrites(client(mode), writes, known),
+
+    async findPricesByLookupKeys(mode, lookupKeys) {
+      // Stripe takes at most 10 lookup keys per list call.
+      const chunks: string[][] = [];
+      for (let i = 0; i < lookupKeys.length; i += 10) chunks.push(lookupKeys.slice(i, i + 10));
+      const pages = await Promise.all(
+        chunks.map((keys) =>
+          callStripe(() => client(mode).prices.list({ lookup_keys: keys, limit: 100 })),
+        ),
+      );
+      return pages
+        .flatMap((page) => page.data)
+        .map((price) => ({
+          id: price.id,
+          lookupKey: price.lookup_key ?? "",
+          active: price.active,
+        }));
+    },
   };
 }
 

@@ -1,0 +1,29 @@
+import type Stripe from "stripe";
+
+/** Test-only helpers shared by the billing tests. */
+
+/** Event types oldest first, optionally only those after a given event id. */
+export async function listEventTypes(stripe: Stripe, after?: string): Promise<string[]> {
+  const events = await listEvents(stripe, after);
+  return events.map((event) => event.type);
+}
+
+export async function listEvents(stripe: Stripe, after?: string): Promise<Stripe.Event[]> {
+  const page = await stripe.events.list({ limit: 100, ...(after ? { ending_before: after } : {}) });
+  return [...page.data].reverse();
+}
+
+/** The newest event's id, to list only what a later action caused. */
+export async function latestEventId(stripe: Stripe): Promise<string | undefined> {
+  return (await stripe.events.list({ limit: 1 })).data[0]?.id;
+}
+
+/** A customer with an attached default card from a `pm_card_*` token. */
+export async function createCustomerWithCard(stripe: Stripe, token = "pm_card_visa") {
+  const customer = await stripe.customers.create({ email: "payer@example.com" });
+  const paymentMethod = await stripe.paymentMethods.attach(token, { customer: customer.id });
+  await stripe.customers.update(customer.id, {
+    invoice_settings: { default_payment_method: paymentMethod.id },
+  });
+  return { customer, paymentMethod };
+}

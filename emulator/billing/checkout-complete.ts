@@ -1,0 +1,137 @@
+import type Stripe from "stripe";
+import { emitEvent } from "../events.js";
+import { generateId } from "../ids.js";
+import { createCustomer } from "../resources/customers.js";
+import { requireObject } from "../resources/lookup.js";
+import { startSubscription } from "../resources/subscription-create.js";
+import { saveObject } from "../store.js";
+import type { Wire } from "../wire.js";
+import { type CheckoutSession, completedCustomerDetails } from "./checkout-build.js";
+import type { BillingContext } from "./context.js";
+import {
+  attachPaymentMethod,
+  type CardExpiry,
+  createCardPaymentMethod,
+  setDefaultPaymentMethod,
+} from "./payment-methods.js";
+import { findTestCard } from "./test-cards.js";
+
+export type CheckoutPayment = {
+  email: string | null;
+  cardNumber: string;
+  expiry: CardExpiry;
+  name: string | null;
+};
+
+export type CheckoutResult =
+  | { ok: true; session: CheckoutSession; redirectTo: string }
+  | { ok: false; message: string };
+
+/** Open → expired, with `checkout.session.expired`. */
+export function expireCheckoutSession(context: BillingContext, sessionId: string) {
+  const before = requireObject(context.account, "checkout.session", sessionId);
+  const after: CheckoutSession = { ...before, status: "expired", url: null };
+  saveObject(context.account, "checkout.session", after);
+  emitEvent(context.account, "checkout.session.expired", after, undefined, context);
+  return after;
+}
+
+/** Sessions past `expires_at` expire when next looked at; nothing runs in the background. */
+export function refreshCheckoutSession(context: BillingContext, sessionId: string) {
+  const session = requireObject(context.account, "checkout.session", sessionId);
+  if (session.status === "open" && session.expires_at <= context.account.clock.now()) {
+    return expireCheckoutSession(context, sessionId);
+  }
+  return session;
+}
+
+/** The customer the session names, or a new one from the entered email (`customer.created`). */
+function resolveCustomer(
+  context: BillingContext,
+  session: CheckoutSession,
+  payment: CheckoutPayment,
+) {
+  if (typeof session.customer === "string") return session.customer;
+  const email = session.customer_email ?? payment.email;
+  const customer = createCustomer({
+    ...context,
+    params: { ...(email ? { email } : {}), ...(payment.name ? { name: payment.name } : {}) },
+    pathParams: {},
+  }) as Wire<Stripe.Customer>;
+  return customer.id;
+}
+
+function subscribe(context: BillingContext, session: CheckoutSession, customerId: string) {
+  const lines = context.account.collections["checkout.session.line_items"].get(session.id);
+  const data = lines?.subscription_data;
+  return startSubscription(
+    context,
+    {
+      customer: customerId,
+      items: (lines?.data ?? []).map((line) => ({
+        price: line.price?.id ?? "",
+        quantity: line.quantity ?? 1,
+      })),
+      metadata: data?.metadata ?? {},
+      ...(data?.trial_period_days ? { trial_period_days: data.trial_period_days } : {}),
+    },
+    { announceIncomplete: true },
+  );
+}
+
+/**
+ * What the hosted page's submit does. A declined or unknown card changes nothing and
+ * returns Stripe's message; success leaves the customer, card, subscription and first
+ * paid invoice behind, in Stripe's event order, and completes the session.
+ */
+export function completeCheckoutSession(
+  context: BillingContext,
+  sessionId: string,
+  payment: CheckoutPayment,
+): CheckoutResult {
+  const session = refreshCheckoutSession(context, sessionId);
+  if (session.status !== "open") {
+    return { ok: false, message: "This Checkout Session is no longer active." };
+  }
+  const card = findTestCard(payment.cardNumber);
+  if (!card) return { ok: false, message: "Your card number is incorrect." };
+  if (card.decline) {
+    return { ok: false, message: card.decline.message };
+  }
+  const customerId = resolveCustomer(context, session, payment);
+  const paymentMethod = createCardPaymentMethod(context.account, {
+    numberOrToken: payment.cardNumber,
+    expiry: payment.expiry,
+    billingDetails: { email: payment.email, name: payment.name },
+  });
+  attachPaymentMethod(context.account, paymentMethod.id, customerId, context);
+  let completion: Partial<CheckoutSession>;
+  if (session.mode === "subscription") {
+    setDefaultPaymentMethod(context.account, customerId, paymentMethod.id, context);
+    const subscription = subscribe(context, session, customerId);
+    const invoice = subscription.latest_invoice as string;
+    const amountPaid = context.account.collections.invoice.get(invoice)?.amount_paid ?? 0;
+    completion = {
+      subscription: subscription.id,
+      invoice,
+      payment_status: amountPaid > 0 ? "paid" : "no_payment_required",
+    };
+  } else {
+    completion = { setup_intent: generateId("seti"), payment_status: "no_payment_required" };
+  }
+  const completed: CheckoutSession = {
+    ...session,
+    ...completion,
+    customer: customerId,
+    customer_details: completedCustomerDetails(
+      session.customer_email ?? payment.email,
+      payment.name,
+    ),
+    status: "complete",
+    url: null,
+  };
+  saveObject(context.account, "checkout.session", completed);
+  emitEvent(context.account, "checkout.session.completed", completed, undefined, context);
+  const redirectTo = (session.success_url ?? "").replaceAll("{CHECKOUT_SESSION_ID}", session.id);
+  return { ok: true, session: completed, redirectTo };
+}

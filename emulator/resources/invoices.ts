@@ -1,0 +1,147 @@
+import { z } from "zod";
+import {
+  closeInvoice,
+  finalizeInvoice,
+  payInvoice,
+  toCardError,
+} from "../billing/invoice-actions.js";
+import type { Invoice } from "../billing/invoice-build.js";
+import { settleSubscription } from "../billing/subscription-invoicing.js";
+import { expandObject } from "../http/expand.js";
+import { listArray, matchesRange } from "../http/list.js";
+import {
+  emptyable,
+  expandParam,
+  formBoolean,
+  formEnum,
+  formString,
+  listParamShape,
+  metadataParam,
+  parseParams,
+  rangeFilter,
+} from "../http/params.js";
+import { type ApiRequest, defineRoute } from "../http/route.js";
+import { applyMetadata, emptyToNull, notEmulated } from "./common.js";
+import { createListHandler, createRetrieveHandler, saveUpdate } from "./crud.js";
+import { requireObject } from "./lookup.js";
+
+const INVOICE_STATUSES = ["draft", "open", "paid", "uncollectible", "void"] as const;
+
+const listSchema = z.strictObject({
+  ...listParamShape,
+  collection_method: formEnum(["charge_automatically", "send_invoice"]).optional(),
+  created: rangeFilter().optional(),
+  customer: z.string().optional(),
+  due_date: rangeFilter().optional(),
+  status: formEnum(INVOICE_STATUSES).optional(),
+  subscription: z.string().optional(),
+  customer_account: notEmulated().optional(),
+});
+const expandOnly = z.strictObject({ expand: expandParam() });
+const finalizeSchema = z.strictObject({
+  auto_advance: formBoolean().optional(),
+  expand: expandParam(),
+});
+const paySchema = z.strictObject({
+  expand: expandParam(),
+  forgive: formBoolean().optional(),
+  off_session: formBoolean().optional(),
+  paid_out_of_band: formBoolean().optional(),
+  payment_method: formString().optional(),
+  mandate: notEmulated().optional(),
+  source: notEmulated().optional(),
+});
+const updateSchema = z.strictObject({
+  description: emptyable(z.string()).optional(),
+  footer: emptyable(z.string()).optional(),
+  metadata: metadataParam().optional(),
+  expand: expandParam(),
+});
+const linesSchema = z.strictObject({ ...listParamShape });
+
+function subscriptionIdOf(invoice: Invoice): string | null {
+  const id = invoice.parent?.subscription_details?.subscription;
+  return typeof id === "string" ? id : null;
+}
+
+const listInvoices = createListHandler("invoice", "/v1/invoices", listSchema, (params) => {
+  return (invoice) =>
+    (params.customer === undefined || invoice.customer === params.customer) &&
+    (params.subscription === undefined || subscriptionIdOf(invoice) === params.subscription) &&
+    (params.status === undefined || invoice.status === params.status) &&
+    (params.collection_method === undefined ||
+      invoice.collection_method === params.collection_method) &&
+    matchesRange(invoice.created, params.created) &&
+    (params.due_date === undefined ||
+      (invoice.due_date !== null && matchesRange(invoice.due_date, params.due_date)));
+});
+
+function finalize(request: ApiRequest) {
+  const params = parseParams(finalizeSchema, request.params);
+  const invoice = finalizeInvoice(request, request.pathParams.id ?? "");
+  return expandObject(request.account, invoice, params.expand);
+}
+
+/** A paid (or failed) subscription invoice moves its subscription, as Stripe's do. */
+function settleParent(request: ApiRequest, invoice: Invoice) {
+  const subscriptionId = subscriptionIdOf(invoice);
+  if (!subscriptionId) return;
+  const subscription = request.account.collections.subscription.get(subscriptionId);
+  if (!subscription || subscription.status === "canceled") return;
+  const failedStatus = subscription.status === "incomplete" ? "incomplete" : "past_due";
+  settleSubscription(request, subscriptionId, invoice, failedStatus);
+}
+
+function pay(request: ApiRequest) {
+  const params = parseParams(paySchema, request.params);
+  const id = request.pathParams.id ?? "";
+  if (requireObject(request.account, "invoice", id).status === "draft") {
+    finalizeInvoice(request, id);
+  }
+  const result = payInvoice(request, id, {
+    ...(params.payment_method ? { paymentMethod: params.payment_method } : {}),
+    outOfBand: params.paid_out_of_band ?? false,
+  });
+  settleParent(request, result.invoice);
+  if (result.decline) throw toCardError(result.decline);
+  return expandObject(request.account, result.invoice, params.expand);
+}
+
+function createCloseHandler(status: "void" | "uncollectible") {
+  return (request: ApiRequest) => {
+    const params = parseParams(expandOnly, request.params);
+    const invoice = closeInvoice(request, request.pathParams.id ?? "", status);
+    return expandObject(request.account, invoice, params.expand);
+  };
+}
+
+function updateInvoice(request: ApiRequest) {
+  const params = parseParams(updateSchema, request.params);
+  const before = requireObject(request.account, "invoice", request.pathParams.id ?? "");
+  const after: Invoice = {
+    ...before,
+    description: emptyToNull(params.description, before.description),
+    footer: emptyToNull(params.footer, before.footer),
+    metadata: applyMetadata(before.metadata, params.metadata),
+  };
+  saveUpdate(request, "invoice", before, after, "invoice.updated");
+  return expandObject(request.account, after, params.expand);
+}
+
+function listLines(request: ApiRequest) {
+  const params = parseParams(linesSchema, request.params);
+  const invoice = requireObject(request.account, "invoice", request.pathParams.id ?? "");
+  const page = listArray(invoice.lines.data, params, `/v1/invoices/${invoice.id}/lines`);
+  return expandObject(request.account, page, params.expand);
+}
+
+export const invoiceRoutes = [
+  defineRoute("GET", "/v1/invoices", listInvoices),
+  defineRoute("GET", "/v1/invoices/:id", createRetrieveHandler("invoice")),
+  defineRoute("POST", "/v1/invoices/:id", updateInvoice),
+  defineRoute("GET", "/v1/invoices/:id/lines", listLines),
+  defineRoute("POST", "/v1/invoices/:id/finalize", finalize),
+  defineRoute("POST", "/v1/invoices/:id/pay", pay),
+  defineRoute("POST", "/v1/invoices/:id/void", createCloseHandler("void")),
+  defineRoute("POST", "/v1/invoices/:id/mark_uncollectible", createCloseHandler("uncollectible")),
+];
