@@ -8,8 +8,19 @@ import type { BillingContext } from "./context.js";
 import { buildDraftInvoice, type Invoice, type InvoiceInput } from "./invoice-build.js";
 import type { CardDecline } from "./test-cards.js";
 
-/** Stripe retries a failed renewal charge; the emulator uses a fixed 3-day schedule. */
-const RETRY_DELAY_SECONDS = 3 * 86_400;
+/**
+ * Stripe's Smart Retries pick retry times itself; the emulator uses a fixed schedule
+ * instead: after a failed automatic charge it retries 3, then 5, then 7 days later. When
+ * the third retry fails there is no next attempt, and the subscription's dunning ends
+ * (see `retryDuePayments` in lifecycle.ts).
+ */
+const RETRY_DELAYS_SECONDS = [3, 5, 7].map((days) => days * 86_400);
+
+/** When a failed invoice with `attemptCount` attempts is tried next, or null when never. */
+function nextRetryAt(now: number, attemptCount: number): number | null {
+  const delay = RETRY_DELAYS_SECONDS[attemptCount - 1];
+  return delay === undefined ? null : now + delay;
+}
 
 export type PaymentResult = { invoice: Invoice; decline: CardDecline | null };
 
@@ -80,7 +91,7 @@ export function payInvoice(
   if (!outcome.ok) {
     const failed = saveObject(account, "invoice", {
       ...attempted,
-      next_payment_attempt: options.retry ? now + RETRY_DELAY_SECONDS : null,
+      next_payment_attempt: options.retry ? nextRetryAt(now, attempted.attempt_count) : null,
     });
     emitEvent(account, "invoice.payment_failed", failed, undefined, context);
     return { invoice: failed, decline: outcome.decline };

@@ -5,6 +5,8 @@ import { addInterval } from "../resources/subscription-items.js";
 import { saveObject } from "../store.js";
 import type { Wire } from "../wire.js";
 import type { BillingContext } from "./context.js";
+import { payInvoice } from "./invoice-actions.js";
+import type { Invoice } from "./invoice-build.js";
 import { takePendingProrations } from "./prorations.js";
 import {
   collectSubscriptionInvoice,
@@ -20,6 +22,25 @@ const TRIAL_WARNING_SECONDS = 3 * 86_400;
 const ENDED = new Set(["canceled", "incomplete_expired"]);
 /** An unpaid first invoice gives up after 23 hours, as Stripe's does. */
 const INCOMPLETE_LIFETIME_SECONDS = 23 * 3600;
+
+/** Open invoices of a subscription that the dunning schedule will charge again. */
+function pendingRetries(context: BillingContext, subscriptionId: string): Invoice[] {
+  return [...context.account.collections.invoice.values()].filter(
+    (invoice) =>
+      invoice.status === "open" &&
+      invoice.next_payment_attempt !== null &&
+      invoice.parent?.subscription_details?.subscription === subscriptionId,
+  );
+}
+
+/** Whether a charge could find a method: the subscription's default or the customer's. */
+function hasPaymentMethod(context: BillingContext, subscription: Subscription): boolean {
+  if (subscription.default_payment_method) return true;
+  const customer = context.account.collections.customer.get(subscription.customer as string);
+  return Boolean(
+    customer && !("deleted" in customer) && customer.invoice_settings.default_payment_method,
+  );
+}
 
 function periodEndOf(subscription: Subscription): number {
   return Math.min(...subscription.items.data.map((item) => item.current_period_end));
@@ -43,7 +64,12 @@ function nextDueAt(context: BillingContext, subscription: Subscription): number 
   if (subscription.status === "incomplete") {
     return subscription.created + INCOMPLETE_LIFETIME_SECONDS;
   }
+  // A paused subscription bills nothing until it is resumed.
+  if (subscription.status === "paused") return subscription.cancel_at;
   const times = [periodEndOf(subscription)];
+  for (const invoice of pendingRetries(context, subscription.id)) {
+    times.push(invoice.next_payment_attempt as number);
+  }
   if (subscription.cancel_at !== null) times.push(subscription.cancel_at);
   if (
     subscription.status === "trialing" &&
@@ -71,6 +97,66 @@ function endSubscription(context: BillingContext, subscription: Subscription, at
   };
   saveObject(context.account, "subscription", ended);
   emitEvent(context.account, "customer.subscription.deleted", ended, undefined, context);
+}
+
+/**
+ * A trial ends with no payment method and `trial_settings.end_behavior.missing_payment_method`
+ * is `pause` or `cancel`: Stripe pauses (no invoice) or cancels instead of billing.
+ */
+function endTrialWithoutPaymentMethod(
+  context: BillingContext,
+  subscription: Subscription,
+  behavior: "pause" | "cancel",
+  at: number,
+) {
+  if (behavior === "cancel") {
+    endSubscription(context, subscription, at);
+    return;
+  }
+  const paused: Subscription = { ...subscription, status: "paused" };
+  saveObject(context.account, "subscription", paused);
+  emitEvent(context.account, "customer.subscription.paused", paused, undefined, context);
+  emitEvent(
+    context.account,
+    "customer.subscription.updated",
+    paused,
+    diffAttributes(subscription, paused),
+    context,
+  );
+}
+
+/**
+ * Charges every invoice whose retry is due. A success makes a `past_due` or `unpaid`
+ * subscription `active` again; a failure with no retry left ends dunning by marking the
+ * subscription `unpaid` (Stripe's default "mark the subscription as unpaid" setting), and
+ * the invoice stays `open`.
+ */
+function retryDuePayments(context: BillingContext, subscription: Subscription): boolean {
+  const now = context.account.clock.now();
+  const due = pendingRetries(context, subscription.id).filter(
+    (invoice) => (invoice.next_payment_attempt as number) <= now,
+  );
+  for (const invoice of due) {
+    const { invoice: after } = payInvoice(context, invoice.id, { retry: true });
+    const before = context.account.collections.subscription.get(subscription.id) ?? subscription;
+    const status =
+      after.status === "paid"
+        ? "active"
+        : after.next_payment_attempt === null && before.status === "past_due"
+          ? "unpaid"
+          : before.status;
+    if (status === before.status) continue;
+    const settled: Subscription = { ...before, status };
+    saveObject(context.account, "subscription", settled);
+    emitEvent(
+      context.account,
+      "customer.subscription.updated",
+      settled,
+      diffAttributes(before, settled),
+      context,
+    );
+  }
+  return due.length > 0;
 }
 
 /**
@@ -114,6 +200,8 @@ function renewSubscription(context: BillingContext, before: Subscription) {
     lines,
     renewed.latest_invoice as string,
   );
+  // An unpaid subscription keeps issuing invoices but Stripe no longer attempts them.
+  if (renewed.status === "unpaid") return;
   const result = collectSubscriptionInvoice(context, renewed, invoice, true);
   settleSubscription(context, renewed.id, result.invoice, "past_due");
 }
@@ -136,11 +224,17 @@ function processSubscription(context: BillingContext, subscription: Subscription
     );
     return true;
   }
+  if (subscription.status === "paused") {
+    if (subscription.cancel_at === null || subscription.cancel_at > now) return false;
+    endSubscription(context, subscription, subscription.cancel_at);
+    return true;
+  }
   const periodEnd = periodEndOf(subscription);
   if (subscription.cancel_at !== null && subscription.cancel_at <= Math.min(now, periodEnd)) {
     endSubscription(context, subscription, subscription.cancel_at);
     return true;
   }
+  if (retryDuePayments(context, subscription)) return true;
   if (
     subscription.status === "trialing" &&
     subscription.trial_end !== null &&
@@ -154,6 +248,16 @@ function processSubscription(context: BillingContext, subscription: Subscription
       undefined,
       context,
     );
+    return true;
+  }
+  const missing = subscription.trial_settings?.end_behavior.missing_payment_method;
+  if (
+    periodEnd <= now &&
+    subscription.status === "trialing" &&
+    (missing === "pause" || missing === "cancel") &&
+    !hasPaymentMethod(context, subscription)
+  ) {
+    endTrialWithoutPaymentMethod(context, subscription, missing as "pause" | "cancel", periodEnd);
     return true;
   }
   if (periodEnd <= now) {

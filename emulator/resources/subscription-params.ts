@@ -33,6 +33,14 @@ export const SUBSCRIPTION_STATUSES = [
 
 const trialEndParam = () => z.union([z.literal("now"), formInteger({ min: 0 })]);
 
+/** What happens when a trial ends with no payment method to charge. */
+export const trialSettingsParam = () =>
+  z.strictObject({
+    end_behavior: z.strictObject({
+      missing_payment_method: formEnum(["cancel", "create_invoice", "pause"]),
+    }),
+  });
+
 /** Parameters Stripe accepts on both create and update that the emulator does not model. */
 const unmodeledShape = {
   add_invoice_items: notEmulated().optional(),
@@ -82,6 +90,7 @@ export const createSubscriptionSchema = z.strictObject({
   ...sharedShape,
   customer: formString(),
   items: z.array(z.strictObject({ ...itemShape, price: formString() })).min(1),
+  trial_settings: trialSettingsParam().optional(),
   currency: z.string().optional(),
   trial_period_days: formInteger({ min: 0, max: 730 }).optional(),
   backdate_start_date: notEmulated().optional(),
@@ -118,6 +127,15 @@ export const updateSubscriptionSchema = z.strictObject({
       resumes_at: formInteger({ min: 0 }).optional(),
     }),
   ).optional(),
+});
+
+export const resumeSubscriptionSchema = z.strictObject({
+  billing_cycle_anchor: z.strictObject({ type: formEnum(["now", "unchanged"]) }).optional(),
+  expand: expandParam(),
+  // `resume_on_payment_success` (stay paused until paid) is not emulated.
+  payment_behavior: formEnum(["resume_on_payment_attempt"]).optional(),
+  proration_behavior: formEnum(PRORATION_BEHAVIORS).optional(),
+  proration_date: formInteger().optional(),
 });
 
 export const cancelSubscriptionSchema = z.strictObject({

@@ -23,6 +23,7 @@ import {
   type UpdateSubscriptionParams,
   updateSubscriptionSchema,
 } from "./subscription-params.js";
+import { resumeSubscription } from "./subscription-resume.js";
 
 /** Stripe freezes canceled subscriptions except for bookkeeping fields. */
 function assertUpdatable(subscription: Subscription, params: UpdateSubscriptionParams) {
@@ -184,4 +185,5 @@ export const subscriptionRoutes = [
   defineRoute("GET", "/v1/subscriptions/:id", createRetrieveHandler("subscription")),
   defineRoute("POST", "/v1/subscriptions/:id", updateSubscription),
   defineRoute("DELETE", "/v1/subscriptions/:id", cancelSubscription),
+  defineRoute("POST", "/v1/subscriptions/:id/resume", resumeSubscription),
 ];
