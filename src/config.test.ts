@@ -70,6 +70,55 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ AUTH_JWKS_URL: "https://idp/jwks.json" })).toThrow(/AUTH_JWT_ISSUER/);
   });
 
+  it("reads webhook secrets per mode, or one secret for the mode that has a key", () => {
+    expect(
+      loadConfig({
+        STRIPE_WEBHOOK_SECRETS: "whsec_a, whsec_b",
+        STRIPE_LIVE_WEBHOOK_SECRETS: "whsec_c",
+      }).stripe.webhookSecrets,
+    ).toEqual({ test: ["whsec_a", "whsec_b"], live: ["whsec_c"] });
+    expect(loadConfig({ STRIPE_WEBHOOK_SECRET: "whsec_x" }).stripe.webhookSecrets).toEqual({
+      test: ["whsec_x"],
+      live: [],
+    });
+    expect(
+      loadConfig({ STRIPE_SECRET_KEY: "sk_live_abc", STRIPE_WEBHOOK_SECRET: "whsec_x" }).stripe
+        .webhookSecrets,
+    ).toEqual({ test: [], live: ["whsec_x"] });
+    expect(loadConfig({}).sync).toEqual({ source: "refetch" });
+    expect(loadConfig({ SYNC_SOURCE: "payload" }).sync).toEqual({ source: "payload" });
+  });
+
+  it("refuses malformed or conflicting webhook settings", () => {
+    expect(() => loadConfig({ STRIPE_WEBHOOK_SECRETS: "whsec_a,sk_test_b" })).toThrow(
+      /STRIPE_WEBHOOK_SECRETS/,
+    );
+    expect(() =>
+      loadConfig({ STRIPE_WEBHOOK_SECRET: "whsec_a", STRIPE_WEBHOOK_SECRETS: "whsec_b" }),
+    ).toThrow(/not both/);
+    expect(() => loadConfig({ SYNC_SOURCE: "webhook" })).toThrow(/SYNC_SOURCE/);
+  });
+
+  it("reads the operations settings: metrics on and open, 10 s of shutdown grace", () => {
+    expect(loadConfig({})).toMatchObject({
+      metrics: { enabled: true, token: undefined },
+      shutdownGraceMs: 10_000,
+    });
+    const config = loadConfig({
+      METRICS_ENABLED: "false",
+      METRICS_TOKEN: "0123456789abcdef",
+      SHUTDOWN_GRACE_MS: "2500",
+    });
+    expect(config).toMatchObject({
+      metrics: { enabled: false, token: "0123456789abcdef" },
+      shutdownGraceMs: 2500,
+    });
+    expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(
+      /METRICS_TOKEN: must be at least 16/,
+    );
+    expect(() => loadConfig({ SHUTDOWN_GRACE_MS: "-1" })).toThrow(/SHUTDOWN_GRACE_MS/);
+  });
+
   it("treats empty values as unset", () => {
     expect(loadConfig({ DATABASE_URL: "", PORT: "" }).port).toBe(3000);
   });

@@ -45,6 +45,9 @@ const secretKey = (prefix: string) =>
     .regex(new RegExp(`^(sk|rk)_${prefix}_[A-Za-z0-9]+$`), `must look like sk_${prefix}_…`)
     .optional();
 
+/** Stripe signs with the whole `whsec_…` string; anything else is a paste error. */
+const webhookSecret = z.string().regex(/^whsec_\S+$/, "must look like whsec_…");
+
 const flag = z
   .enum(["true", "false", "1", "0"])
   .optional()
@@ -74,6 +77,10 @@ const EnvSchema = z.object({
   STRIPE_EMULATOR_PORT: port.default(12111),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   STRIPE_MAX_NETWORK_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  STRIPE_WEBHOOK_SECRET: webhookSecret.optional(),
+  STRIPE_WEBHOOK_SECRETS: csv.pipe(z.array(webhookSecret)),
+  STRIPE_LIVE_WEBHOOK_SECRETS: csv.pipe(z.array(webhookSecret)),
+  SYNC_SOURCE: z.enum(["refetch", "payload"]).default("refetch"),
   PORTAL_CONFIGURATIONS: csv,
   PORTAL_DEFAULT_CONFIGURATION: z.string().min(1).optional(),
   AUTH_SESSION_TTL_HOURS: z.coerce
@@ -88,9 +95,13 @@ const EnvSchema = z.object({
   AUTH_JWT_ISSUER: z.string().min(1).optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   RATE_LIMIT_PORTAL: rateLimit.default({ max: 20, windowSeconds: 60 }),
+  RATE_LIMIT_SYNC: rateLimit.default({ max: 6, windowSeconds: 60 }),
   RATE_LIMIT_LOGIN: rateLimit.default({ max: 10, windowSeconds: 300 }),
   PORTICO_DEMO_EMAIL: z.email().default("demo@portico.dev"),
   PORTICO_DEMO_PASSWORD: z.string().min(8).default("portico-demo"),
+  METRICS_ENABLED: flag.transform((value) => value ?? true),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 export type StripeMode = "test" | "live";
@@ -120,6 +131,8 @@ export interface Config {
     emulatorPort: number;
     timeoutMs: number;
     maxNetworkRetries: number;
+    /** Endpoint signing secrets per mode; several while a secret is being rotated. */
+    webhookSecrets: Record<StripeMode, string[]>;
   };
   portal: {
     /** Configuration ids (`bpc_…`) or names a client may ask for. Empty: only the default. */
@@ -134,8 +147,17 @@ export interface Config {
       | { kind: "jwks"; jwksUrl: string; issuer?: string; audience?: string }
       | undefined;
   };
-  rateLimits: { portal: RateLimitRule; login: RateLimitRule };
+  /**
+   * `refetch`: a webhook only says which object changed and Portico reads it from Stripe;
+   * `payload`: the event's snapshot is trusted (fewer API calls, same-second ties still refetch).
+   */
+  sync: { source: "refetch" | "payload" };
+  rateLimits: { portal: RateLimitRule; login: RateLimitRule; sync: RateLimitRule };
   demo: { email: string; password: string };
+  /** `GET /metrics`; with a token it requires `Authorization: Bearer <token>`. */
+  metrics: { enabled: boolean; token: string | undefined };
+  /** How long in-flight requests may finish after SIGTERM before their sockets are closed. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +173,14 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   if (env.STRIPE_SECRET_KEY && (env.STRIPE_TEST_SECRET_KEY || env.STRIPE_LIVE_SECRET_KEY)) {
     problems.push(
       "STRIPE_SECRET_KEY: set either STRIPE_SECRET_KEY or STRIPE_TEST_SECRET_KEY/STRIPE_LIVE_SECRET_KEY, not both",
+    );
+  }
+  if (
+    env.STRIPE_WEBHOOK_SECRET &&
+    (env.STRIPE_WEBHOOK_SECRETS || env.STRIPE_LIVE_WEBHOOK_SECRETS)
+  ) {
+    problems.push(
+      "STRIPE_WEBHOOK_SECRET: set either STRIPE_WEBHOOK_SECRET or STRIPE_WEBHOOK_SECRETS/STRIPE_LIVE_WEBHOOK_SECRETS, not both",
     );
   }
   if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
@@ -181,6 +211,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (e.STRIPE_TEST_SECRET_KEY) keys.test = e.STRIPE_TEST_SECRET_KEY;
   if (e.STRIPE_LIVE_SECRET_KEY) keys.live = e.STRIPE_LIVE_SECRET_KEY;
+  // The single secret belongs to the one mode that has a key (test when unsure).
+  const singleSecretMode: StripeMode = keys.live && !keys.test ? "live" : "test";
+  const webhookSecrets: Record<StripeMode, string[]> = {
+    test: e.STRIPE_WEBHOOK_SECRETS,
+    live: e.STRIPE_LIVE_WEBHOOK_SECRETS,
+  };
+  if (e.STRIPE_WEBHOOK_SECRET) webhookSecrets[singleSecretMode] = [e.STRIPE_WEBHOOK_SECRET];
   const allowed = e.PORTAL_CONFIGURATIONS;
   if (e.PORTAL_DEFAULT_CONFIGURATION && !allowed.includes(e.PORTAL_DEFAULT_CONFIGURATION)) {
     allowed.unshift(e.PORTAL_DEFAULT_CONFIGURATION);
@@ -207,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       emulatorPort: e.STRIPE_EMULATOR_PORT,
       timeoutMs: e.STRIPE_TIMEOUT_MS,
       maxNetworkRetries: e.STRIPE_MAX_NETWORK_RETRIES,
+      webhookSecrets,
     },
     portal: {
       allowedConfigurations: allowed,
@@ -221,7 +259,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           ? { kind: "jwks", jwksUrl: e.AUTH_JWKS_URL, ...jwtClaims }
           : undefined,
     },
-    rateLimits: { portal: e.RATE_LIMIT_PORTAL, login: e.RATE_LIMIT_LOGIN },
+    sync: { source: e.SYNC_SOURCE },
+    rateLimits: { portal: e.RATE_LIMIT_PORTAL, login: e.RATE_LIMIT_LOGIN, sync: e.RATE_LIMIT_SYNC },
     demo: { email: e.PORTICO_DEMO_EMAIL, password: e.PORTICO_DEMO_PASSWORD },
+    metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

@@ -3,6 +3,7 @@
  * throws `PorticoError`; the HTTP layer turns it into an envelope in one place.
  */
 export const ERROR_CODES = {
+  INVALID_WEBHOOK: 400,
   VALIDATION_ERROR: 422,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
@@ -12,10 +13,12 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  WEBHOOK_HANDLER_FAILED: 500,
   STRIPE_UNAVAILABLE: 503,
   STRIPE_NOT_CONFIGURED: 503,
   PORTAL_NOT_CONFIGURED: 503,
   SERVICE_UNAVAILABLE: 503,
+  WEBHOOKS_NOT_CONFIGURED: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

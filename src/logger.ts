@@ -1,21 +1,43 @@
 import pino, { type Logger } from "pino";
 import type { Config } from "./config.js";
 
-/** Paths pino blanks out wherever they appear in a log object. */
-export const REDACT_PATHS = [
-  "req.headers.authorization",
-  "req.headers.cookie",
-  'req.headers["stripe-signature"]',
-  'res.headers["set-cookie"]',
-  "*.password",
-  "*.token",
-  "*.secret",
-  "*.apiKey",
-  "*.stripeSecretKey",
+/** Fields that hold a secret (or an email: personal data) wherever a log object carries them. */
+const SECRET_FIELDS = [
   "password",
   "token",
+  "secret",
+  "apiKey",
+  "secretKey",
+  "stripeSecretKey",
+  "webhookSecret",
+  "webhookSecrets",
+  "databaseUrl",
   "email",
-  "*.email",
+];
+
+/** Where the typed Config keeps secrets below its first level. */
+const CONFIG_SECRETS = [
+  "stripe.keys",
+  "stripe.webhookSecrets",
+  "auth.jwt.secret",
+  "metrics.token",
+  "demo.password",
+];
+
+/** Request and response headers that carry credentials or signatures. */
+const SECRET_HEADERS = ["authorization", "cookie", "set-cookie", "stripe-signature", "x-api-key"];
+
+/**
+ * Paths pino blanks out. Wildcards reach one level down (`req.password`,
+ * `req.headers.cookie`, `config.stripe.keys`); each costs a little on every
+ * line, so deeper shapes are listed by name rather than with `*.*.…`.
+ */
+export const REDACT_PATHS = [
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
+  ...SECRET_HEADERS.flatMap((header) => [`headers["${header}"]`, `*.headers["${header}"]`]),
+  ...["password", "token", "secret", "email"].map((field) => `*.body.${field}`),
+  // The parsed Config, logged whole or spread into a log object.
+  ...CONFIG_SECRETS.flatMap((path) => [path, `*.${path}`]),
 ];
 
 export function createLogger(

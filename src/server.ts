@@ -7,10 +7,14 @@ import type { BillingConfig } from "./billing/billing-config-schema.js";
 import { type CatalogSync, createCatalogSync } from "./billing/catalog-sync.js";
 import { createPlanCatalog, type PlanCatalog } from "./billing/plans.js";
 import { createPortalService } from "./billing/portal.js";
+import { createReadinessCheck, type ReadinessCheckService } from "./billing/readiness.js";
 import { createSetupCheck, type SetupCheck } from "./billing/setup-check.js";
+import { createSyncServices, type SyncServices } from "./billing/sync-services.js";
 import type { Config } from "./config.js";
 import { type Database, databaseOptions, openDatabase } from "./db/client.js";
 import { createApp, type PorticoApp } from "./http/app.js";
+import { closeServer } from "./http/close-server.js";
+import { createMetrics, type Metrics } from "./metrics.js";
 import { createStripeClients } from "./stripe/client.js";
 import { createStripeGateway, type StripeGateway } from "./stripe/gateway.js";
 
@@ -24,9 +28,17 @@ export interface Portico {
   plans: PlanCatalog;
   catalog: CatalogSync;
   setup: SetupCheck;
+  /** Subscription sync: apply stored events, pull a customer from Stripe. */
+  sync: SyncServices["sync"];
+  metrics: Metrics;
+  readiness: ReadinessCheckService;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
-  close(): Promise<void>;
+  /**
+   * Answers not-ready, stops accepting connections, lets in-flight requests
+   * finish for up to `graceMs` (default SHUTDOWN_GRACE_MS), then closes the database.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -44,12 +56,15 @@ export async function createPortico(
   const database = options.database ?? (await openDatabase(databaseOptions(config)));
   await database.migrate();
   const { db } = database;
-  const stripe = createStripeGateway(createStripeClients(config.stripe));
+  const metrics = createMetrics({ enabled: config.metrics.enabled });
+  const stripe = createStripeGateway(createStripeClients(config.stripe), { metrics });
   const accounts = createAccountService({ db, config });
   const plans = createPlanCatalog(billingConfig);
   const setup = createSetupCheck({ stripe, config, billing: billingConfig, plans, logger });
-  const portal = createPortalService({ db, stripe, config, setup });
-  const app = createApp({ config, logger, accounts, portal });
+  const portal = createPortalService({ db, stripe, config, setup, metrics });
+  const readiness = createReadinessCheck({ db, stripe, setup });
+  const billingSync = createSyncServices({ db, stripe, plans, config, logger });
+  const app = createApp({ config, logger, accounts, portal, metrics, readiness, ...billingSync });
 
   let server: Server | undefined;
   return {
@@ -61,6 +76,9 @@ export async function createPortico(
     plans,
     catalog: createCatalogSync({ stripe }),
     setup,
+    sync: billingSync.sync,
+    metrics,
+    readiness,
     listen() {
       // In the background: a slow or unreachable Stripe must not hold up startup.
       void setup.run();
@@ -75,12 +93,9 @@ export async function createPortico(
         server.keepAliveTimeout = 65_000;
       });
     },
-    async close() {
-      if (server) {
-        const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
-        server.closeIdleConnections();
-        await closing;
-      }
+    async close(closeOptions = {}) {
+      readiness.drain();
+      if (server) await closeServer(server, closeOptions.graceMs ?? config.shutdownGraceMs);
       if (!options.database) await database.close();
     },
   };

@@ -104,3 +104,29 @@ export async function saveDefaultPortalConfiguration(
     throw new Error(`Saving the default portal configuration failed: ${JSON.stringify(body)}`);
   return body;
 }
+
+async function postEmulatorControl(url: string, key: string, path: string, params: object) {
+  const response = await fetch(`${url}/_emulator/${path}`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${key}`,
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams(Object.entries(params).map(([name, value]) => [name, String(value)])),
+  });
+  if (!response.ok) throw new Error(`${path} failed: ${await response.text()}`);
+}
+
+/** A fault on this key's account and mode, e.g. `{ kind: "rate_limit", path: "/v1/prices", times: 1 }`. */
+export function addEmulatorFault(
+  url: string,
+  key: string,
+  fault: { kind: string; method?: string; path?: string; times?: number; ms?: number },
+): Promise<void> {
+  return postEmulatorControl(url, key, "faults", fault);
+}
+
+/** Delays every API request of this key's account by `ms`. */
+export function setEmulatorLatency(url: string, key: string, ms: number): Promise<void> {
+  return postEmulatorControl(url, key, "latency", { ms });
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
 import Stripe from "stripe";
 import { inject } from "vitest";
 import { type Config, loadConfig } from "../src/config.js";
@@ -42,10 +43,14 @@ export async function startTestPortico(
     env?: Record<string, string>;
     /** Another instance to share the database and Stripe account with. */
     sibling?: TestPortico;
+    /** Instead of a silent one, e.g. a logger writing into a captured destination. */
+    logger?: (config: Config) => Logger;
+    /** An emulator account prepared beforehand (e.g. with webhook endpoints). */
+    keys?: { test: string; live: string };
   } = {},
 ): Promise<TestPortico> {
   const emulatorUrl = inject("emulatorUrl");
-  const keys = options.sibling?.keys ?? newStripeKeys();
+  const keys = options.keys ?? options.sibling?.keys ?? newStripeKeys();
   const database = options.sibling
     ? { url: options.sibling.config.databaseUrl, drop: async () => {} }
     : await createTestDatabase(options.engine ?? "pglite");
@@ -67,7 +72,8 @@ export async function startTestPortico(
   // PGlite is one process's database, so a sibling on PGlite shares the handle itself.
   const shared =
     options.sibling && !database.url ? { database: options.sibling.portico.database } : {};
-  const portico = await createPortico(config, createLogger(config), shared);
+  const logger = options.logger?.(config) ?? createLogger(config);
+  const portico = await createPortico(config, logger, shared);
   const port = await portico.listen();
   return {
     portico,

@@ -35,8 +35,9 @@ export function createPortalService(deps: {
   stripe: StripeGateway;
   config: Pick<Config, "portal" | "allowedOrigins" | "rateLimits">;
   setup?: { assertReady(mode: StripeMode): Promise<void> } | undefined;
+  metrics?: { portalSessionCreated(mode: StripeMode, flowType: string | undefined): void };
 }) {
-  const { db, stripe, config } = deps;
+  const { db, stripe, config, metrics } = deps;
   const configurations = createPortalConfigurationResolver(deps);
 
   async function enforceRateLimit(userId: string) {
@@ -112,6 +113,7 @@ export function createPortalService(deps: {
       flowType: input.flow?.type ?? null,
       requestId: input.requestId,
     });
+    metrics?.portalSessionCreated(input.mode, input.flow?.type);
     return { url: session.url };
   }
 

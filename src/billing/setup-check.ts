@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Config, StripeMode } from "../config.js";
-import type { StripeGateway } from "../stripe/gateway.js";
+import type { PortalConfigurationSummary, StripeGateway } from "../stripe/gateway.js";
 import { listDeclaredPrices } from "./billing-config.js";
 import type { BillingConfig } from "./billing-config-schema.js";
 import type { PlanCatalog } from "./plans.js";
@@ -9,6 +9,32 @@ import { portalNotConfigured } from "./portal-configurations.js";
 const CHECK_TIMEOUT_MS = 5_000;
 /** How long a failed check is trusted before a portal request checks again (after an apply). */
 const RECHECK_AFTER_MS = 10_000;
+
+/** Why portal sessions would fail for want of a configuration, or undefined. */
+export function findPortalProblem(
+  configurations: PortalConfigurationSummary[],
+  wanted: string | undefined,
+): string | undefined {
+  if (wanted !== undefined) {
+    const found = configurations.some(
+      (item) => item.active && (item.id === wanted || item.name === wanted),
+    );
+    return found ? undefined : `portal configuration "${wanted}" is missing or inactive`;
+  }
+  return configurations.some((item) => item.isDefault && item.active)
+    ? undefined
+    : "no portal configuration is saved as the Dashboard default";
+}
+
+/** The lookup keys no active price holds. */
+export function findMissingPrices(
+  prices: { lookupKey: string; active: boolean }[],
+  lookupKeys: string[],
+): string[] {
+  return lookupKeys.filter(
+    (key) => !prices.some((price) => price.active && price.lookupKey === key),
+  );
+}
 
 /**
  * Checks at startup that each Stripe mode has what the billing file needs: the
@@ -25,6 +51,8 @@ export function createSetupCheck(deps: {
 }) {
   const { stripe, config, billing, plans, logger } = deps;
   const results = new Map<StripeMode, { at: number; problem: string | undefined }>();
+  /** Why the last check of a mode could not reach Stripe, for readiness. */
+  const unreachable = new Map<StripeMode, { at: number; reason: string }>();
   const lookupKeys = billing ? listDeclaredPrices(billing).map((price) => price.lookupKey) : [];
 
   async function findProblems(mode: StripeMode): Promise<string[]> {
@@ -33,18 +61,10 @@ export function createSetupCheck(deps: {
       stripe.listPortalConfigurations(mode),
       stripe.findPricesByLookupKeys(mode, lookupKeys),
     ]);
-    const wanted = config.portal.defaultConfiguration;
-    if (wanted !== undefined) {
-      const found = configurations.some(
-        (item) => item.active && (item.id === wanted || item.name === wanted),
-      );
-      if (!found) problems.push(`portal configuration "${wanted}" is missing or inactive`);
-    } else if (!configurations.some((item) => item.isDefault && item.active)) {
-      problems.push("no portal configuration is saved as the Dashboard default");
-    }
-    const active = prices.filter((price) => price.active);
-    plans.rememberPriceIds(active);
-    const missing = lookupKeys.filter((key) => !active.some((price) => price.lookupKey === key));
+    const portalProblem = findPortalProblem(configurations, config.portal.defaultConfiguration);
+    if (portalProblem) problems.push(portalProblem);
+    plans.rememberPriceIds(prices.filter((price) => price.active));
+    const missing = findMissingPrices(prices, lookupKeys);
     if (missing.length > 0) problems.push(`prices missing: ${missing.join(", ")}`);
     return problems;
   }
@@ -58,6 +78,7 @@ export function createSetupCheck(deps: {
       const problems = await Promise.race([findProblems(mode), timeout]);
       const problem = problems.length > 0 ? problems.join("; ") : undefined;
       results.set(mode, { at: Date.now(), problem });
+      unreachable.delete(mode);
       if (problem)
         logger.warn(
           `Billing setup incomplete in ${mode} mode: ${problem}. Run \`portico stripe apply --mode ${mode}\``,
@@ -65,6 +86,7 @@ export function createSetupCheck(deps: {
     } catch (error) {
       // Stripe unreachable: say so and carry on; the portal reports its own errors.
       results.delete(mode);
+      unreachable.set(mode, { at: Date.now(), reason: (error as Error).message });
       logger.warn(
         `Could not check the billing setup in ${mode} mode (${(error as Error).message}); continuing`,
       );
@@ -96,7 +118,23 @@ export function createSetupCheck(deps: {
       );
   }
 
-  return { run, assertReady, problem: (mode: StripeMode) => results.get(mode)?.problem };
+  /**
+   * The mode's state for readiness and `portico doctor`: the last result if it
+   * is younger than `maxAgeMs`, else a fresh check.
+   */
+  async function status(
+    mode: StripeMode,
+    maxAgeMs: number,
+  ): Promise<{ ok: true } | { ok: false; problem: string }> {
+    const fresh = (at: number | undefined) => at !== undefined && Date.now() - at <= maxAgeMs;
+    if (!fresh(results.get(mode)?.at) && !fresh(unreachable.get(mode)?.at)) await checkMode(mode);
+    const failure = unreachable.get(mode);
+    if (failure) return { ok: false, problem: `could not reach Stripe (${failure.reason})` };
+    const problem = results.get(mode)?.problem;
+    return problem ? { ok: false, problem } : { ok: true };
+  }
+
+  return { run, assertReady, status, problem: (mode: StripeMode) => results.get(mode)?.problem };
 }
 
 export type SetupCheck = ReturnType<typeof createSetupCheck>;

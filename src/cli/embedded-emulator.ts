@@ -17,9 +17,15 @@ export interface EmbeddedEmulator {
 export function startEmbeddedEmulator(options: {
   port: number;
   stateFile?: string;
+  /** An endpoint for every event of `account`, signed with `secret`. */
+  webhook?: { url: string; secret: string; account: string };
 }): Promise<EmbeddedEmulator> {
   const args = ["--import", "tsx", EMULATOR_ENTRY, "--port", String(options.port)];
   if (options.stateFile) args.push("--state-file", options.stateFile);
+  if (options.webhook) {
+    const { url, secret, account } = options.webhook;
+    args.push("--webhook-url", url, "--webhook-secret", secret, "--webhook-account", account);
+  }
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
 
   return new Promise((resolve, reject) => {

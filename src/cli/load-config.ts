@@ -12,3 +12,15 @@ export function loadConfigOrExit(): Config {
     throw error;
   }
 }
+
+export type LoadedConfig = { config: Config } | { problems: string[] };
+
+/** For commands that report a bad configuration instead of exiting on it (`portico doctor`). */
+export function loadConfigOrProblems(): LoadedConfig {
+  try {
+    return { config: loadConfig(process.env) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { problems: error.problems };
+    throw error;
+  }
+}

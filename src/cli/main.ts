@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerDoctorCommand } from "./doctor.js";
 import { runMigrate } from "./migrate.js";
 import { runStart } from "./start.js";
 import { registerStripeCommands } from "./stripe.js";
@@ -21,6 +22,7 @@ program
   .action(runMigrate);
 
 registerStripeCommands(program);
+registerDoctorCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

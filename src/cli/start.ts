@@ -9,6 +9,7 @@ import {
   saveEmulatorDefaultPortal,
   startEmbeddedEmulator,
 } from "./embedded-emulator.js";
+import { embeddedWebhookUrl, loadEmbeddedWebhookSecret } from "./embedded-webhook-secret.js";
 import { loadConfigOrExit } from "./load-config.js";
 
 /** The key Portico uses against its own embedded emulator; it guards nothing real. */
@@ -20,11 +21,21 @@ export async function runStart(): Promise<void> {
 
   let emulator: EmbeddedEmulator | undefined;
   if (!config.stripe.keys.test && !config.stripe.keys.live) {
+    // The emulator delivers its webhooks here, so subscription sync works with no setup.
+    const webhookSecret = await loadEmbeddedWebhookSecret(config.dataDir);
     emulator = await startEmbeddedEmulator({
       port: config.stripe.emulatorPort,
       stateFile: join(config.dataDir, "emulator.json"),
+      webhook: {
+        url: embeddedWebhookUrl(config),
+        secret: webhookSecret,
+        account: EMBEDDED_STRIPE_KEY,
+      },
     });
     config = useEmbeddedEmulator(config, emulator.url);
+    const secrets = config.stripe.webhookSecrets;
+    const webhookSecrets = { ...secrets, test: [webhookSecret, ...secrets.test] };
+    config = { ...config, stripe: { ...config.stripe, webhookSecrets } };
   }
 
   const portico = await createPortico(config, logger).catch(async (error: unknown) => {

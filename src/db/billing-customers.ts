@@ -51,3 +51,21 @@ export async function markBillingCustomerDeleted(db: Db, stripeCustomerId: strin
       ),
     );
 }
+
+/** Who a Stripe customer belongs to: its live link, if any. */
+export async function findCustomerOwner(
+  db: Db,
+  stripeCustomerId: string,
+): Promise<{ userId: string; livemode: boolean } | undefined> {
+  const [row] = await db
+    .select({ userId: billingCustomers.userId, livemode: billingCustomers.livemode })
+    .from(billingCustomers)
+    .where(
+      and(
+        eq(billingCustomers.stripeCustomerId, stripeCustomerId),
+        isNull(billingCustomers.deletedAt),
+      ),
+    )
+    .limit(1);
+  return row;
+}

@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   index,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -12,6 +14,17 @@ import {
 
 const createdAt = () =>
   timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/**
+ * Every table mirrored from Stripe carries the `created` of the last event applied to
+ * the row (its watermark: an older event never overwrites it) and when it was written.
+ */
+const syncColumns = () => ({
+  stripeUpdated: at("stripe_updated"),
+  syncedAt: at("synced_at").notNull().defaultNow(),
+});
 
 export const users = pgTable("users", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -86,3 +99,144 @@ export const rateLimits = pgTable("rate_limits", {
   windowStart: timestamp("window_start", { withTimezone: true, mode: "date" }).notNull(),
   count: integer("count").notNull(),
 });
+
+/**
+ * The webhook inbox: every verified Stripe event, once (the id is the primary key, so
+ * a redelivery or a second instance inserting the same event changes nothing).
+ */
+export const stripeEvents = pgTable(
+  "stripe_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    livemode: boolean("livemode").notNull(),
+    /** `event.created`: when Stripe created the event (one-second resolution). */
+    created: at("created").notNull(),
+    receivedAt: at("received_at").notNull().defaultNow(),
+    /** `StripeEventStatus`: processing | processed | ignored | failed. */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    /** When the current attempt started; a `processing` row older than a lease is abandoned. */
+    claimedAt: at("claimed_at"),
+    processedAt: at("processed_at"),
+    payload: jsonb("payload").notNull(),
+  },
+  (table) => [index("stripe_events_status_idx").on(table.status, table.receivedAt)],
+);
+
+/** Email, name, address and default card of a Stripe customer, as Stripe last told us. */
+export const billingCustomerDetails = pgTable("billing_customer_details", {
+  stripeCustomerId: text("stripe_customer_id").primaryKey(),
+  livemode: boolean("livemode").notNull(),
+  email: text("email"),
+  name: text("name"),
+  address: jsonb("address"),
+  defaultPaymentMethodId: text("default_payment_method_id"),
+  deletedAt: at("deleted_at"),
+  ...syncColumns(),
+});
+
+export const billingSubscriptions = pgTable(
+  "billing_subscriptions",
+  {
+    stripeSubscriptionId: text("stripe_subscription_id").primaryKey(),
+    stripeCustomerId: text("stripe_customer_id").notNull(),
+    /** The user linked to the customer when the row was written; null for unknown customers. */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    livemode: boolean("livemode").notNull(),
+    /** Stripe's status, as text: Stripe adds statuses (`paused` came late). */
+    status: text("status").notNull(),
+    /** `portico.config.json` plan of the price; null when the price is not in the catalog. */
+    planKey: text("plan_key"),
+    priceId: text("price_id"),
+    productId: text("product_id"),
+    quantity: integer("quantity"),
+    cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull(),
+    cancelAt: at("cancel_at"),
+    canceledAt: at("canceled_at"),
+    cancellationReason: text("cancellation_reason"),
+    /** From the subscription item: Stripe moved the period off the subscription in 2025. */
+    currentPeriodStart: at("current_period_start"),
+    currentPeriodEnd: at("current_period_end"),
+    trialEnd: at("trial_end"),
+    pauseCollection: jsonb("pause_collection"),
+    defaultPaymentMethodId: text("default_payment_method_id"),
+    created: at("created").notNull(),
+    ...syncColumns(),
+  },
+  (table) => [
+    index("billing_subscriptions_customer_idx").on(table.stripeCustomerId),
+    index("billing_subscriptions_user_idx").on(table.userId),
+  ],
+);
+
+export const billingPaymentMethods = pgTable(
+  "billing_payment_methods",
+  {
+    stripePaymentMethodId: text("stripe_payment_method_id").primaryKey(),
+    /** Null once detached: the row stays as a tombstone so a late `attached` cannot revive it. */
+    stripeCustomerId: text("stripe_customer_id"),
+    livemode: boolean("livemode").notNull(),
+    type: text("type").notNull(),
+    brand: text("brand"),
+    last4: text("last4"),
+    expMonth: integer("exp_month"),
+    expYear: integer("exp_year"),
+    /** The customer's `invoice_settings.default_payment_method`. */
+    isDefault: boolean("is_default").notNull().default(false),
+    created: at("created").notNull(),
+    ...syncColumns(),
+  },
+  (table) => [index("billing_payment_methods_customer_idx").on(table.stripeCustomerId)],
+);
+
+export const billingInvoices = pgTable(
+  "billing_invoices",
+  {
+    stripeInvoiceId: text("stripe_invoice_id").primaryKey(),
+    stripeCustomerId: text("stripe_customer_id").notNull(),
+    stripeSubscriptionId: text("stripe_subscription_id"),
+    livemode: boolean("livemode").notNull(),
+    number: text("number"),
+    status: text("status"),
+    currency: text("currency").notNull(),
+    /** Minor units; bigint because invoices may exceed 2^31 in zero-decimal currencies. */
+    amountDue: bigint("amount_due", { mode: "number" }).notNull(),
+    amountPaid: bigint("amount_paid", { mode: "number" }).notNull(),
+    amountRemaining: bigint("amount_remaining", { mode: "number" }).notNull(),
+    subtotal: bigint("subtotal", { mode: "number" }).notNull(),
+    total: bigint("total", { mode: "number" }).notNull(),
+    hostedInvoiceUrl: text("hosted_invoice_url"),
+    invoicePdf: text("invoice_pdf"),
+    periodStart: at("period_start"),
+    periodEnd: at("period_end"),
+    created: at("created").notNull(),
+    ...syncColumns(),
+  },
+  (table) => [index("billing_invoices_customer_idx").on(table.stripeCustomerId, table.created)],
+);
+
+/**
+ * Checkout sessions Portico created. `checkout.session.completed` links a customer to a
+ * user only when the session is one of these, for that user and customer.
+ */
+export const checkoutSessions = pgTable(
+  "checkout_sessions",
+  {
+    stripeSessionId: text("stripe_session_id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    livemode: boolean("livemode").notNull(),
+    stripeCustomerId: text("stripe_customer_id").notNull(),
+    priceId: text("price_id").notNull(),
+    /** open | complete | expired */
+    status: text("status").notNull(),
+    stripeSubscriptionId: text("stripe_subscription_id"),
+    requestId: text("request_id").notNull(),
+    createdAt: createdAt(),
+    completedAt: at("completed_at"),
+  },
+  (table) => [index("checkout_sessions_user_idx").on(table.userId, table.createdAt)],
+);

@@ -1,18 +1,28 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { except } from "hono/combine";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import type { AccountService } from "../auth/accounts.js";
 import type { PortalService } from "../billing/portal.js";
+import type { ReadinessCheckService } from "../billing/readiness.js";
+import type { SyncServices } from "../billing/sync-services.js";
 import type { Config } from "../config.js";
 import { PorticoError } from "../errors.js";
+import type { Metrics } from "../metrics.js";
+import { limitBody } from "./body-limit.js";
 import type { AppEnv } from "./context.js";
 import { renderError } from "./errors.js";
 import { logRequests } from "./request-log.js";
+import { observeRequests } from "./request-metrics.js";
 import { createAuthRoutes } from "./routes/auth.js";
+import { createBillingRoutes } from "./routes/billing.js";
+import { createDocsRoutes } from "./routes/docs.js";
+import { createOperationsRoutes } from "./routes/operations.js";
 import { createPaymentsV1Routes } from "./routes/payments-v1.js";
 import { createPortalRoutes } from "./routes/portal.js";
+import { createWebhookRoutes } from "./routes/webhooks.js";
 import { validationHook } from "./validation.js";
 
 export interface AppDeps {
@@ -20,7 +30,15 @@ export interface AppDeps {
   logger: Logger;
   accounts: AccountService;
   portal: PortalService;
+  metrics: Metrics;
+  readiness: ReadinessCheckService;
+  webhooks: SyncServices["webhooks"];
+  subscriptions: SyncServices["subscriptions"];
+  checkout: SyncServices["checkout"];
 }
+
+/** Every route's ceiling; routes that take small bodies (portal: 16 KB) set their own, lower. */
+export const GLOBAL_BODY_LIMIT = 64 * 1024;
 
 export function createApp(deps: AppDeps) {
   const { config, logger } = deps;
@@ -30,14 +48,20 @@ export function createApp(deps: AppDeps) {
     requestId({ generator: () => `req_${randomUUID().replaceAll("-", "")}`, limitLength: 128 }),
   );
   app.use(logRequests(logger));
+  app.use(observeRequests(deps.metrics));
   app.use(secureHeaders());
+  // Stripe's events can be larger: the webhook route sets its own limit (1 MB).
+  app.use(except("/api/webhooks/*", limitBody(GLOBAL_BODY_LIMIT)));
 
   const api = app
     .route("/api/auth", createAuthRoutes(deps))
     .route("/api/billing", createPortalRoutes(deps))
+    .route("/api/billing", createBillingRoutes(deps))
+    .route("/api/webhooks", createWebhookRoutes(deps))
     .route("/api/v1", createPaymentsV1Routes(deps));
 
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.route("/", createOperationsRoutes(deps));
+  app.route("/", createDocsRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { PorticoError } from "../errors.js";
+import { stripeRequestIdOf } from "../stripe/call-metrics.js";
 import { StripeMissingError } from "../stripe/errors.js";
 import { StripeModeNotConfiguredError } from "../stripe/gateway.js";
 import type { AppEnv } from "./context.js";
@@ -69,9 +70,17 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response {
   const { error, unexpected } = toPorticoError(thrown);
   const requestId = c.get("requestId");
   const logger = c.get("logger");
-  if (unexpected) logger?.error({ err: thrown, requestId }, "unhandled error");
+  // Stripe's own request id (`req_…` in their dashboard and support) for any Stripe failure.
+  const stripeRequestId = stripeRequestIdOf(thrown);
+  const stripe = stripeRequestId ? { stripeRequestId } : {};
+  if (unexpected) logger?.error({ err: thrown, requestId, ...stripe }, "unhandled error");
   else if (error.status >= 500)
-    logger?.warn({ err: error.cause ?? error, code: error.code, requestId }, error.message);
+    logger?.warn(
+      { err: error.cause ?? error, code: error.code, requestId, ...stripe },
+      error.message,
+    );
+  else if (stripeRequestId)
+    logger?.info({ code: error.code, requestId, ...stripe }, `Stripe refused: ${error.message}`);
 
   if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
   // Stripe-not-configured is a 404 on the FastAPI contract, as that API documents it.

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { routePath } from "hono/route";
 import type { Logger } from "pino";
 import type { AppEnv } from "./context.js";
+import { routePattern } from "./route-pattern.js";
 
 /** One line per request: id, route, status, duration and user id. Never the email or token. */
 export function logRequests(logger: Logger) {
@@ -14,7 +14,7 @@ export function logRequests(logger: Logger) {
       {
         requestId,
         method: c.req.method,
-        route: routePath(c),
+        route: routePattern(c),
         status: c.res.status,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         userId: c.get("user")?.id,

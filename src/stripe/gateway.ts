@@ -1,9 +1,11 @@
 import type Stripe from "stripe";
 import type { StripeMode } from "../config.js";
+import { createStripeCaller, type StripeCallMetrics } from "./call-metrics.js";
 import { applyCatalogWrites, createCustomerForUser, readCatalogState } from "./catalog.js";
 import type { CatalogIds, CatalogState, CatalogWrite } from "./catalog-types.js";
 import type { StripeClients } from "./client.js";
-import { callStripe, StripeMissingError } from "./errors.js";
+import { StripeMissingError } from "./errors.js";
+import { createSyncCalls, type SyncCalls } from "./sync-calls.js";
 
 /** The few Stripe calls Portico makes, in Portico's own types. */
 
@@ -66,6 +68,8 @@ export interface StripeGateway {
     mode: StripeMode,
     lookupKeys: string[],
   ): Promise<{ id: string; lookupKey: string; active: boolean }[]>;
+  /** Subscription sync's reads, and checkout, in one mode. */
+  sync(mode: StripeMode): SyncCalls;
 }
 
 export class StripeModeNotConfiguredError extends Error {
@@ -77,18 +81,29 @@ export class StripeModeNotConfiguredError extends Error {
 
 const ENDED: Stripe.Subscription.Status[] = ["canceled", "incomplete_expired"];
 
-export function createStripeGateway(clients: StripeClients): StripeGateway {
+export function createStripeGateway(
+  clients: StripeClients,
+  options: { metrics?: StripeCallMetrics } = {},
+): StripeGateway {
+  // Every call is named by its Stripe resource and method: the `operation` metric label.
+  const call = createStripeCaller(options.metrics);
   const client = (mode: StripeMode) => {
     const stripe = clients[mode];
     if (!stripe) throw new StripeModeNotConfiguredError(mode);
     return stripe;
   };
+  const syncCalls: Partial<Record<StripeMode, SyncCalls>> = {};
 
   return {
+    sync(mode) {
+      syncCalls[mode] ??= createSyncCalls(client(mode), mode === "live", call);
+      return syncCalls[mode];
+    },
+
     modes: () => (["test", "live"] as const).filter((mode) => clients[mode] !== undefined),
 
     async createPortalSession(mode, params) {
-      const session = await callStripe(() =>
+      const session = await call("billing_portal.sessions.create", () =>
         client(mode).billingPortal.sessions.create({
           customer: params.customerId,
           return_url: params.returnUrl,
@@ -105,7 +120,7 @@ export function createStripeGateway(clients: StripeClients): StripeGateway {
     async retrieveSubscription(mode, id) {
       try {
         return toSubscriptionSummary(
-          await callStripe(() => client(mode).subscriptions.retrieve(id)),
+          await call("subscriptions.retrieve", () => client(mode).subscriptions.retrieve(id)),
         );
       } catch (error) {
         if (error instanceof StripeMissingError) return undefined;
@@ -114,7 +129,7 @@ export function createStripeGateway(clients: StripeClients): StripeGateway {
     },
 
     async listOpenSubscriptions(mode, customerId) {
-      const page = await callStripe(() =>
+      const page = await call("subscriptions.list", () =>
         client(mode).subscriptions.list({ customer: customerId, status: "all", limit: 20 }),
       );
       return page.data
@@ -123,7 +138,7 @@ export function createStripeGateway(clients: StripeClients): StripeGateway {
     },
 
     async listPortalConfigurations(mode) {
-      const configurations = await callStripe(() =>
+      const configurations = await call("billing_portal.configurations.list", () =>
         client(mode)
           .billingPortal.configurations.list({ limit: 100 })
           .autoPagingToArray({ limit: 1000 }),
@@ -136,9 +151,11 @@ export function createStripeGateway(clients: StripeClients): StripeGateway {
       }));
     },
 
-    createCustomer: (mode, user) => createCustomerForUser(client(mode), user),
-    readCatalog: (mode) => readCatalogState(client(mode)),
-    writeCatalog: (mode, writes, known) => applyCatalogWrites(client(mode), writes, known),
+    createCustomer: (mode, user) =>
+      call("customers.create", () => createCustomerForUser(client(mode), user)),
+    readCatalog: (mode) => call("catalog.read", () => readCatalogState(client(mode))),
+    writeCatalog: (mode, writes, known) =>
+      call("catalog.write", () => applyCatalogWrites(client(mode), writes, known)),
 
     async findPricesByLookupKeys(mode, lookupKeys) {
       // Stripe takes at most 10 lookup keys per list call.
@@ -146,7 +163,7 @@ export function createStripeGateway(clients: StripeClients): StripeGateway {
       for (let i = 0; i < lookupKeys.length; i += 10) chunks.push(lookupKeys.slice(i, i + 10));
       const pages = await Promise.all(
         chunks.map((keys) =>
-          callStripe(() => client(mode).prices.list({ lookup_keys: keys, limit: 100 })),
+          call("prices.list", () => client(mode).prices.list({ lookup_keys: keys, limit: 100 })),
         ),
       );
       return pages

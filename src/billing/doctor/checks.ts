@@ -1,0 +1,53 @@
+import type { Config } from "../../config.js";
+import type { Db } from "../../db/client.js";
+import type { StripeDiagnostics } from "../../stripe/diagnostics.js";
+import type { StripeGateway } from "../../stripe/gateway.js";
+import type { BillingConfig } from "../billing-config-schema.js";
+
+/**
+ * What `portico doctor` checks, each with the fix for a failure. `fail` means
+ * something must be fixed (the command exits 1); `warn` deserves a look;
+ * `skip` could not or need not be checked here.
+ */
+
+export type DoctorStatus = "pass" | "fail" | "warn" | "skip";
+
+export interface DoctorCheck {
+  name: string;
+  status: DoctorStatus;
+  message: string;
+  fix?: string;
+}
+
+/**
+ * The database as doctor reaches it: opened directly, or, for an embedded
+ * PGlite a running server holds open (two processes on one PGlite directory
+ * would corrupt it), through that server's `/readyz`.
+ */
+export type DoctorDatabase =
+  | { kind: "direct"; engine: string; db: Db }
+  | { kind: "server"; url: string; checks: { name: string; ok: boolean; message: string }[] }
+  | { kind: "unavailable"; status: "fail" | "skip"; message: string; fix?: string };
+
+export interface DoctorDeps {
+  config: Config;
+  billing: BillingConfig | undefined;
+  database: DoctorDatabase;
+  stripe: Pick<StripeGateway, "modes" | "listPortalConfigurations" | "findPricesByLookupKeys">;
+  diagnostics: StripeDiagnostics;
+  /** The event types webhook sync handles: the endpoint must send at least these. */
+  webhookEvents: readonly string[];
+  fetch?: typeof fetch;
+}
+
+export const pass = (name: string, message: string): DoctorCheck => ({
+  name,
+  status: "pass",
+  message,
+});
+export const fail = (name: string, message: string, fix: string): DoctorCheck => ({
+  name,
+  status: "fail",
+  message,
+  fix,
+});

@@ -1,0 +1,99 @@
+import type { Db } from "../../db/client.js";
+import { countFailedStripeEvents, pingDatabase, readMigrationStatus } from "../../db/health.js";
+import { type DoctorCheck, type DoctorDatabase, type DoctorDeps, fail, pass } from "./checks.js";
+import { checkStripe } from "./stripe-checks.js";
+
+const errorMessage = (error: unknown) => {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return [(error as Error).message, cause?.code].filter(Boolean).join(": ");
+};
+
+export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> {
+  const [database, stripe, appUrl] = await Promise.all([
+    checkDatabase(deps.database),
+    checkStripe(deps),
+    checkAppUrl(deps.config.appUrl, deps.fetch ?? fetch),
+  ]);
+  return [...database, ...stripe, appUrl];
+}
+
+async function checkDatabase(database: DoctorDatabase): Promise<DoctorCheck[]> {
+  if (database.kind === "unavailable") {
+    return [{ name: "database", ...database }];
+  }
+  if (database.kind === "server") {
+    const byName = new Map(database.checks.map((check) => [check.name, check]));
+    const fromServer = (name: string, fix: string): DoctorCheck => {
+      const check = byName.get(name);
+      if (!check) return fail(name, `${database.url}/readyz did not report it`, fix);
+      return check.ok
+        ? pass(name, `${check.message} (from ${database.url})`)
+        : fail(name, check.message, fix);
+    };
+    return [
+      fromServer("database", "see the server's log"),
+      fromServer("migrations", "run `portico migrate` while the server is stopped, or restart it"),
+      {
+        name: "webhook_inbox",
+        status: "skip",
+        message: `the embedded database is held by the server at ${database.url}; stop it to count failed events`,
+      },
+    ];
+  }
+  const { db, engine } = database;
+  try {
+    await pingDatabase(db);
+  } catch (error) {
+    return [
+      fail(
+        "database",
+        `${engine} does not answer (${errorMessage(error)})`,
+        "check DATABASE_URL and that PostgreSQL accepts connections from this host",
+      ),
+    ];
+  }
+  const checks = [pass("database", `${engine} answers`)];
+  const { applied, pending } = await readMigrationStatus(db);
+  checks.push(
+    pending.length === 0
+      ? pass("migrations", `${applied} applied, none pending`)
+      : fail(
+          "migrations",
+          `${pending.length} pending: ${pending.join(", ")}`,
+          "run `portico migrate` (the server also migrates at startup)",
+        ),
+  );
+  checks.push(await checkInbox(db));
+  return checks;
+}
+
+async function checkInbox(db: Db): Promise<DoctorCheck> {
+  const failed = await countFailedStripeEvents(db);
+  if (failed === undefined)
+    return { name: "webhook_inbox", status: "skip", message: "no webhook inbox table yet" };
+  if (failed === 0) return pass("webhook_inbox", "no failed webhook events waiting");
+  return {
+    name: "webhook_inbox",
+    status: "warn",
+    message: `${failed} failed webhook event${failed === 1 ? "" : "s"} waiting for a retry`,
+    fix: "read `last_error` of the stripe_events rows with status 'failed'; they are retried automatically",
+  };
+}
+
+/** Any HTTP answer will do: users are sent back there, and Stripe posts webhooks under it. */
+async function checkAppUrl(appUrl: string, fetcher: typeof fetch): Promise<DoctorCheck> {
+  try {
+    const response = await fetcher(appUrl, {
+      redirect: "manual",
+      signal: AbortSignal.timeout(5_000),
+    });
+    await response.body?.cancel();
+    return pass("app_url", `${appUrl} answers (${response.status})`);
+  } catch (error) {
+    return fail(
+      "app_url",
+      `${appUrl} is unreachable (${errorMessage(error)})`,
+      "set APP_URL to your app's public origin and check that it is up and reachable from here",
+    );
+  }
+}

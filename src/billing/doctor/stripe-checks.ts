@@ -1,0 +1,165 @@
+import type { StripeMode } from "../../config.js";
+import { classifyStripeOutcome } from "../../stripe/call-metrics.js";
+import type { WebhookEndpointSummary } from "../../stripe/diagnostics.js";
+import { listDeclaredPrices } from "../billing-config.js";
+import { findMissingPrices, findPortalProblem } from "../setup-check.js";
+import { type DoctorCheck, type DoctorDeps, fail, pass } from "./checks.js";
+
+/** The route webhook sync listens on, under APP_URL. */
+export const WEBHOOK_PATH = "/api/webhooks/stripe";
+
+const KEY_VARIABLES: Record<StripeMode, string> = {
+  test: "STRIPE_TEST_SECRET_KEY (or STRIPE_SECRET_KEY=sk_test_…)",
+  live: "STRIPE_LIVE_SECRET_KEY (or STRIPE_SECRET_KEY=sk_live_…)",
+};
+
+const SECRET_VARIABLES: Record<StripeMode, string> = {
+  test: "STRIPE_WEBHOOK_SECRET (or STRIPE_WEBHOOK_SECRETS)",
+  live: "STRIPE_WEBHOOK_SECRET (or STRIPE_LIVE_WEBHOOK_SECRETS)",
+};
+
+/** `sk_test_…wxyz`: enough to tell keys apart, never enough to use one. */
+function maskKey(key: string): string {
+  const prefix = /^[a-z]{2}_(test|live)_/.exec(key)?.[0] ?? "";
+  const secret = key.slice(prefix.length);
+  return `${prefix}…${secret.length > 8 ? secret.slice(-4) : ""}`;
+}
+
+const sameUrl = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+
+export async function checkStripe(deps: DoctorDeps): Promise<DoctorCheck[]> {
+  const modes = deps.stripe.modes();
+  if (modes.length === 0) {
+    return [
+      {
+        name: "stripe",
+        status: "skip",
+        message: "no Stripe key is set: `portico start` runs the embedded Stripe emulator",
+        fix: "set STRIPE_SECRET_KEY=sk_test_… to use a Stripe account",
+      },
+    ];
+  }
+  return (await Promise.all(modes.map((mode) => checkMode(deps, mode)))).flat();
+}
+
+async function checkMode(deps: DoctorDeps, mode: StripeMode): Promise<DoctorCheck[]> {
+  const { config, stripe, diagnostics } = deps;
+  const name = (check: string) => `stripe_${mode}_${check}`;
+  const key = config.stripe.keys[mode] ?? "";
+  try {
+    await diagnostics.verifyKey(mode);
+  } catch (error) {
+    if (classifyStripeOutcome(error) !== "auth_error") {
+      return [
+        fail(
+          name("key"),
+          `Stripe did not answer in ${mode} mode (${(error as Error).message})`,
+          `check that this host reaches ${config.stripe.apiBase ?? "https://api.stripe.com"}, then run doctor again`,
+        ),
+      ];
+    }
+    return [
+      fail(
+        name("key"),
+        `${mode}-mode key ${maskKey(key)} was refused (${(error as Error).message})`,
+        `set ${KEY_VARIABLES[mode]} to a secret or restricted key from the Stripe Dashboard (Developers → API keys)`,
+      ),
+    ];
+  }
+  const apply = `run \`portico stripe apply --mode ${mode}\``;
+  const lookupKeys = deps.billing
+    ? listDeclaredPrices(deps.billing).map((price) => price.lookupKey)
+    : [];
+  const [configurations, prices, endpoints] = await Promise.all([
+    stripe.listPortalConfigurations(mode),
+    stripe.findPricesByLookupKeys(mode, lookupKeys),
+    diagnostics.listWebhookEndpoints(mode),
+  ]);
+
+  const checks = [pass(name("key"), `${mode}-mode key ${maskKey(key)} is accepted`)];
+  const portalProblem = findPortalProblem(configurations, config.portal.defaultConfiguration);
+  checks.push(
+    portalProblem
+      ? fail(
+          name("portal"),
+          portalProblem,
+          deps.billing
+            ? apply
+            : "save the portal settings in the Stripe Dashboard (Settings → Billing → Customer portal)",
+        )
+      : pass(name("portal"), "the default portal configuration exists"),
+  );
+
+  const missing = findMissingPrices(prices, lookupKeys);
+  if (!deps.billing)
+    checks.push({
+      name: name("prices"),
+      status: "skip",
+      message: "no billing file: no plans to check",
+    });
+  else
+    checks.push(
+      missing.length === 0
+        ? pass(name("prices"), `all ${lookupKeys.length} plan prices exist`)
+        : fail(name("prices"), `prices missing: ${missing.join(", ")}`, apply),
+    );
+
+  checks.push(checkWebhookEndpoint(deps, mode, endpoints));
+  const secrets = config.stripe.webhookSecrets[mode];
+  checks.push(
+    secrets.length > 0
+      ? pass(
+          name("webhook_secret"),
+          `${secrets.length} signing secret${secrets.length === 1 ? "" : "s"} configured`,
+        )
+      : fail(
+          name("webhook_secret"),
+          "no webhook signing secret is configured: every webhook would be refused",
+          `set ${SECRET_VARIABLES[mode]} to the endpoint's signing secret (whsec_…, shown when the endpoint is created or under "Reveal" in the Dashboard)`,
+        ),
+  );
+  return checks;
+}
+
+function checkWebhookEndpoint(
+  deps: DoctorDeps,
+  mode: StripeMode,
+  endpoints: WebhookEndpointSummary[],
+): DoctorCheck {
+  const name = `stripe_${mode}_webhook_endpoint`;
+  const url = new URL(WEBHOOK_PATH, deps.config.appUrl).href;
+  const events = deps.webhookEvents;
+  const create =
+    `create it in the Stripe Dashboard (Developers → Webhooks) or with\n` +
+    `  curl https://api.stripe.com/v1/webhook_endpoints -u "$STRIPE_SECRET_KEY:" -d url=${url} ` +
+    events.map((event) => `-d "enabled_events[]=${event}"`).join(" ");
+  const matching = endpoints.filter((endpoint) => sameUrl(endpoint.url, url));
+  if (matching.length === 0) {
+    const others = endpoints.map((endpoint) => endpoint.url);
+    const seen = others.length > 0 ? ` (endpoints: ${others.join(", ")})` : "";
+    return fail(name, `no webhook endpoint sends to ${url}${seen}`, create);
+  }
+  const enabled = matching.filter((endpoint) => endpoint.enabled);
+  if (enabled.length === 0)
+    return fail(
+      name,
+      `the endpoint for ${url} is disabled`,
+      `enable ${matching[0]?.id} in the Stripe Dashboard`,
+    );
+  const best = enabled
+    .map((endpoint) => ({
+      endpoint,
+      missing: endpoint.enabledEvents.includes("*")
+        ? []
+        : events.filter((event) => !endpoint.enabledEvents.includes(event)),
+    }))
+    .sort((a, b) => a.missing.length - b.missing.length)[0];
+  if (!best || best.missing.length > 0) {
+    return fail(
+      name,
+      `${best?.endpoint.id} does not send ${best?.missing.join(", ")}`,
+      `add those events to ${best?.endpoint.id} (Stripe Dashboard → Webhooks → Update details)`,
+    );
+  }
+  return pass(name, `${best.endpoint.id} sends the ${events.length} events sync needs to ${url}`);
+}

@@ -1,0 +1,63 @@
+import type { Logger } from "pino";
+import type { Config, StripeMode } from "../../config.js";
+import type { Db } from "../../db/client.js";
+import { withAdvisoryLock } from "../../db/locks.js";
+import { completeStripeEvent } from "../../db/stripe-events.js";
+import { toSyncEvent } from "../../stripe/events.js";
+import type { StripeGateway } from "../../stripe/gateway.js";
+import type { PlanCatalog } from "../plans.js";
+import { findEventHandler, lockKeyFor } from "./handlers.js";
+import { pullCustomer } from "./pull-customer.js";
+import type { SyncContext } from "./sync-context.js";
+import type { SyncOutcome } from "./watermark.js";
+
+export interface SyncDeps {
+  db: Db;
+  stripe: Pick<StripeGateway, "sync">;
+  plans: Pick<PlanCatalog, "planForPrice">;
+  config: Pick<Config, "sync">;
+  logger: Pick<Logger, "info" | "warn">;
+}
+
+/**
+ * Runs sync work one customer at a time: every event and every pull takes the customer's
+ * advisory lock for its whole transaction, Stripe reads included, so two instances (or
+ * two deliveries) never interleave a read-from-Stripe with a write of older state.
+ */
+export function createSyncRunner(deps: SyncDeps) {
+  const { db, stripe, plans, config, logger } = deps;
+  const contextFor = (tx: Db, mode: StripeMode): SyncContext => ({
+    tx,
+    livemode: mode === "live",
+    stripe: stripe.sync(mode),
+    source: config.sync.source,
+    plans,
+    logger,
+  });
+
+  /**
+   * Applies an inbox event and marks it `processed` in the same transaction, so the
+   * change and its record commit together. Throws when the handler fails; nothing of
+   * the event is then written, and the caller records the failure.
+   */
+  async function applyStoredEvent(payload: unknown): Promise<SyncOutcome> {
+    const event = toSyncEvent(payload);
+    const handler = findEventHandler(event.type);
+    if (!handler) throw new Error(`no handler for ${event.type}`);
+    const mode: StripeMode = event.livemode ? "live" : "test";
+    return withAdvisoryLock(db, lockKeyFor(event), async (tx) => {
+      const outcome = await handler(contextFor(tx, mode), event);
+      await completeStripeEvent(tx, event.id, "processed");
+      return outcome;
+    });
+  }
+
+  /** Pulls a customer's current state from Stripe now. */
+  function pull(mode: StripeMode, customerId: string): Promise<void> {
+    return withAdvisoryLock(db, customerId, (tx) => pullCustomer(contextFor(tx, mode), customerId));
+  }
+
+  return { applyStoredEvent, pull };
+}
+
+export type SyncRunner = ReturnType<typeof createSyncRunner>;

@@ -1,0 +1,217 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import {
+  BillingConfigError,
+  readBillingConfigFile,
+  withBillingConfig,
+} from "../billing/billing-config.js";
+import type { BillingConfig } from "../billing/billing-config-schema.js";
+import type { DoctorCheck, DoctorDatabase, DoctorStatus } from "../billing/doctor/checks.js";
+import { runDoctorChecks } from "../billing/doctor/run-doctor.js";
+import { HANDLED_EVENT_TYPES } from "../billing/sync/handlers.js";
+import type { Config } from "../config.js";
+import { databaseOptions, openDatabase } from "../db/client.js";
+import { createStripeClients } from "../stripe/client.js";
+import { createStripeDiagnostics } from "../stripe/diagnostics.js";
+import { createStripeGateway } from "../stripe/gateway.js";
+import { type LoadedConfig, loadConfigOrProblems } from "./load-config.js";
+
+/** `portico doctor`: a checklist of what a deployment needs, with the fix for each failure. */
+
+export interface DoctorOptions {
+  json?: boolean | undefined;
+}
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command("doctor")
+    .description(
+      "Check configuration, database, Stripe keys, portal, prices, webhooks and APP_URL; exit 1 if something must be fixed",
+    )
+    .option("--json", "machine-readable output")
+    .action(async (options: DoctorOptions) => {
+      process.exitCode = await runDoctor(loadConfigOrProblems(), options, {
+        out: (text) => process.stdout.write(text),
+        color: Boolean(process.stdout.isTTY && process.stdout.hasColors?.()),
+      });
+    });
+}
+
+export async function runDoctor(
+  loaded: LoadedConfig,
+  options: DoctorOptions,
+  io: { out(text: string): void; color: boolean },
+  overrides: { fetch?: typeof fetch } = {},
+): Promise<number> {
+  const checks = await collectChecks(loaded, overrides);
+  const failed = checks.filter((check) => check.status === "fail").length;
+  io.out(
+    options.json
+      ? `${JSON.stringify({ ok: failed === 0, checks }, null, 2)}\n`
+      : renderChecks(checks, io.color),
+  );
+  return failed > 0 ? 1 : 0;
+}
+
+async function collectChecks(
+  loaded: LoadedConfig,
+  overrides: { fetch?: typeof fetch },
+): Promise<DoctorCheck[]> {
+  if ("problems" in loaded) {
+    return [
+      {
+        name: "configuration",
+        status: "fail",
+        message: loaded.problems.join("; "),
+        fix: "correct the variables listed (each is described in .env.example)",
+      },
+    ];
+  }
+  const billing = await readBillingFile(loaded.config);
+  const config = withBillingConfig(loaded.config, billing.file);
+  const database = await reachDatabase(config, overrides.fetch ?? fetch);
+  try {
+    const clients = createStripeClients(config.stripe);
+    const checks = await runDoctorChecks({
+      config,
+      billing: billing.file,
+      database: database.handle,
+      stripe: createStripeGateway(clients),
+      diagnostics: createStripeDiagnostics(clients),
+      webhookEvents: HANDLED_EVENT_TYPES,
+      ...overrides,
+    });
+    return [
+      { name: "configuration", status: "pass", message: "the environment parses" },
+      billing.check,
+      ...checks,
+    ];
+  } finally {
+    await database.close();
+  }
+}
+
+async function readBillingFile(
+  config: Config,
+): Promise<{ file: BillingConfig | undefined; check: DoctorCheck }> {
+  const path = config.billingConfigPath;
+  try {
+    const file = await readBillingConfigFile(path);
+    if (!file)
+      return {
+        file,
+        check: {
+          name: "billing_config",
+          status: "skip",
+          message: `no ${path}: no plans or managed portal`,
+        },
+      };
+    const count = (items: unknown[], noun: string) =>
+      `${items.length} ${noun}${items.length === 1 ? "" : "s"}`;
+    return {
+      file,
+      check: {
+        name: "billing_config",
+        status: "pass",
+        message: `${path}: ${count(file.plans, "plan")}, ${count(file.portal_configurations, "portal configuration")}`,
+      },
+    };
+  } catch (error) {
+    const message =
+      error instanceof BillingConfigError ? error.problems.join("; ") : (error as Error).message;
+    return {
+      file: undefined,
+      check: {
+        name: "billing_config",
+        status: "fail",
+        message: `${path}: ${message}`,
+        fix: "correct the file; its JSON Schema (portico.config.schema.json) shows every field",
+      },
+    };
+  }
+}
+
+/** Opens the database for the checks, without ever opening a PGlite directory a server holds. */
+async function reachDatabase(
+  config: Config,
+  fetcher: typeof fetch,
+): Promise<{ handle: DoctorDatabase; close(): Promise<void> }> {
+  const none = async () => {};
+  const options = databaseOptions(config);
+  if (!options.url) {
+    const dir = options.dataDir ?? "";
+    if (dir.startsWith("memory://"))
+      return {
+        handle: {
+          kind: "unavailable",
+          status: "skip",
+          message: "in-memory database: nothing to check",
+        },
+        close: none,
+      };
+    if (!existsSync(join(dir, "pglite")))
+      return {
+        handle: {
+          kind: "unavailable",
+          status: "fail",
+          message: `no embedded database at ${dir} yet`,
+          fix: "run `portico migrate` (or `portico start`) to create it, or set DATABASE_URL",
+        },
+        close: none,
+      };
+    const server = await askRunningServer(config, fetcher);
+    if (server) return { handle: server, close: none };
+  }
+  const database = await openDatabase(options);
+  return {
+    handle: { kind: "direct", engine: database.engine, db: database.db },
+    close: () => database.close(),
+  };
+}
+
+async function askRunningServer(
+  config: Config,
+  fetcher: typeof fetch,
+): Promise<DoctorDatabase | undefined> {
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
+  try {
+    const response = await fetcher(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+    const body = (await response.json()) as {
+      checks?: { name: string; ok: boolean; message: string }[];
+    };
+    return body.checks ? { kind: "server", url, checks: body.checks } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SYMBOLS: Record<DoctorStatus, { mark: string; color: number }> = {
+  pass: { mark: "✓", color: 32 },
+  fail: { mark: "✗", color: 31 },
+  warn: { mark: "!", color: 33 },
+  skip: { mark: "-", color: 90 },
+};
+
+export function renderChecks(checks: DoctorCheck[], color: boolean): string {
+  const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const width = Math.max(...checks.map((check) => check.name.length));
+  const lines = ["Portico doctor", ""];
+  for (const check of checks) {
+    const { mark, color: code } = SYMBOLS[check.status];
+    lines.push(`  ${paint(code, mark)} ${check.name.padEnd(width)}  ${check.message}`);
+    if (check.fix && check.status !== "pass")
+      lines.push(`      ${paint(code, "fix:")} ${check.fix.replaceAll("\n", "\n      ")}`);
+  }
+  const failed = checks.filter((check) => check.status === "fail").length;
+  const warned = checks.filter((check) => check.status === "warn").length;
+  lines.push(
+    "",
+    failed === 0
+      ? `All good${warned > 0 ? `, ${warned} warning${warned === 1 ? "" : "s"}` : ""}.`
+      : `${failed} problem${failed === 1 ? "" : "s"} to fix.`,
+    "",
+  );
+  return lines.join("\n");
+}

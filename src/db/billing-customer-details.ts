@@ -1,0 +1,32 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "./client.js";
+import { billingCustomerDetails } from "./schema.js";
+import { type MirroredTable, watermarkedUpsert } from "./watermark.js";
+
+export type CustomerDetailsRow = typeof billingCustomerDetails.$inferSelect;
+export type NewCustomerDetails = Omit<typeof billingCustomerDetails.$inferInsert, "syncedAt">;
+
+export const customerDetailsTable: MirroredTable = {
+  table: billingCustomerDetails,
+  id: billingCustomerDetails.stripeCustomerId,
+  stripeUpdated: billingCustomerDetails.stripeUpdated,
+};
+
+export async function upsertCustomerDetails(db: Db, row: NewCustomerDetails) {
+  await db
+    .insert(billingCustomerDetails)
+    .values(row)
+    .onConflictDoUpdate(watermarkedUpsert(customerDetailsTable));
+}
+
+export async function findCustomerDetails(
+  db: Db,
+  stripeCustomerId: string,
+): Promise<CustomerDetailsRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(billingCustomerDetails)
+    .where(eq(billingCustomerDetails.stripeCustomerId, stripeCustomerId))
+    .limit(1);
+  return row;
+}

@@ -1,0 +1,44 @@
+import { desc, eq } from "drizzle-orm";
+import type { Db } from "./client.js";
+import { billingSubscriptions } from "./schema.js";
+import type { MirroredTable } from "./watermark.js";
+import { watermarkedUpsert } from "./watermark.js";
+
+export type BillingSubscriptionRow = typeof billingSubscriptions.$inferSelect;
+export type NewBillingSubscription = Omit<typeof billingSubscriptions.$inferInsert, "syncedAt">;
+
+export const subscriptionsTable: MirroredTable = {
+  table: billingSubscriptions,
+  id: billingSubscriptions.stripeSubscriptionId,
+  stripeUpdated: billingSubscriptions.stripeUpdated,
+};
+
+export async function upsertBillingSubscription(db: Db, row: NewBillingSubscription) {
+  await db
+    .insert(billingSubscriptions)
+    .values(row)
+    .onConflictDoUpdate(watermarkedUpsert(subscriptionsTable));
+}
+
+/** The customer's subscriptions, newest first. */
+export function listCustomerSubscriptions(db: Db, stripeCustomerId: string) {
+  return db
+    .select()
+    .from(billingSubscriptions)
+    .where(eq(billingSubscriptions.stripeCustomerId, stripeCustomerId))
+    .orderBy(desc(billingSubscriptions.created));
+}
+
+/** A customer was linked to a user after its subscriptions arrived. */
+export async function assignSubscriptionsToUser(db: Db, stripeCustomerId: string, userId: string) {
+  await db
+    .update(billingSubscriptions)
+    .set({ userId })
+    .where(eq(billingSubscriptions.stripeCustomerId, stripeCustomerId));
+}
+
+export async function deleteBillingSubscription(db: Db, stripeSubscriptionId: string) {
+  await db
+    .delete(billingSubscriptions)
+    .where(eq(billingSubscriptions.stripeSubscriptionId, stripeSubscriptionId));
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { sql } from "drizzle-orm";
+import type { Db } from "./client.js";
+
+const journalPath = new URL("../../drizzle/meta/_journal.json", import.meta.url);
+
+interface JournalEntry {
+  tag: string;
+  /** drizzle stores this as the migration's `created_at`. */
+  when: number;
+}
+
+/** The migrations this build ships, oldest first. */
+export function readMigrationJournal(path: URL | string = journalPath): JournalEntry[] {
+  const journal = JSON.parse(readFileSync(path, "utf8")) as { entries: JournalEntry[] };
+  return journal.entries.map(({ tag, when }) => ({ tag, when }));
+}
+
+export interface MigrationStatus {
+  applied: number;
+  /** Tags in the journal the database has not applied yet. */
+  pending: string[];
+}
+
+type Rows<T> = { rows: T[] };
+
+/** Answers only if the database does: a round trip, no table needed. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
+}
+
+/**
+ * Compares drizzle's bookkeeping table with the journal the way drizzle's
+ * migrator decides what to run: a journal entry is pending when it is newer
+ * than the newest applied migration.
+ */
+export async function readMigrationStatus(
+  db: Db,
+  journal: JournalEntry[] = readMigrationJournal(),
+): Promise<MigrationStatus> {
+  const exists = (await db.execute(
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as "exists"`,
+  )) as unknown as Rows<{ exists: boolean }>;
+  if (!exists.rows[0]?.exists) return { applied: 0, pending: journal.map((entry) => entry.tag) };
+  const result = (await db.execute(
+    sql`select count(*)::int as "applied", max(created_at)::text as "latest" from drizzle.__drizzle_migrations`,
+  )) as unknown as Rows<{ applied: number; latest: string | null }>;
+  const row = result.rows[0];
+  const latest = Number(row?.latest ?? 0);
+  return {
+    applied: Number(row?.applied ?? 0),
+    pending: journal.filter((entry) => entry.when > latest).map((entry) => entry.tag),
+  };
+}
+
+/**
+ * Webhook events the sync gave up on for now (`status = 'failed'`), or
+ * undefined when the inbox table does not exist (a database from before it).
+ */
+export async function countFailedStripeEvents(db: Db): Promise<number | undefined> {
+  const exists = (await db.execute(
+    sql`select to_regclass('stripe_events') is not null as "exists"`,
+  )) as unknown as Rows<{ exists: boolean }>;
+  if (!exists.rows[0]?.exists) return undefined;
+  const result = (await db.execute(
+    sql`select count(*)::int as "failed" from stripe_events where status = 'failed'`,
+  )) as unknown as Rows<{ failed: number }>;
+  return Number(result.rows[0]?.failed ?? 0);
+}

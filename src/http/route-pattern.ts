@@ -1,0 +1,19 @@
+import type { Context } from "hono";
+import { matchedRoutes } from "hono/route";
+
+/**
+ * The pattern of the endpoint a request matched (`/api/billing/portal`), for
+ * logs and metric labels. `routePath(c)` names whichever handler ran last, which
+ * is a catch-all middleware (`/*`) when a global one answered (a body over the
+ * limit) or when nothing matched; the last matched non-middleware route is the
+ * endpoint in both cases. Unknown paths stay `/*`, so scanners cannot mint new
+ * label values.
+ */
+export function routePattern(c: Context): string {
+  const routes = matchedRoutes(c);
+  for (let index = routes.length - 1; index >= 0; index--) {
+    const route = routes[index];
+    if (route && route.method !== "ALL") return route.path;
+  }
+  return "/*";
+}

@@ -1,0 +1,102 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { AccountService } from "../../auth/accounts.js";
+import type { CheckoutService } from "../../billing/checkout.js";
+import type { SubscriptionService } from "../../billing/subscriptions.js";
+import { limitBody } from "../body-limit.js";
+import type { AppEnv } from "../context.js";
+import { requireUser } from "../require-user.js";
+import {
+  CheckoutRequestSchema,
+  CheckoutSessionSchema,
+  SubscriptionViewSchema,
+} from "../schemas/billing.js";
+import { BearerSecurity, errorResponses, successEnvelope } from "../schemas/common.js";
+import { validationHook } from "../validation.js";
+
+const CHECKOUT_BODY_LIMIT = 16 * 1024;
+
+const subscriptionView = {
+  content: { "application/json": { schema: successEnvelope(SubscriptionViewSchema) } },
+};
+
+const getSubscriptionRoute = createRoute({
+  method: "get",
+  path: "/subscription",
+  tags: ["billing"],
+  summary: "The signed-in user's plan, subscription and card",
+  description:
+    "Read from Portico's copy, kept current by Stripe's webhooks; answers the free plan " +
+    "when the user has no Stripe customer.",
+  security: BearerSecurity,
+  responses: {
+    200: { description: "The user's subscription", ...subscriptionView },
+    ...errorResponses([401, 500, 503]),
+  },
+});
+
+const syncRoute = createRoute({
+  method: "post",
+  path: "/sync",
+  tags: ["billing"],
+  summary: "Refresh the signed-in user's billing state from Stripe now",
+  description: "Rate limited per user (RATE_LIMIT_SYNC). Answers the refreshed subscription.",
+  security: BearerSecurity,
+  responses: {
+    200: { description: "The refreshed subscription", ...subscriptionView },
+    ...errorResponses([401, 429, 500, 503]),
+  },
+});
+
+const checkoutRoute = createRoute({
+  method: "post",
+  path: "/checkout",
+  tags: ["billing"],
+  summary: "Start a Stripe Checkout for a plan price",
+  description:
+    "Creates the user's Stripe customer on first use (once, even under concurrent requests) " +
+    "and a subscription Checkout session. 409 ALREADY_SUBSCRIBED when the user already has " +
+    "an active or trialing subscription.",
+  security: BearerSecurity,
+  request: {
+    body: { required: true, content: { "application/json": { schema: CheckoutRequestSchema } } },
+  },
+  responses: {
+    200: {
+      description: "Redirect the user to `url`",
+      content: { "application/json": { schema: successEnvelope(CheckoutSessionSchema) } },
+    },
+    ...errorResponses([401, 409, 422, 500, 503]),
+  },
+});
+
+export function createBillingRoutes(deps: {
+  accounts: AccountService;
+  subscriptions: SubscriptionService;
+  checkout: CheckoutService;
+}) {
+  const { accounts, subscriptions, checkout } = deps;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use("/subscription", requireUser(accounts));
+  app.use("/sync", requireUser(accounts));
+  app.use("/checkout", limitBody(CHECKOUT_BODY_LIMIT), requireUser(accounts));
+
+  return app
+    .openapi(getSubscriptionRoute, async (c) => {
+      const data = await subscriptions.getSubscription(c.get("user").id, "test");
+      return c.json({ success: true as const, data }, 200);
+    })
+    .openapi(syncRoute, async (c) => {
+      const data = await subscriptions.syncSubscription(c.get("user").id, "test");
+      return c.json({ success: true as const, data }, 200);
+    })
+    .openapi(checkoutRoute, async (c) => {
+      const body = c.req.valid("json");
+      const session = await checkout.startCheckout({
+        user: c.get("user"),
+        mode: "test",
+        ...body,
+        requestId: c.get("requestId"),
+      });
+      return c.json({ success: true as const, data: session }, 200);
+    });
+}

@@ -1,0 +1,61 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { WebhookService } from "../../billing/webhooks.js";
+import { PorticoError } from "../../errors.js";
+import type { AppEnv } from "../context.js";
+import { errorResponses, successEnvelope } from "../schemas/common.js";
+import { validationHook } from "../validation.js";
+
+/** Stripe's events are far smaller; anything bigger is not from Stripe. */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+const WebhookReceiptSchema = z
+  .object({
+    eventId: z.string(),
+    status: z.enum(["processed", "ignored", "duplicate"]),
+  })
+  .openapi("WebhookReceipt");
+
+const stripeWebhookRoute = createRoute({
+  method: "post",
+  path: "/stripe",
+  tags: ["webhooks"],
+  summary: "Receive a Stripe event",
+  description:
+    "The endpoint to register in Stripe. The raw body must carry a valid `Stripe-Signature` " +
+    "(at most 300 s old) from a secret in STRIPE_WEBHOOK_SECRETS or STRIPE_LIVE_WEBHOOK_SECRETS. " +
+    "Each event is stored once by id: a redelivery answers `duplicate`, a type Portico does " +
+    "not sync answers `ignored`, and an event that cannot be applied answers 500 so that " +
+    "Stripe retries it.",
+  responses: {
+    200: {
+      description: "Stored (and applied, ignored, or already known)",
+      content: { "application/json": { schema: successEnvelope(WebhookReceiptSchema) } },
+    },
+    ...errorResponses([400, 413, 500, 503]),
+  },
+});
+
+export function createWebhookRoutes(deps: { webhooks: WebhookService }) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(
+    "/stripe",
+    bodyLimit({
+      maxSize: WEBHOOK_BODY_LIMIT,
+      onError: () => {
+        throw new PorticoError(
+          "PAYLOAD_TOO_LARGE",
+          `Webhook body must be at most ${WEBHOOK_BODY_LIMIT} bytes`,
+        );
+      },
+    }),
+  );
+
+  // No body schema on purpose: the signature covers the exact bytes, so nothing may parse
+  // (and re-serialise) the body before it is verified.
+  return app.openapi(stripeWebhookRoute, async (c) => {
+    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    const receipt = await deps.webhooks.receiveWebhook(rawBody, c.req.header("stripe-signature"));
+    return c.json({ success: true as const, data: receipt }, 200);
+  });
+}

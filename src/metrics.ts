@@ -1,0 +1,111 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import type { StripeMode } from "./config.js";
+import type { StripeCallMetrics, StripeCallOutcome } from "./stripe/call-metrics.js";
+
+/**
+ * Portico's Prometheus metrics. Each call makes its own Registry (never
+ * prom-client's global one), so several apps in one process (tests, sibling
+ * instances) keep separate counts. Domain code sees only the small `observe…`
+ * functions; nothing else imports prom-client.
+ */
+
+export interface HttpRequestObservation {
+  /** The matched route pattern (`/api/billing/portal`), never the raw URL: bounded cardinality. */
+  route: string;
+  method: string;
+  status: number;
+  seconds: number;
+}
+
+export interface Metrics extends StripeCallMetrics {
+  enabled: boolean;
+  observeHttpRequest(request: HttpRequestObservation): void;
+  portalSessionCreated(mode: StripeMode, flowType: string | undefined): void;
+  /** The exposition text and its content type, for `GET /metrics`. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+/** Seconds; Stripe calls and portal requests sit between 50 ms and a few seconds. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+export function createMetrics(options: { enabled: boolean }): Metrics {
+  if (!options.enabled) return disabledMetrics;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const observeTimed = timedCounter(registry);
+
+  const observeHttp = observeTimed(
+    ["portico_http_requests_total", "portico_http_request_duration_seconds"],
+    "HTTP requests answered, by route pattern, method and status",
+    ["route", "method", "status"],
+  );
+  const observeStripe = observeTimed(
+    ["portico_stripe_requests_total", "portico_stripe_request_duration_seconds"],
+    "Stripe API calls (e.g. billing_portal.sessions.create) by outcome; latency includes the SDK's retries",
+    ["operation", "outcome"],
+  );
+
+  // --- Billing -------------------------------------------------------------------
+  const portalSessions = new Counter({
+    name: "portico_portal_sessions_created_total",
+    help: "Customer-portal sessions created, by flow type (none: the portal's home) and mode",
+    labelNames: ["flow_type", "mode"] as const,
+    registers: [registry],
+  });
+
+  // --- Webhooks ------------------------------------------------------------------
+  // The webhook sync adds its metrics here, on the same registry, and an
+  // `observe…` function for each to `Metrics`: events received by type and outcome
+  // (processed, ignored, duplicate, failed) with handler latency (`observeTimed`),
+  // and the inbox backlog (failed events waiting for a retry) as a gauge.
+
+  return {
+    enabled: true,
+    observeHttpRequest({ route, method, status, seconds }) {
+      const known = KNOWN_METHODS.has(method) ? method : "OTHER";
+      observeHttp({ route, method: known, status: String(status) }, seconds);
+    },
+    observeStripeCall(operation: string, outcome: StripeCallOutcome, seconds: number) {
+      observeStripe({ operation, outcome }, seconds);
+    },
+    portalSessionCreated(mode, flowType) {
+      portalSessions.inc({ flow_type: flowType ?? "none", mode });
+    },
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+/** A `…_total` counter and a `…_duration_seconds` histogram with the same labels, fed together. */
+function timedCounter(registry: Registry) {
+  return <Label extends string>(
+    [total, duration]: [string, string],
+    help: string,
+    labelNames: Label[],
+  ) => {
+    const registers = [registry];
+    const counter = new Counter({ name: total, help, labelNames, registers });
+    const histogram = new Histogram({
+      name: duration,
+      help: `${help}: seconds`,
+      labelNames,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    return (labels: Record<Label, string>, seconds: number) => {
+      counter.inc(labels);
+      histogram.observe(labels, seconds);
+    };
+  };
+}
+
+const disabledMetrics: Metrics = {
+  enabled: false,
+  observeHttpRequest: () => {},
+  observeStripeCall: () => {},
+  portalSessionCreated: () => {},
+  render: () => Promise.resolve({ contentType: "text/plain", body: "" }),
+};

@@ -1,0 +1,101 @@
+import Stripe from "stripe";
+import { z } from "zod";
+import type { StripeMode } from "../config.js";
+
+/** Stripe's own default: a signature older than five minutes is a replay. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export type WebhookRejection = "signature" | "payload" | "mode";
+
+/** The request is not a genuine, well-formed Stripe event for a configured mode. */
+export class WebhookRejectedError extends Error {
+  constructor(
+    readonly reason: WebhookRejection,
+    message: string,
+  ) {
+    super(message);
+    this.name = "WebhookRejectedError";
+  }
+}
+
+export interface VerifiedWebhook {
+  /** The mode whose secret signed the request. */
+  mode: StripeMode;
+  id: string;
+  type: string;
+  created: number;
+  livemode: boolean;
+  /** The parsed event, exactly as signed: what the inbox stores. */
+  payload: Record<string, unknown>;
+}
+
+const EventEnvelope = z.looseObject({
+  id: z.string().min(1).max(255),
+  object: z.literal("event"),
+  type: z.string().min(1).max(255),
+  created: z.number().int().nonnegative(),
+  livemode: z.boolean(),
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
+
+/**
+ * Checks `Stripe-Signature` against every secret of both modes with the SDK's verifier.
+ * The secret that matches says which mode the event belongs to, and the event's own
+ * `livemode` must agree: a test endpoint's secret must not be able to vouch for live data.
+ */
+export function verifyWebhook(
+  rawBody: string | Uint8Array,
+  signature: string | undefined,
+  secrets: Record<StripeMode, string[]>,
+  nowSeconds?: number,
+): VerifiedWebhook {
+  if (!signature) throw new WebhookRejectedError("signature", "Missing Stripe-Signature header");
+  for (const mode of ["test", "live"] as const) {
+    for (const secret of secrets[mode]) {
+      let event: unknown;
+      try {
+        event = Stripe.webhooks.constructEvent(
+          rawBody,
+          signature,
+          secret,
+          WEBHOOK_TOLERANCE_SECONDS,
+          undefined,
+          nowSeconds === undefined ? undefined : nowSeconds * 1000,
+        );
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeSignatureVerificationError) continue;
+        // Signed by us, but not JSON.
+        throw new WebhookRejectedError("payload", "Webhook body is not valid JSON");
+      }
+      return readEnvelope(event, mode);
+    }
+  }
+  throw new WebhookRejectedError(
+    "signature",
+    "No signature matches a configured webhook secret, or it is too old",
+  );
+}
+
+function readEnvelope(event: unknown, mode: StripeMode): VerifiedWebhook {
+  const parsed = EventEnvelope.safeParse(event);
+  if (!parsed.success) {
+    throw new WebhookRejectedError("payload", "Webhook body is not a Stripe event");
+  }
+  const { id, type, created, livemode } = parsed.data;
+  if (livemode !== (mode === "live")) {
+    throw new WebhookRejectedError(
+      "mode",
+      `A ${mode}-mode secret signed a ${livemode ? "live" : "test"}-mode event`,
+    );
+  }
+  return { mode, id, type, created, livemode, payload: parsed.data };
+}
+
+/** A valid header for tests and local tooling, as Stripe would sign `payload`. */
+export function signWebhookPayload(payload: string, secret: string, timestamp?: number): string {
+  return Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret,
+    ...(timestamp !== undefined ? { timestamp } : {}),
+  });
+}

@@ -1,0 +1,39 @@
+import { fileURLToPath } from "node:url";
+import type { TestPortico } from "./portico.js";
+
+/** The repository's example billing file: Free, Starter and Pro with 14-day trials. */
+export const EXAMPLE_BILLING_CONFIG = fileURLToPath(
+  new URL("../portico.config.json", import.meta.url),
+);
+
+/** `portico stripe apply` of the server's billing file to its emulator account. */
+export async function applyCatalog(t: TestPortico) {
+  const config = t.portico.billingConfig;
+  if (!config) throw new Error("start the server with PORTICO_CONFIG");
+  const plan = await t.portico.catalog.planChanges("test", config);
+  return t.portico.catalog.applyChanges("test", plan);
+}
+
+/** What a user does on Stripe's hosted Checkout page: pay with a test card. */
+export async function payOnHostedCheckout(url: string, card = "4242424242424242") {
+  const response = await fetch(url, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      email: "payer@example.com",
+      cardnumber: card,
+      expiry: "12 / 40",
+      cvc: "123",
+      name: "Payer",
+    }),
+  });
+  if (response.status !== 303) {
+    throw new Error(`checkout page answered ${response.status}: ${await response.text()}`);
+  }
+  return response.headers.get("location");
+}
+
+export function getJson(t: TestPortico, path: string, token: string) {
+  return fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+}
