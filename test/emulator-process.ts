@@ -91,21 +91,20 @@ export async function saveDefaultPortalConfiguration(
   key: string,
   configurationId?: string,
 ): Promise<{ id: string; is_default: boolean }> {
-  const response = await fetch(`${url}/_emulator/portal/default`, {
-    method: "POST",
-    headers: {
-      Authorization: `Bearer ${key}`,
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: configurationId ? new URLSearchParams({ configuration: configurationId }) : "",
-  });
-  const body = (await response.json()) as { id: string; is_default: boolean };
-  if (!response.ok)
-    throw new Error(`Saving the default portal configuration failed: ${JSON.stringify(body)}`);
-  return body;
+  const params = configurationId ? { configuration: configurationId } : {};
+  return (await postEmulatorControl(url, key, "portal/default", params)) as {
+    id: string;
+    is_default: boolean;
+  };
 }
 
-async function postEmulatorControl(url: string, key: string, path: string, params: object) {
+/** POSTs a `/_emulator/…` control route for one key's account and mode; returns its JSON. */
+export async function postEmulatorControl(
+  url: string,
+  key: string,
+  path: string,
+  params: object = {},
+): Promise<unknown> {
   const response = await fetch(`${url}/_emulator/${path}`, {
     method: "POST",
     headers: {
@@ -114,19 +113,21 @@ async function postEmulatorControl(url: string, key: string, path: string, param
     },
     body: new URLSearchParams(Object.entries(params).map(([name, value]) => [name, String(value)])),
   });
-  if (!response.ok) throw new Error(`${path} failed: ${await response.text()}`);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`emulator ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
 }
 
 /** A fault on this key's account and mode, e.g. `{ kind: "rate_limit", path: "/v1/prices", times: 1 }`. */
-export function addEmulatorFault(
+export async function addEmulatorFault(
   url: string,
   key: string,
   fault: { kind: string; method?: string; path?: string; times?: number; ms?: number },
 ): Promise<void> {
-  return postEmulatorControl(url, key, "faults", fault);
+  await postEmulatorControl(url, key, "faults", fault);
 }
 
 /** Delays every API request of this key's account by `ms`. */
-export function setEmulatorLatency(url: string, key: string, ms: number): Promise<void> {
-  return postEmulatorControl(url, key, "latency", { ms });
+export async function setEmulatorLatency(url: string, key: string, ms: number): Promise<void> {
+  await postEmulatorControl(url, key, "latency", { ms });
 }

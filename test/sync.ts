@@ -9,7 +9,7 @@ import {
   stripeEvents,
 } from "../src/db/schema.js";
 import { signWebhookPayload } from "../src/stripe/webhooks.js";
-import { newStripeKeys } from "./emulator-process.js";
+import { newStripeKeys, postEmulatorControl } from "./emulator-process.js";
 import { emulatorSdk, startTestPortico, type TestPortico } from "./portico.js";
 
 /** Helpers for subscription-sync tests: a Portico that the emulator's webhooks reach. */
@@ -27,26 +27,6 @@ export interface SyncedPortico extends TestPortico {
     params?: Record<string, string | number>,
     mode?: "test" | "live",
   ): Promise<unknown>;
-}
-
-/** POSTs a `/_emulator/…` control route for one key's account and mode. */
-export async function emulatorControl(
-  emulatorUrl: string,
-  key: string,
-  path: string,
-  params: Record<string, string | number> = {},
-): Promise<unknown> {
-  const response = await fetch(`${emulatorUrl}/_emulator/${path}`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${key}`,
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams(Object.entries(params).map(([name, value]) => [name, String(value)])),
-  });
-  if (!response.ok)
-    throw new Error(`emulator ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
 }
 
 /**
@@ -91,7 +71,7 @@ export async function startSyncedPortico(
     await sdk[mode].webhookEndpoints.update(endpoints[mode].id, {
       url: `${t.url}/api/webhooks/stripe`,
     });
-    await emulatorControl(emulatorUrl, keys[mode], "webhooks/settings", {
+    await postEmulatorControl(emulatorUrl, keys[mode], "webhooks/settings", {
       mode: options.deliveryMode ?? "ordered",
       retry_base_ms: 25,
       max_attempts: 4,
@@ -101,13 +81,13 @@ export async function startSyncedPortico(
     ...t,
     secrets,
     async flush(mode = "test") {
-      const result = (await emulatorControl(emulatorUrl, keys[mode], "webhooks/flush")) as {
+      const result = (await postEmulatorControl(emulatorUrl, keys[mode], "webhooks/flush")) as {
         idle: boolean;
       };
       if (!result.idle) throw new Error("emulator deliveries did not settle");
     },
     control: (path, params, mode = "test") =>
-      emulatorControl(emulatorUrl, keys[mode], path, params),
+      postEmulatorControl(emulatorUrl, keys[mode], path, params),
   };
 }
 

@@ -139,20 +139,6 @@ export async function applyCatalogWrites(
   return ids;
 }
 
-/** A Stripe customer for a Portico user; the idempotency key makes a retry return the same one. */
-export async function createCustomerForUser(
-  stripe: Stripe,
-  user: { id: string; email: string | null },
-): Promise<string> {
-  const customer = await callStripe(() =>
-    stripe.customers.create(
-      { ...(user.email ? { email: user.email } : {}), metadata: { portico_user_id: user.id } },
-      { idempotencyKey: `portico-customer-${user.id}` },
-    ),
-  );
-  return customer.id;
-}
-
 function toProductState(product: Stripe.Product): ProductState {
   return {
     id: product.id,

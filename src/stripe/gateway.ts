@@ -1,9 +1,10 @@
 import type Stripe from "stripe";
 import type { StripeMode } from "../config.js";
 import { createStripeCaller, type StripeCallMetrics } from "./call-metrics.js";
-import { applyCatalogWrites, createCustomerForUser, readCatalogState } from "./catalog.js";
+import { applyCatalogWrites, readCatalogState } from "./catalog.js";
 import type { CatalogIds, CatalogState, CatalogWrite } from "./catalog-types.js";
 import type { StripeClients } from "./client.js";
+import { createCustomerForUser } from "./customers.js";
 import { StripeMissingError } from "./errors.js";
 import { createSyncCalls, type SyncCalls } from "./sync-calls.js";
 
