@@ -7,28 +7,27 @@
  *   2. the same portal-session call made directly with the stripe SDK.
  * It prints both, and Portico's overhead at p50 and p99.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
 import { databaseOptions, openDatabase } from "../src/db/client.js";
 import {
+  emulatorSdk,
   newStripeKeys,
   saveDefaultPortalConfiguration,
   startEmulatorProcess,
 } from "../test/emulator-process.js";
+import { startPorticoProcess, stopProcess } from "./portico-process.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 /** Offered load for the latency comparison; saturation is measured too. */
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const WARMUP_S = 2;
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PORTICO_PORT = 34_000 + Math.floor(Math.random() * 1000);
 const APP = `http://127.0.0.1:${PORTICO_PORT}`;
 
@@ -44,13 +43,7 @@ interface Result {
 async function main() {
   const emulator = await startEmulatorProcess();
   const keys = newStripeKeys();
-  const url = new URL(emulator.url);
-  const stripe = new Stripe(keys.test, {
-    host: url.hostname,
-    port: url.port,
-    protocol: "http",
-    maxNetworkRetries: 0,
-  });
+  const stripe = emulatorSdk(keys.test, emulator.url);
   const dataDir = mkdtempSync(join(tmpdir(), "portico-bench-"));
   let portico: ChildProcess | undefined;
   try {
@@ -105,24 +98,13 @@ async function main() {
   }
 }
 
-async function startPortico(
-  key: string,
-  emulatorUrl: string,
-  dataDir: string,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "start"], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
+function startPortico(key: string, emulatorUrl: string, dataDir: string) {
+  return startPorticoProcess({
+    port: PORTICO_PORT,
+    emulatorUrl,
     env: {
-      ...process.env,
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      PORT: String(PORTICO_PORT),
-      APP_URL: APP,
       PORTICO_DATA_DIR: dataDir,
       STRIPE_TEST_SECRET_KEY: key,
-      STRIPE_API_BASE: emulatorUrl,
-      STRIPE_MAX_NETWORK_RETRIES: "0",
       // The portal endpoint alone is measured; no billing file, no catalog check.
       PORTICO_CONFIG: join(dataDir, "no-billing-config.json"),
       PORTAL_CONFIGURATIONS: "default",
@@ -130,14 +112,6 @@ async function startPortico(
       RATE_LIMIT_LOGIN: "1000000/60s",
     },
   });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${APP}/healthz`)).ok) return child;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill("SIGKILL");
-  throw new Error("Portico did not start");
 }
 
 async function signUpUsers(count: number) {
@@ -168,13 +142,6 @@ async function linkCustomers(stripe: Stripe, dataDir: string, users: { id: strin
   } finally {
     await database.close();
   }
-}
-
-async function stopProcess(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  await exited;
 }
 
 function runAutocannon(

@@ -81,6 +81,10 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRETS: csv.pipe(z.array(webhookSecret)),
   STRIPE_LIVE_WEBHOOK_SECRETS: csv.pipe(z.array(webhookSecret)),
   SYNC_SOURCE: z.enum(["refetch", "payload"]).default("refetch"),
+  SYNC_BACKFILL_RATE: z.coerce.number().int().min(1).max(1000).optional(),
+  WEBHOOK_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  WEBHOOK_RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  WEBHOOK_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(20),
   PORTAL_CONFIGURATIONS: csv,
   PORTAL_DEFAULT_CONFIGURATION: z.string().min(1).optional(),
   AUTH_SESSION_TTL_HOURS: z.coerce
@@ -151,7 +155,17 @@ export interface Config {
    * `refetch`: a webhook only says which object changed and Portico reads it from Stripe;
    * `payload`: the event's snapshot is trusted (fewer API calls, same-second ties still refetch).
    */
-  sync: { source: "refetch" | "payload" };
+  sync: {
+    source: "refetch" | "payload";
+    /**
+     * The background retry of failed events: a pass every `intervalMs` (0: off); an event is
+     * due `backoffSeconds × 2^(attempts-1)` after its last attempt (at most an hour), and
+     * left for `portico events replay` after `maxAttempts`.
+     */
+    retry: { intervalMs: number; backoffSeconds: number; maxAttempts: number };
+    /** `portico sync`'s Stripe requests per second; unset: 25 in test mode, 100 in live. */
+    backfillRate: number | undefined;
+  };
   rateLimits: { portal: RateLimitRule; login: RateLimitRule; sync: RateLimitRule };
   demo: { email: string; password: string };
   /** `GET /metrics`; with a token it requires `Authorization: Bearer <token>`. */
@@ -259,7 +273,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           ? { kind: "jwks", jwksUrl: e.AUTH_JWKS_URL, ...jwtClaims }
           : undefined,
     },
-    sync: { source: e.SYNC_SOURCE },
+    sync: {
+      source: e.SYNC_SOURCE,
+      backfillRate: e.SYNC_BACKFILL_RATE,
+      retry: {
+        intervalMs: e.WEBHOOK_RETRY_INTERVAL_MS,
+        backoffSeconds: e.WEBHOOK_RETRY_BACKOFF_SECONDS,
+        maxAttempts: e.WEBHOOK_RETRY_MAX_ATTEMPTS,
+      },
+    },
     rateLimits: { portal: e.RATE_LIMIT_PORTAL, login: e.RATE_LIMIT_LOGIN, sync: e.RATE_LIMIT_SYNC },
     demo: { email: e.PORTICO_DEMO_EMAIL, password: e.PORTICO_DEMO_PASSWORD },
     metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },

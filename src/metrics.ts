@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { StripeMode } from "./config.js";
 import type { StripeCallMetrics, StripeCallOutcome } from "./stripe/call-metrics.js";
 
@@ -17,10 +17,23 @@ export interface HttpRequestObservation {
   seconds: number;
 }
 
+/** A webhook delivery's outcome, or `failed`: stored but not applied (Stripe retries it). */
+export type WebhookEventOutcome = "processed" | "ignored" | "duplicate" | "failed";
+
+/** Inbox events not yet applied, by status: how many, and the age of the oldest. */
+export interface InboxBacklog {
+  status: "processing" | "failed";
+  count: number;
+  oldestAgeSeconds: number;
+}
+
 export interface Metrics extends StripeCallMetrics {
   enabled: boolean;
   observeHttpRequest(request: HttpRequestObservation): void;
   portalSessionCreated(mode: StripeMode, flowType: string | undefined): void;
+  webhookEvent(type: string, outcome: WebhookEventOutcome): void;
+  /** Read at each scrape (a query on the inbox's status index). */
+  watchInboxBacklog(read: () => Promise<InboxBacklog[]>): void;
   /** The exposition text and its content type, for `GET /metrics`. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -56,10 +69,39 @@ export function createMetrics(options: { enabled: boolean }): Metrics {
   });
 
   // --- Webhooks ------------------------------------------------------------------
-  // The webhook sync adds its metrics here, on the same registry, and an
-  // `observe…` function for each to `Metrics`: events received by type and outcome
-  // (processed, ignored, duplicate, failed) with handler latency (`observeTimed`),
-  // and the inbox backlog (failed events waiting for a retry) as a gauge.
+  const webhookEvents = new Counter({
+    name: "portico_webhook_events_total",
+    help: "Stripe webhook deliveries by event type and outcome (processed, ignored, duplicate, failed)",
+    labelNames: ["type", "outcome"] as const,
+    registers: [registry],
+  });
+  let readBacklog: (() => Promise<InboxBacklog[]>) | undefined;
+  const backlogGauge = (name: string, help: string, value: (row: InboxBacklog) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["status"] as const,
+      registers: [registry],
+      async collect() {
+        const rows = readBacklog ? await readBacklog().catch(() => undefined) : [];
+        if (!rows) return; // The database is down: no stale value, /readyz says why.
+        this.reset();
+        for (const status of ["processing", "failed"] as const) {
+          const row = rows.find((candidate) => candidate.status === status);
+          this.set({ status }, row ? value(row) : 0);
+        }
+      },
+    });
+  backlogGauge(
+    "portico_webhook_oldest_unprocessed_age_seconds",
+    "Age of the oldest inbox event not yet applied: processing (in hand or abandoned) or failed (waiting for a retry)",
+    (row) => row.oldestAgeSeconds,
+  );
+  backlogGauge(
+    "portico_webhook_unprocessed_events",
+    "Inbox events not yet applied, by status",
+    (row) => row.count,
+  );
 
   return {
     enabled: true,
@@ -72,6 +114,12 @@ export function createMetrics(options: { enabled: boolean }): Metrics {
     },
     portalSessionCreated(mode, flowType) {
       portalSessions.inc({ flow_type: flowType ?? "none", mode });
+    },
+    webhookEvent(type, outcome) {
+      webhookEvents.inc({ type, outcome });
+    },
+    watchInboxBacklog(read) {
+      readBacklog = read;
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
@@ -107,5 +155,7 @@ const disabledMetrics: Metrics = {
   observeHttpRequest: () => {},
   observeStripeCall: () => {},
   portalSessionCreated: () => {},
+  webhookEvent: () => {},
+  watchInboxBacklog: () => {},
   render: () => Promise.resolve({ contentType: "text/plain", body: "" }),
 };

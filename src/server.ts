@@ -5,6 +5,7 @@ import { type AccountService, createAccountService } from "./auth/accounts.js";
 import { readBillingConfigFile, withBillingConfig } from "./billing/billing-config.js";
 import type { BillingConfig } from "./billing/billing-config-schema.js";
 import { type CatalogSync, createCatalogSync } from "./billing/catalog-sync.js";
+import { createInvoiceListService } from "./billing/invoice-list.js";
 import { createPlanCatalog, type PlanCatalog } from "./billing/plans.js";
 import { createPortalService } from "./billing/portal.js";
 import { createReadinessCheck, type ReadinessCheckService } from "./billing/readiness.js";
@@ -35,8 +36,9 @@ export interface Portico {
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   /**
-   * Answers not-ready, stops accepting connections, lets in-flight requests
-   * finish for up to `graceMs` (default SHUTDOWN_GRACE_MS), then closes the database.
+   * Answers not-ready, stops the retry worker and accepting connections, lets in-flight
+   * requests and webhook batches finish for up to `graceMs` (default SHUTDOWN_GRACE_MS),
+   * then closes the database.
    */
   close(options?: { graceMs?: number }): Promise<void>;
 }
@@ -63,8 +65,19 @@ export async function createPortico(
   const setup = createSetupCheck({ stripe, config, billing: billingConfig, plans, logger });
   const portal = createPortalService({ db, stripe, config, setup, metrics });
   const readiness = createReadinessCheck({ db, stripe, setup });
-  const billingSync = createSyncServices({ db, stripe, plans, config, logger });
-  const app = createApp({ config, logger, accounts, portal, metrics, readiness, ...billingSync });
+  const billingSync = createSyncServices({ db, stripe, plans, config, metrics, logger });
+  const invoices = createInvoiceListService({ db });
+  const app = createApp({
+    config,
+    logger,
+    accounts,
+    portal,
+    metrics,
+    readiness,
+    plans,
+    invoices,
+    ...billingSync,
+  });
 
   let server: Server | undefined;
   return {
@@ -82,6 +95,7 @@ export async function createPortico(
     listen() {
       // In the background: a slow or unreachable Stripe must not hold up startup.
       void setup.run();
+      billingSync.retries.start();
       return new Promise((resolve, reject) => {
         server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
           resolve(info.port),
@@ -95,7 +109,11 @@ export async function createPortico(
     },
     async close(closeOptions = {}) {
       readiness.drain();
+      // The worker finishes the event in hand while requests drain; nothing is cut mid-event.
+      const retriesStopped = billingSync.retries.stop();
       if (server) await closeServer(server, closeOptions.graceMs ?? config.shutdownGraceMs);
+      await billingSync.webhooks.drain();
+      await retriesStopped;
       if (!options.database) await database.close();
     },
   };

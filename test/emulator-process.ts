@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import Stripe from "stripe";
 
 /**
  * Runs the Stripe emulator as a separate process, the way src/ must talk to it: src/ never
@@ -130,4 +131,15 @@ export async function addEmulatorFault(
 /** Delays every API request of this key's account by `ms`. */
 export async function setEmulatorLatency(url: string, key: string, ms: number): Promise<void> {
   await postEmulatorControl(url, key, "latency", { ms });
+}
+
+/** The official SDK pointed at the emulator, without retries (a test sees every failure). */
+export function emulatorSdk(key: string, emulatorUrl: string): Stripe {
+  const url = new URL(emulatorUrl);
+  return new Stripe(key, {
+    host: url.hostname,
+    port: url.port,
+    protocol: "http",
+    maxNetworkRetries: 0,
+  });
 }

@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { inject } from "vitest";
 import { type Config, loadConfig } from "../src/config.js";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
 import { createLogger } from "../src/logger.js";
 import { createPortico, type Portico } from "../src/server.js";
 import { createTestDatabase } from "./database.js";
-import { newStripeKeys, saveDefaultPortalConfiguration } from "./emulator-process.js";
+import { emulatorSdk, newStripeKeys, saveDefaultPortalConfiguration } from "./emulator-process.js";
+
+export { emulatorSdk };
 
 export const APP_URL = "http://localhost:3000";
 
@@ -21,16 +23,6 @@ export interface TestPortico {
   /** SDK clients on this suite's own emulator account. */
   stripe: { test: Stripe; live: Stripe };
   close(): Promise<void>;
-}
-
-export function emulatorSdk(key: string, emulatorUrl: string): Stripe {
-  const url = new URL(emulatorUrl);
-  return new Stripe(key, {
-    host: url.hostname,
-    port: url.port,
-    protocol: "http",
-    maxNetworkRetries: 0,
-  });
 }
 
 /**

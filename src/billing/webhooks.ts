@@ -1,8 +1,15 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
-import { claimStripeEvent, failStripeEvent, insertStripeEvent } from "../db/stripe-events.js";
+import {
+  claimStripeEvent,
+  failStripeEvent,
+  insertStripeEvents,
+  type NewStripeEvent,
+} from "../db/stripe-events.js";
 import { PorticoError } from "../errors.js";
+import { createGroupCommit } from "../group-commit.js";
+import type { Metrics } from "../metrics.js";
 import { type VerifiedWebhook, verifyWebhook, WebhookRejectedError } from "../stripe/webhooks.js";
 import { findEventHandler } from "./sync/handlers.js";
 import type { SyncRunner } from "./sync/sync-runner.js";
@@ -11,24 +18,56 @@ import type { SyncRunner } from "./sync/sync-runner.js";
  * A `processing` event untouched this long was abandoned (its instance died mid-way);
  * Stripe's next redelivery may take it over. Longer than any transaction can last.
  */
-const PROCESSING_LEASE_SECONDS = 120;
+export const PROCESSING_LEASE_SECONDS = 120;
 
 /** `duplicate`: the inbox already had the event, processed or in hand elsewhere. */
 export type WebhookOutcome = "processed" | "ignored" | "duplicate";
+
+/** Deliveries written to the inbox in one statement, and events applied in one transaction. */
+const INBOX_BATCH = 500;
+const APPLY_BATCH = 100;
 
 /**
  * The inbox in front of sync. Only a genuine event is stored; storing it first (by id,
  * once) is what makes redeliveries and concurrent instances harmless; an event that
  * cannot be applied answers 5xx so that Stripe tries again, and stays `failed` for a retry.
+ *
+ * Under load, concurrent deliveries share their writes (group commit): one insert stores
+ * a whole group in the inbox, and with `SYNC_SOURCE=payload` one transaction applies a
+ * batch behind it. A delivery is answered once its event is stored and applied. With
+ * `refetch`, each event reads Stripe under its customer's lock and is applied on its own,
+ * so one slow read holds up only its own customer.
  */
 export function createWebhookService(deps: {
   db: Db;
-  runner: Pick<SyncRunner, "applyStoredEvent">;
-  config: Pick<Config, "stripe">;
+  runner: Pick<SyncRunner, "applyStoredEvent" | "applyStoredEvents">;
+  config: Pick<Config, "stripe" | "sync">;
+  metrics: Pick<Metrics, "webhookEvent">;
   logger: Pick<Logger, "warn">;
 }) {
-  const { db, runner, logger } = deps;
+  const { db, runner, metrics, logger } = deps;
   const secrets = deps.config.stripe.webhookSecrets;
+  const inbox = createGroupCommit<NewStripeEvent, boolean>({
+    maxBatch: INBOX_BATCH,
+    async write(events) {
+      const inserted = await insertStripeEvents(db, events);
+      // A batch can hold two copies of one event; only the first is new.
+      return events.map((event) => inserted.delete(event.id));
+    },
+  });
+  const applier = createGroupCommit<unknown, unknown>({
+    maxBatch: APPLY_BATCH,
+    write: (payloads) => runner.applyStoredEvents(payloads),
+  });
+
+  async function apply(payload: Record<string, unknown>): Promise<void> {
+    if (deps.config.sync.source === "refetch") {
+      await runner.applyStoredEvent(payload);
+      return;
+    }
+    const error = await applier.submit(payload);
+    if (error !== undefined) throw error;
+  }
 
   function verify(rawBody: Uint8Array, signature: string | undefined): VerifiedWebhook {
     if (secrets.test.length === 0 && secrets.live.length === 0) {
@@ -53,7 +92,7 @@ export function createWebhookService(deps: {
   ): Promise<{ eventId: string; status: WebhookOutcome }> {
     const event = verify(rawBody, signature);
     const handled = findEventHandler(event.type) !== undefined;
-    const inserted = await insertStripeEvent(db, {
+    const inserted = await inbox.submit({
       id: event.id,
       type: event.type,
       livemode: event.livemode,
@@ -61,7 +100,10 @@ export function createWebhookService(deps: {
       payload: event.payload,
       status: handled ? "processing" : "ignored",
     });
-    const answer = (status: WebhookOutcome) => ({ eventId: event.id, status });
+    const answer = (status: WebhookOutcome) => {
+      metrics.webhookEvent(event.type, status);
+      return { eventId: event.id, status };
+    };
     if (!handled) return answer(inserted ? "ignored" : "duplicate");
     // A redelivery of an event that failed before is this delivery's to retry.
     if (!inserted && !(await claimStripeEvent(db, event.id, PROCESSING_LEASE_SECONDS))) {
@@ -69,8 +111,9 @@ export function createWebhookService(deps: {
     }
 
     try {
-      await runner.applyStoredEvent(event.payload);
+      await apply(event.payload);
     } catch (error) {
+      metrics.webhookEvent(event.type, "failed");
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       await failStripeEvent(db, event.id, message).catch((recordError: unknown) =>
         logger.warn({ err: recordError, event: event.id }, "could not record a failed event"),
@@ -84,7 +127,13 @@ export function createWebhookService(deps: {
     return answer("processed");
   }
 
-  return { receiveWebhook };
+  /** Waits for the writes and batches under way (for a graceful shutdown). */
+  async function drain(): Promise<void> {
+    await inbox.idle();
+    await applier.idle();
+  }
+
+  return { receiveWebhook, drain };
 }
 
 export type WebhookService = ReturnType<typeof createWebhookService>;

@@ -12,3 +12,27 @@ export function withAdvisoryLock<T>(db: Db, key: string, work: (tx: Db) => Promi
     return work(tx);
   });
 }
+
+/**
+ * `withAdvisoryLock` for several keys at once (a batch of events spanning customers). The
+ * locks are taken in the order of their lock ids, the same order on every instance, so two
+ * batches waiting on each other's customers cannot deadlock.
+ */
+export function withAdvisoryLocks<T>(
+  db: Db,
+  keys: readonly string[],
+  work: (tx: Db) => Promise<T>,
+): Promise<T> {
+  const list = sql.join(
+    [...new Set(keys)].map((key) => sql`${key}`),
+    sql`, `,
+  );
+  return db.transaction(async (tx) => {
+    if (keys.length > 0) {
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(lock_id) from (select distinct hashtext(key) as lock_id from unnest(array[${list}]::text[]) as key order by lock_id) as ordered`,
+      );
+    }
+    return work(tx);
+  });
+}

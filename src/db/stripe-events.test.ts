@@ -7,7 +7,7 @@ import {
   claimStripeEvent,
   completeStripeEvent,
   failStripeEvent,
-  insertStripeEvent,
+  insertStripeEvents,
 } from "./stripe-events.js";
 
 const LEASE = 120;
@@ -28,15 +28,17 @@ describe.each(TEST_ENGINES)("the stripe_events inbox (%s)", (engine) => {
   let sequence = 0;
   async function insert(status: "processing" | "ignored" = "processing") {
     const id = `evt_db_${++sequence}`;
-    const inserted = await insertStripeEvent(database.db, {
-      id,
-      type: "customer.updated",
-      livemode: false,
-      created: new Date(1_800_000_000_000),
-      payload: { id },
-      status,
-    });
-    return { id, inserted };
+    const inserted = await insertStripeEvents(database.db, [
+      {
+        id,
+        type: "customer.updated",
+        livemode: false,
+        created: new Date(1_800_000_000_000),
+        payload: { id },
+        status,
+      },
+    ]);
+    return { id, inserted: inserted.has(id) };
   }
 
   const read = async (id: string) =>
@@ -45,16 +47,20 @@ describe.each(TEST_ENGINES)("the stripe_events inbox (%s)", (engine) => {
   it("inserts an id once", async () => {
     const { id, inserted } = await insert();
     expect(inserted).toBe(true);
-    const again = await insertStripeEvent(database.db, {
+    const copy = {
       id,
       type: "customer.updated",
       livemode: false,
       created: new Date(),
       payload: {},
-      status: "processing",
-    });
-    expect(again).toBe(false);
+      status: "processing" as const,
+    };
+    const fresh = { ...copy, id: `${id}_fresh` };
+    // A batch mixing a known id, a new one, and the new one twice (concurrent redeliveries).
+    const again = await insertStripeEvents(database.db, [copy, fresh, fresh]);
+    expect([...again]).toEqual([fresh.id]);
     expect(await read(id)).toMatchObject({ status: "processing", attempts: 1 });
+    expect(await read(fresh.id)).toMatchObject({ status: "processing", attempts: 1 });
   });
 
   it("lets a redelivery claim a failed event, not a processed or fresh one", async () => {

@@ -1,4 +1,5 @@
-import { and, eq, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import type { InboxBacklog } from "../metrics.js";
 import type { Db } from "./client.js";
 import { stripeEvents } from "./schema.js";
 
@@ -18,22 +19,31 @@ export interface NewStripeEvent {
 }
 
 /**
- * Adds an event to the inbox. Returns false when the id is already there: the
- * primary key decides, so two deliveries racing on two instances insert one row.
+ * Adds events to the inbox in one statement (one commit for a whole group of deliveries).
+ * Answers the ids it inserted: an id already there is left alone, because the primary key
+ * decides, so two deliveries racing on two instances insert one row.
  */
-export async function insertStripeEvent(db: Db, event: NewStripeEvent): Promise<boolean> {
-  const processing = event.status === "processing";
+export async function insertStripeEvents(
+  db: Db,
+  events: readonly NewStripeEvent[],
+): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
   const rows = await db
     .insert(stripeEvents)
-    .values({
-      ...event,
-      attempts: processing ? 1 : 0,
-      claimedAt: processing ? sql`now()` : null,
-      processedAt: processing ? null : sql`now()`,
-    })
+    .values(
+      events.map((event) => {
+        const processing = event.status === "processing";
+        return {
+          ...event,
+          attempts: processing ? 1 : 0,
+          claimedAt: processing ? sql`now()` : null,
+          processedAt: processing ? null : sql`now()`,
+        };
+      }),
+    )
     .onConflictDoNothing({ target: stripeEvents.id })
     .returning({ id: stripeEvents.id });
-  return rows.length > 0;
+  return new Set(rows.map((row) => row.id));
 }
 
 /**
@@ -74,10 +84,19 @@ export async function completeStripeEvent(
   id: string,
   status: "processed" | "ignored",
 ): Promise<void> {
+  await completeStripeEvents(db, [id], status);
+}
+
+export async function completeStripeEvents(
+  db: Db,
+  ids: readonly string[],
+  status: "processed" | "ignored",
+): Promise<void> {
+  if (ids.length === 0) return;
   await db
     .update(stripeEvents)
     .set({ status, processedAt: sql`now()`, lastError: null })
-    .where(eq(stripeEvents.id, id));
+    .where(inArray(stripeEvents.id, [...ids]));
 }
 
 export async function failStripeEvent(db: Db, id: string, error: string): Promise<void> {
@@ -89,5 +108,95 @@ export async function failStripeEvent(db: Db, id: string, error: string): Promis
 
 export async function findStripeEvent(db: Db, id: string): Promise<StripeEventRow | undefined> {
   const [row] = await db.select().from(stripeEvents).where(eq(stripeEvents.id, id)).limit(1);
+  return row;
+}
+
+/** Events not yet applied, by status: how many and the age of the oldest (for metrics). */
+export async function readInboxBacklog(db: Db): Promise<InboxBacklog[]> {
+  const rows = await db
+    .select({
+      status: stripeEvents.status,
+      count: sql<number>`count(*)::int`,
+      oldestAgeSeconds: sql<number>`extract(epoch from now() - min(${stripeEvents.receivedAt}))::float8`,
+    })
+    .from(stripeEvents)
+    .where(inArray(stripeEvents.status, ["processing", "failed"]))
+    .groupBy(stripeEvents.status);
+  return rows as InboxBacklog[];
+}
+
+/**
+ * Failed events whose backoff is over (`backoffSeconds × 2^(attempts-1)` after the last
+ * attempt started, at most an hour), and `processing` ones abandoned for over a lease;
+ * oldest first. Events that used up `maxAttempts` wait for `portico events replay`.
+ */
+export async function listRetryableStripeEvents(
+  db: Db,
+  options: { limit: number; backoffSeconds: number; maxAttempts: number; leaseSeconds: number },
+): Promise<string[]> {
+  const { backoffSeconds, leaseSeconds } = options;
+  const backoff = sql`least(3600, ${backoffSeconds}::float8 * power(2, greatest(${stripeEvents.attempts} - 1, 0)))`;
+  const rows = await db
+    .select({ id: stripeEvents.id })
+    .from(stripeEvents)
+    .where(
+      or(
+        and(
+          eq(stripeEvents.status, "failed"),
+          lt(stripeEvents.attempts, options.maxAttempts),
+          lt(stripeEvents.claimedAt, sql`now() - make_interval(secs => ${backoff})`),
+        ),
+        and(
+          eq(stripeEvents.status, "processing"),
+          lt(stripeEvents.claimedAt, sql`now() - make_interval(secs => ${leaseSeconds})`),
+        ),
+      ),
+    )
+    .orderBy(stripeEvents.receivedAt)
+    .limit(options.limit);
+  return rows.map((row) => row.id);
+}
+
+/** The inbox newest first, for `portico events list`. */
+export function listStripeEvents(
+  db: Db,
+  query: { status?: StripeEventStatus | undefined; limit: number },
+): Promise<StripeEventRow[]> {
+  return db
+    .select()
+    .from(stripeEvents)
+    .where(query.status ? eq(stripeEvents.status, query.status) : undefined)
+    .orderBy(desc(stripeEvents.receivedAt), desc(stripeEvents.id))
+    .limit(query.limit);
+}
+
+/** Every failed event, oldest first (by Stripe's `created`): the order a replay applies them. */
+export async function listFailedStripeEventIds(db: Db): Promise<string[]> {
+  const rows = await db
+    .select({ id: stripeEvents.id })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.status, "failed"))
+    .orderBy(asc(stripeEvents.created), asc(stripeEvents.receivedAt), asc(stripeEvents.id));
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Takes a finished event (`processed`, or `ignored`) back into `processing` to apply it
+ * again, as `claimStripeEvent` does for a failed one. Undefined when it is not finished:
+ * failed, or in hand elsewhere.
+ */
+export async function claimFinishedStripeEvent(
+  db: Db,
+  id: string,
+): Promise<StripeEventRow | undefined> {
+  const [row] = await db
+    .update(stripeEvents)
+    .set({
+      status: "processing",
+      attempts: sql`${stripeEvents.attempts} + 1`,
+      claimedAt: sql`now()`,
+    })
+    .where(and(eq(stripeEvents.id, id), inArray(stripeEvents.status, ["processed", "ignored"])))
+    .returning();
   return row;
 }

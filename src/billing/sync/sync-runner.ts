@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import type { Config, StripeMode } from "../../config.js";
 import type { Db } from "../../db/client.js";
-import { withAdvisoryLock } from "../../db/locks.js";
-import { completeStripeEvent } from "../../db/stripe-events.js";
+import { withAdvisoryLock, withAdvisoryLocks } from "../../db/locks.js";
+import { completeStripeEvent, completeStripeEvents } from "../../db/stripe-events.js";
 import { toSyncEvent } from "../../stripe/events.js";
 import type { StripeGateway } from "../../stripe/gateway.js";
 import type { PlanCatalog } from "../plans.js";
@@ -52,12 +52,46 @@ export function createSyncRunner(deps: SyncDeps) {
     });
   }
 
+  /**
+   * `applyStoredEvent` for a batch, in one transaction: the customers' locks are taken
+   * together, events run oldest first, and all are marked `processed` with their changes.
+   * When any event fails, the batch rolls back and each event runs on its own, so one bad
+   * event fails alone. Answers each event's error, or undefined when it was applied.
+   */
+  async function applyStoredEvents(payloads: readonly unknown[]): Promise<unknown[]> {
+    try {
+      const events = payloads.map(toSyncEvent).sort((a, b) => a.created - b.created);
+      await withAdvisoryLocks(db, events.map(lockKeyFor), async (tx) => {
+        for (const event of events) {
+          const handler = findEventHandler(event.type);
+          if (!handler) throw new Error(`no handler for ${event.type}`);
+          await handler(contextFor(tx, event.livemode ? "live" : "test"), event);
+        }
+        await completeStripeEvents(
+          tx,
+          events.map((event) => event.id),
+          "processed",
+        );
+      });
+      return payloads.map(() => undefined);
+    } catch {
+      return Promise.all(
+        payloads.map((payload) =>
+          applyStoredEvent(payload).then(
+            () => undefined,
+            (error: unknown) => error ?? new Error("event failed"),
+          ),
+        ),
+      );
+    }
+  }
+
   /** Pulls a customer's current state from Stripe now. */
   function pull(mode: StripeMode, customerId: string): Promise<void> {
     return withAdvisoryLock(db, customerId, (tx) => pullCustomer(contextFor(tx, mode), customerId));
   }
 
-  return { applyStoredEvent, pull };
+  return { applyStoredEvent, applyStoredEvents, pull };
 }
 
 export type SyncRunner = ReturnType<typeof createSyncRunner>;

@@ -4,6 +4,7 @@ import {
   newStripeKeys,
   saveDefaultPortalConfiguration,
 } from "../../../test/emulator-process.js";
+import { sample } from "../../../test/metrics.js";
 import {
   APP_URL,
   emulatorSdk,
@@ -14,15 +15,6 @@ import {
   startTestPortico,
   type TestPortico,
 } from "../../../test/portico.js";
-
-/** The value of one sample line, e.g. `name{a="b"} 3`; undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  const line = text
-    .split("\n")
-    .find((row) => row.startsWith(`${name}{`) && wanted.every((label) => row.includes(label)));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
-}
 
 const scrape = async (t: TestPortico, headers: Record<string, string> = {}) =>
   (await fetch(`${t.url}/metrics`, { headers })).text();
