@@ -14,20 +14,26 @@ export async function startPorticoProcess(options: {
   env: Record<string, string>;
 }): Promise<ChildProcess> {
   const app = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "start"], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      PORT: String(options.port),
-      APP_URL: app,
-      STRIPE_API_BASE: options.emulatorUrl,
-      STRIPE_MAX_NETWORK_RETRIES: "0",
-      ...options.env,
+  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, "--import", "tsx", "src/cli/main.ts", "start"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        LOG_LEVEL: "warn",
+        PORT: String(options.port),
+        APP_URL: app,
+        STRIPE_API_BASE: options.emulatorUrl,
+        STRIPE_MAX_NETWORK_RETRIES: "0",
+        ...options.env,
+      },
     },
-  });
+  );
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`${app}/healthz`)).ok) return child;

@@ -29,6 +29,10 @@ const REFETCH_EVENTS = Number(process.env.BENCH_REFETCH_EVENTS ?? 4_000);
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 500);
 const SECRET = `whsec_bench${randomBytes(12).toString("hex")}`;
 const POSTGRES = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+/** BENCH_ONLY=payload,postgres: only the listed modes and/or databases. */
+const ONLY = new Set(process.env.BENCH_ONLY?.split(",") ?? []);
+const only = (group: readonly string[]) => (word: string) =>
+  !group.some((listed) => ONLY.has(listed)) || ONLY.has(word);
 const PORTICO_PORT = 35_000 + Math.floor(Math.random() * 1000);
 const APP = `http://127.0.0.1:${PORTICO_PORT}`;
 
@@ -49,9 +53,12 @@ async function main() {
   const rows: Row[] = [];
   try {
     const subscriptions = await createSubscriptions(stripe, SUBSCRIPTIONS);
-    const engines: ("pglite" | "postgres")[] = POSTGRES ? ["pglite", "postgres"] : ["pglite"];
-    for (const engine of engines) {
-      for (const source of ["payload", "refetch"] as const) {
+    const engines = (["pglite", "postgres"] as const).filter(
+      (engine) => engine === "pglite" || POSTGRES,
+    );
+    const sources = ["payload", "refetch"] as const;
+    for (const engine of engines.filter(only(engines))) {
+      for (const source of sources.filter(only(sources))) {
         const count = source === "payload" ? EVENTS : REFETCH_EVENTS;
         rows.push(await runRow(engine, source, subscriptions, count, keys.test, emulator.url));
       }
@@ -72,7 +79,8 @@ async function runRow(
 ): Promise<Row> {
   const label = `${source}, ${engine === "pglite" ? "PGlite" : "PostgreSQL"}`;
   const dataDir = mkdtempSync(join(tmpdir(), "portico-bench-webhooks-"));
-  const database = engine === "postgres" ? await createTestDatabase("postgres") : undefined;
+  const database =
+    engine === "postgres" ? await createTestDatabase("postgres", POSTGRES) : undefined;
   const portico = await startPorticoProcess({
     port: PORTICO_PORT,
     emulatorUrl,

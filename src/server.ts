@@ -65,7 +65,16 @@ export async function createPortico(
   const setup = createSetupCheck({ stripe, config, billing: billingConfig, plans, logger });
   const portal = createPortalService({ db, stripe, config, setup, metrics });
   const readiness = createReadinessCheck({ db, stripe, setup });
-  const billingSync = createSyncServices({ db, stripe, plans, config, metrics, logger });
+  const billingSync = createSyncServices({
+    db,
+    stripe,
+    plans,
+    config,
+    metrics,
+    logger,
+    // PGlite has one connection; on PostgreSQL a few lanes leave the pool room for requests.
+    applyLanes: database.engine === "postgres" ? 4 : 1,
+  });
   const invoices = createInvoiceListService({ db });
   const app = createApp({
     config,

@@ -13,8 +13,10 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database per suite, so suites never see each other's rows. */
-export async function createTestDatabase(engine: "pglite" | "postgres"): Promise<TestDatabase> {
-  const admin = process.env.TEST_DATABASE_URL;
+export async function createTestDatabase(
+  engine: "pglite" | "postgres",
+  admin = process.env.TEST_DATABASE_URL,
+): Promise<TestDatabase> {
   if (engine === "pglite" || !admin) return { url: undefined, drop: async () => {} };
   const name = `portico_test_${randomBytes(6).toString("hex")}`;
   await withAdmin(admin, (client) => client.query(`create database ${name}`));

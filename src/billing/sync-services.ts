@@ -7,9 +7,9 @@ import type { StripeGateway } from "../stripe/gateway.js";
 import { createCheckoutService } from "./checkout.js";
 import { replayStoredEvent } from "./event-replay.js";
 import type { PlanCatalog } from "./plans.js";
+import { createRetryWorker } from "./retry-worker.js";
 import { createSubscriptionService } from "./subscriptions.js";
 import { createSyncRunner } from "./sync/sync-runner.js";
-import { createRetryWorker } from "./retry-worker.js";
 import { createWebhookService, PROCESSING_LEASE_SECONDS } from "./webhooks.js";
 
 /**
@@ -24,13 +24,15 @@ export function createSyncServices(deps: {
   config: Config;
   metrics: Metrics;
   logger: Logger;
+  /** Webhook batches applied at once (see `createWebhookService`). */
+  applyLanes: number;
 }) {
-  const { db, stripe, plans, config, metrics, logger } = deps;
+  const { db, stripe, plans, config, metrics, logger, applyLanes } = deps;
   const runner = createSyncRunner({ db, stripe, plans, config, logger });
   metrics.watchInboxBacklog(() => readInboxBacklog(db));
   return {
     sync: runner,
-    webhooks: createWebhookService({ db, runner, config, metrics, logger }),
+    webhooks: createWebhookService({ db, runner, config, metrics, logger, applyLanes }),
     retries: createRetryWorker({
       listDue: (limit) =>
         listRetryableStripeEvents(db, {

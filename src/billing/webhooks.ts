@@ -10,8 +10,10 @@ import {
 import { PorticoError } from "../errors.js";
 import { createGroupCommit } from "../group-commit.js";
 import type { Metrics } from "../metrics.js";
+import { toSyncEvent } from "../stripe/events.js";
+import type { SyncEvent } from "../stripe/sync-types.js";
 import { type VerifiedWebhook, verifyWebhook, WebhookRejectedError } from "../stripe/webhooks.js";
-import { findEventHandler } from "./sync/handlers.js";
+import { findEventHandler, lockKeyFor } from "./sync/handlers.js";
 import type { SyncRunner } from "./sync/sync-runner.js";
 
 /**
@@ -27,6 +29,13 @@ export type WebhookOutcome = "processed" | "ignored" | "duplicate";
 const INBOX_BATCH = 500;
 const APPLY_BATCH = 100;
 
+/** FNV-1a: spreads customers over the apply lanes, the same customer always on one lane. */
+function laneOf(key: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
+}
+
 /**
  * The inbox in front of sync. Only a genuine event is stored; storing it first (by id,
  * once) is what makes redeliveries and concurrent instances harmless; an event that
@@ -34,14 +43,18 @@ const APPLY_BATCH = 100;
  *
  * Under load, concurrent deliveries share their writes (group commit): one insert stores
  * a whole group in the inbox, and with `SYNC_SOURCE=payload` one transaction applies a
- * batch behind it. A delivery is answered once its event is stored and applied. With
+ * batch behind it, in one of `applyLanes` lanes chosen by customer, so batches in flight at
+ * once never wait on each other's locks. A delivery is answered once its event is stored
+ * and applied. With
  * `refetch`, each event reads Stripe under its customer's lock and is applied on its own,
  * so one slow read holds up only its own customer.
  */
 export function createWebhookService(deps: {
   db: Db;
-  runner: Pick<SyncRunner, "applyStoredEvent" | "applyStoredEvents">;
+  runner: Pick<SyncRunner, "applyStoredEvent" | "applyEvents">;
   config: Pick<Config, "stripe" | "sync">;
+  /** Batches applied at once: 1 on PGlite (one connection), a few on PostgreSQL. */
+  applyLanes: number;
   metrics: Pick<Metrics, "webhookEvent">;
   logger: Pick<Logger, "warn">;
 }) {
@@ -55,17 +68,21 @@ export function createWebhookService(deps: {
       return events.map((event) => inserted.delete(event.id));
     },
   });
-  const applier = createGroupCommit<unknown, unknown>({
-    maxBatch: APPLY_BATCH,
-    write: (payloads) => runner.applyStoredEvents(payloads),
-  });
+  const lanes = Array.from({ length: Math.max(1, deps.applyLanes) }, () =>
+    createGroupCommit<SyncEvent, unknown>({
+      maxBatch: APPLY_BATCH,
+      write: (events) => runner.applyEvents(events),
+    }),
+  );
 
   async function apply(payload: Record<string, unknown>): Promise<void> {
     if (deps.config.sync.source === "refetch") {
       await runner.applyStoredEvent(payload);
       return;
     }
-    const error = await applier.submit(payload);
+    const event = toSyncEvent(payload);
+    const lane = lanes[laneOf(lockKeyFor(event), lanes.length)] as (typeof lanes)[number];
+    const error = await lane.submit(event);
     if (error !== undefined) throw error;
   }
 
@@ -130,7 +147,7 @@ export function createWebhookService(deps: {
   /** Waits for the writes and batches under way (for a graceful shutdown). */
   async function drain(): Promise<void> {
     await inbox.idle();
-    await applier.idle();
+    await Promise.all(lanes.map((lane) => lane.idle()));
   }
 
   return { receiveWebhook, drain };

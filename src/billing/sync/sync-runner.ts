@@ -5,6 +5,7 @@ import { withAdvisoryLock, withAdvisoryLocks } from "../../db/locks.js";
 import { completeStripeEvent, completeStripeEvents } from "../../db/stripe-events.js";
 import { toSyncEvent } from "../../stripe/events.js";
 import type { StripeGateway } from "../../stripe/gateway.js";
+import type { SyncEvent } from "../../stripe/sync-types.js";
 import type { PlanCatalog } from "../plans.js";
 import { findEventHandler, lockKeyFor } from "./handlers.js";
 import { pullCustomer } from "./pull-customer.js";
@@ -40,8 +41,11 @@ export function createSyncRunner(deps: SyncDeps) {
    * change and its record commit together. Throws when the handler fails; nothing of
    * the event is then written, and the caller records the failure.
    */
-  async function applyStoredEvent(payload: unknown): Promise<SyncOutcome> {
-    const event = toSyncEvent(payload);
+  function applyStoredEvent(payload: unknown): Promise<SyncOutcome> {
+    return applyEvent(toSyncEvent(payload));
+  }
+
+  async function applyEvent(event: SyncEvent): Promise<SyncOutcome> {
     const handler = findEventHandler(event.type);
     if (!handler) throw new Error(`no handler for ${event.type}`);
     const mode: StripeMode = event.livemode ? "live" : "test";
@@ -58,11 +62,11 @@ export function createSyncRunner(deps: SyncDeps) {
    * When any event fails, the batch rolls back and each event runs on its own, so one bad
    * event fails alone. Answers each event's error, or undefined when it was applied.
    */
-  async function applyStoredEvents(payloads: readonly unknown[]): Promise<unknown[]> {
+  async function applyEvents(events: readonly SyncEvent[]): Promise<unknown[]> {
     try {
-      const events = payloads.map(toSyncEvent).sort((a, b) => a.created - b.created);
+      const oldestFirst = [...events].sort((a, b) => a.created - b.created);
       await withAdvisoryLocks(db, events.map(lockKeyFor), async (tx) => {
-        for (const event of events) {
+        for (const event of oldestFirst) {
           const handler = findEventHandler(event.type);
           if (!handler) throw new Error(`no handler for ${event.type}`);
           await handler(contextFor(tx, event.livemode ? "live" : "test"), event);
@@ -73,11 +77,11 @@ export function createSyncRunner(deps: SyncDeps) {
           "processed",
         );
       });
-      return payloads.map(() => undefined);
+      return events.map(() => undefined);
     } catch {
       return Promise.all(
-        payloads.map((payload) =>
-          applyStoredEvent(payload).then(
+        events.map((event) =>
+          applyEvent(event).then(
             () => undefined,
             (error: unknown) => error ?? new Error("event failed"),
           ),
@@ -91,7 +95,7 @@ export function createSyncRunner(deps: SyncDeps) {
     return withAdvisoryLock(db, customerId, (tx) => pullCustomer(contextFor(tx, mode), customerId));
   }
 
-  return { applyStoredEvent, applyStoredEvents, pull };
+  return { applyStoredEvent, applyEvents, pull };
 }
 
 export type SyncRunner = ReturnType<typeof createSyncRunner>;
