@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { ensureWebBuild } from "../src/cli/web-build.js";
 import { startEmulatorProcess } from "./emulator-process.js";
 
 declare module "vitest" {
@@ -10,6 +11,8 @@ declare module "vitest" {
 
 /** One emulator process for the whole run; test files isolate themselves by API key. */
 export default async function setup(project: TestProject) {
+  // The serving tests read the real build; a fresh clone has none (about 2 s to make).
+  await ensureWebBuild();
   const emulator = await startEmulatorProcess();
   project.provide("emulatorUrl", emulator.url);
   return async () => {

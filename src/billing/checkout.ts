@@ -5,14 +5,14 @@ import type { Db } from "../db/client.js";
 import { withAdvisoryLock } from "../db/locks.js";
 import { PorticoError, validationError } from "../errors.js";
 import { type StripeGateway, StripeModeNotConfiguredError } from "../stripe/gateway.js";
+import { type CheckoutChoice, resolveCheckoutPrice } from "./checkout-price.js";
 import type { PlanCatalog } from "./plans.js";
 import { verifyReturnUrl } from "./return-url.js";
 
-export interface CheckoutInput {
+/** The plan is named by `plan` (+ `interval`) or by `price`, a lookup key such as `pro_monthly`. */
+export interface CheckoutInput extends CheckoutChoice {
   user: { id: string; email: string | null };
   mode: StripeMode;
-  /** A price's lookup key from `portico.config.json`, e.g. `pro_monthly`. */
-  price: string;
   successUrl?: string | undefined;
   cancelUrl?: string | undefined;
   requestId: string;
@@ -45,12 +45,7 @@ export function createCheckoutService(deps: {
     return checked.url;
   }
 
-  async function resolvePrice(mode: StripeMode, lookupKey: string) {
-    const plan = plans.planForPrice(lookupKey);
-    const declared = plan?.prices.find((price) => price.lookupKey === lookupKey);
-    if (!plan || !declared) {
-      throw validationError([{ path: ["price"], message: "price is not a plan price" }]);
-    }
+  async function findActivePriceId(mode: StripeMode, lookupKey: string): Promise<string> {
     const [found] = (await stripe.findPricesByLookupKeys(mode, [lookupKey])).filter(
       (price) => price.active,
     );
@@ -61,7 +56,7 @@ export function createCheckoutService(deps: {
         { retryAfter: 60 },
       );
     }
-    return { id: found.id, trialPeriodDays: declared.trialPeriodDays };
+    return found.id;
   }
 
   /** The user's customer in that mode, created (and linked) on first need, exactly once. */
@@ -79,8 +74,9 @@ export function createCheckoutService(deps: {
   async function startCheckout(input: CheckoutInput): Promise<{ id: string; url: string }> {
     const successUrl = checkUrl("successUrl", input.successUrl);
     const cancelUrl = checkUrl("cancelUrl", input.cancelUrl);
+    const price = resolveCheckoutPrice(plans, input);
     if (!stripe.modes().includes(input.mode)) throw new StripeModeNotConfiguredError(input.mode);
-    const price = await resolvePrice(input.mode, input.price);
+    const priceId = await findActivePriceId(input.mode, price.lookupKey);
     const customerId = await ensureCustomer(input.user, input.mode);
 
     // Stripe is the authority here: the local mirror may be a webhook behind.
@@ -94,7 +90,7 @@ export function createCheckoutService(deps: {
 
     const session = await stripe.sync(input.mode).createCheckoutSession({
       customerId,
-      priceId: price.id,
+      priceId,
       userId: input.user.id,
       successUrl,
       cancelUrl,
@@ -105,7 +101,7 @@ export function createCheckoutService(deps: {
       userId: input.user.id,
       livemode: input.mode === "live",
       stripeCustomerId: customerId,
-      priceId: price.id,
+      priceId,
       requestId: input.requestId,
     });
     return session;

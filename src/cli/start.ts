@@ -11,13 +11,16 @@ import {
 } from "./embedded-emulator.js";
 import { embeddedWebhookUrl, loadEmbeddedWebhookSecret } from "./embedded-webhook-secret.js";
 import { loadConfigOrExit } from "./load-config.js";
+import { ensureWebBuild } from "./web-build.js";
 
 /** The key Portico uses against its own embedded emulator; it guards nothing real. */
 const EMBEDDED_STRIPE_KEY = "sk_test_porticoEmbedded";
 
-export async function runStart(): Promise<void> {
+export async function runStart(options: { webBuild?: boolean } = {}): Promise<void> {
   let config = loadConfigOrExit();
   const logger = createLogger(config);
+  // `npm run dev` serves web/ through Vite instead, so it skips the production build.
+  if (options.webBuild !== false) await buildWebApp(logger);
 
   let emulator: EmbeddedEmulator | undefined;
   if (!config.stripe.keys.test && !config.stripe.keys.live) {
@@ -69,6 +72,18 @@ export async function runStart(): Promise<void> {
   printBanner(config, port, emulator, demoSeeded);
 }
 
+/** A failed build leaves the API running; the page then says how to build it. */
+async function buildWebApp(logger: Logger) {
+  const started = Date.now();
+  try {
+    if ((await ensureWebBuild()) === "built") {
+      logger.info({ ms: Date.now() - started }, "built the web app (web/dist)");
+    }
+  } catch (error) {
+    logger.warn({ err: error }, "could not build the web app; run npm run build:web");
+  }
+}
+
 function useEmbeddedEmulator(config: Config, url: string): Config {
   const configurations = config.portal.allowedConfigurations;
   return {
@@ -105,6 +120,8 @@ function printBanner(
 ) {
   const base = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
   const lines = [`Portico is running on ${base}`];
+  // APP_URL's origin, not the bind address: return URLs must be on it.
+  lines.push(`Billing page: ${new URL("/settings/billing", config.appUrl).href}`);
   if (emulator) {
     lines.push(
       `Stripe emulator (no STRIPE_SECRET_KEY set) on ${emulator.url}`,

@@ -1,4 +1,4 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { billingInvoices } from "./schema.js";
 import { type MirroredTable, watermarkedUpsert } from "./watermark.js";
@@ -38,4 +38,59 @@ export async function markInvoiceDeleted(db: Db, stripeInvoiceId: string, waterm
       syncedAt: sql`now()`,
     })
     .where(eq(billingInvoices.stripeInvoiceId, stripeInvoiceId));
+}
+
+/** Where a page of invoices starts: just after this invoice in newest-first order. */
+export interface InvoicePosition {
+  created: Date;
+  stripeInvoiceId: string;
+}
+
+/**
+ * Statuses a customer is not shown: a draft can still change or be deleted, and a deleted
+ * draft is only kept as a tombstone (see markInvoiceDeleted).
+ */
+const HIDDEN_INVOICE_STATUSES = ["draft", "deleted"];
+
+/** Byte order, the same on every server whatever its locale, so a cursor means one place. */
+const invoiceIdInByteOrder = sql`${billingInvoices.stripeInvoiceId} collate "C"`;
+
+/**
+ * One page of a customer's invoices, newest first, by keyset on (created, id): the id breaks
+ * ties within a second, so a page boundary never skips or repeats an invoice.
+ */
+export function listInvoicePage(
+  db: Db,
+  query: {
+    stripeCustomerId: string;
+    livemode: boolean;
+    after: InvoicePosition | undefined;
+    limit: number;
+  },
+): Promise<InvoiceRow[]> {
+  const { after } = query;
+  return db
+    .select()
+    .from(billingInvoices)
+    .where(
+      and(
+        eq(billingInvoices.stripeCustomerId, query.stripeCustomerId),
+        eq(billingInvoices.livemode, query.livemode),
+        or(
+          isNull(billingInvoices.status),
+          notInArray(billingInvoices.status, HIDDEN_INVOICE_STATUSES),
+        ),
+        after
+          ? or(
+              lt(billingInvoices.created, after.created),
+              and(
+                eq(billingInvoices.created, after.created),
+                lt(invoiceIdInByteOrder, after.stripeInvoiceId),
+              ),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(billingInvoices.created), desc(invoiceIdInByteOrder))
+    .limit(query.limit);
 }

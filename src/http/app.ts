@@ -5,6 +5,8 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import type { AccountService } from "../auth/accounts.js";
+import type { InvoiceListService } from "../billing/invoice-list.js";
+import type { PlanCatalog } from "../billing/plans.js";
 import type { PortalService } from "../billing/portal.js";
 import type { ReadinessCheckService } from "../billing/readiness.js";
 import type { SyncServices } from "../billing/sync-services.js";
@@ -22,6 +24,7 @@ import { createDocsRoutes } from "./routes/docs.js";
 import { createOperationsRoutes } from "./routes/operations.js";
 import { createPaymentsV1Routes } from "./routes/payments-v1.js";
 import { createPortalRoutes } from "./routes/portal.js";
+import { createWebRoutes } from "./routes/web.js";
 import { createWebhookRoutes } from "./routes/webhooks.js";
 import { validationHook } from "./validation.js";
 
@@ -35,6 +38,10 @@ export interface AppDeps {
   webhooks: SyncServices["webhooks"];
   subscriptions: SyncServices["subscriptions"];
   checkout: SyncServices["checkout"];
+  invoices: InvoiceListService;
+  plans: Pick<PlanCatalog, "plans">;
+  /** The built web app; default `web/dist` in this repository. */
+  webDist?: string;
 }
 
 /** Every route's ceiling; routes that take small bodies (portal: 16 KB) set their own, lower. */
@@ -80,9 +87,15 @@ export function createApp(deps: AppDeps) {
     servers: [{ url: config.appUrl }],
   });
 
+  // Last: its page fallback must not shadow /openapi.json or any other route above.
+  app.route("/", createWebRoutes({ config, distDir: deps.webDist }));
+
   app.notFound((c) => renderError(c, new PorticoError("NOT_FOUND", "Route not found")));
   app.onError((error, c) => renderError(c, error));
   return api;
 }
 
 export type PorticoApp = ReturnType<typeof createApp>;
+
+/** The API's route types, for the web app's typed client (`hc` from hono/client). */
+export type AppType = PorticoApp;

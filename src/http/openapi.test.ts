@@ -13,8 +13,8 @@ import {
   type TestPortico,
 } from "../../test/portico.js";
 
-/** The document itself and the reference page that renders it are not API operations. */
-const NOT_API = new Set(["/openapi.json", "/docs", "/docs/assets/:name"]);
+/** The document itself, the reference page and the web app (routes/web.ts) are not API operations. */
+const NOT_API = new Set(["/openapi.json", "/docs", "/docs/assets/:name", "/", "/index.html", "/*"]);
 
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
 

@@ -1,6 +1,9 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AccountService } from "../../auth/accounts.js";
 import type { CheckoutService } from "../../billing/checkout.js";
+import type { InvoiceListService } from "../../billing/invoice-list.js";
+import { summarizePlans } from "../../billing/plan-list.js";
+import type { PlanCatalog } from "../../billing/plans.js";
 import type { SubscriptionService } from "../../billing/subscriptions.js";
 import { limitBody } from "../body-limit.js";
 import type { AppEnv } from "../context.js";
@@ -8,6 +11,9 @@ import { requireUser } from "../require-user.js";
 import {
   CheckoutRequestSchema,
   CheckoutSessionSchema,
+  InvoiceListQuerySchema,
+  InvoicePageSchema,
+  PlanListSchema,
   SubscriptionViewSchema,
 } from "../schemas/billing.js";
 import { BearerSecurity, errorResponses, successEnvelope } from "../schemas/common.js";
@@ -53,9 +59,10 @@ const checkoutRoute = createRoute({
   tags: ["billing"],
   summary: "Start a Stripe Checkout for a plan price",
   description:
-    "Creates the user's Stripe customer on first use (once, even under concurrent requests) " +
-    "and a subscription Checkout session. 409 ALREADY_SUBSCRIBED when the user already has " +
-    "an active or trialing subscription.",
+    "Name the price by `plan` (and `interval`, default monthly) or by `price` (a lookup key), " +
+    "exactly one of the two. Creates the user's Stripe customer on first use (once, even under " +
+    "concurrent requests) and a subscription Checkout session. 409 ALREADY_SUBSCRIBED when " +
+    "the user already has an active or trialing subscription.",
   security: BearerSecurity,
   request: {
     body: { required: true, content: { "application/json": { schema: CheckoutRequestSchema } } },
@@ -69,14 +76,56 @@ const checkoutRoute = createRoute({
   },
 });
 
+const listPlansRoute = createRoute({
+  method: "get",
+  path: "/plans",
+  tags: ["billing"],
+  summary: "The plans of portico.config.json, for a pricing page",
+  description:
+    "Public. In the file's order, the free plan included (its prices are null). Amounts in " +
+    "the currency's minor unit.",
+  responses: {
+    200: {
+      description: "The plans",
+      content: { "application/json": { schema: successEnvelope(PlanListSchema) } },
+    },
+    ...errorResponses([500]),
+  },
+});
+
+const listInvoicesRoute = createRoute({
+  method: "get",
+  path: "/invoices",
+  tags: ["billing"],
+  summary: "The signed-in user's invoices, newest first",
+  description:
+    "Read from Portico's copy, kept current by Stripe's invoice webhooks; drafts are not " +
+    "listed. Paginated: pass `nextCursor` back as `cursor` until it is null. A user with no " +
+    "Stripe customer has none.",
+  security: BearerSecurity,
+  request: { query: InvoiceListQuerySchema },
+  responses: {
+    200: {
+      description: "A page of invoices",
+      content: { "application/json": { schema: successEnvelope(InvoicePageSchema) } },
+    },
+    ...errorResponses([401, 422, 500, 503]),
+  },
+});
+
 export function createBillingRoutes(deps: {
   accounts: AccountService;
   subscriptions: SubscriptionService;
   checkout: CheckoutService;
+  invoices: InvoiceListService;
+  plans: Pick<PlanCatalog, "plans">;
 }) {
-  const { accounts, subscriptions, checkout } = deps;
+  const { accounts, subscriptions, checkout, invoices } = deps;
+  // The catalog is read once at startup; so is its public summary.
+  const planList = { plans: summarizePlans(deps.plans.plans) };
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use("/subscription", requireUser(accounts));
+  app.use("/invoices", requireUser(accounts));
   app.use("/sync", requireUser(accounts));
   app.use("/checkout", limitBody(CHECKOUT_BODY_LIMIT), requireUser(accounts));
 
@@ -87,6 +136,11 @@ export function createBillingRoutes(deps: {
     })
     .openapi(syncRoute, async (c) => {
       const data = await subscriptions.syncSubscription(c.get("user").id, "test");
+      return c.json({ success: true as const, data }, 200);
+    })
+    .openapi(listPlansRoute, (c) => c.json({ success: true as const, data: planList }, 200))
+    .openapi(listInvoicesRoute, async (c) => {
+      const data = await invoices.listInvoices(c.get("user").id, "test", c.req.valid("query"));
       return c.json({ success: true as const, data }, 200);
     })
     .openapi(checkoutRoute, async (c) => {

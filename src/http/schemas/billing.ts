@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
 
-/** Response and request shapes of `/api/billing/subscription`, `/sync` and `/checkout`. */
+/**
+ * Response and request shapes of `/api/billing/subscription`, `/sync`, `/checkout`, `/plans`
+ * and `/invoices`.
+ */
 
 const isoDate = z.string().nullable().openapi({ example: "2026-12-01T00:00:00.000Z" });
 
@@ -35,8 +38,15 @@ export const SubscriptionViewSchema = z
 
 export const CheckoutRequestSchema = z
   .object({
-    price: z.string().min(1).max(255).openapi({
-      description: "Lookup key of a plan price in portico.config.json",
+    plan: z.string().min(1).max(64).optional().openapi({
+      description: "A paid plan's key in portico.config.json; give plan or price, not both",
+      example: "pro",
+    }),
+    interval: z.enum(["monthly", "annual"]).optional().openapi({
+      description: "Which of the plan's prices; only with plan (default monthly)",
+    }),
+    price: z.string().min(1).max(255).optional().openapi({
+      description: "Lookup key of a plan price in portico.config.json, instead of plan",
       example: "pro_monthly",
     }),
     successUrl: z.string().optional().openapi({
@@ -52,3 +62,67 @@ export const CheckoutRequestSchema = z
 export const CheckoutSessionSchema = z
   .object({ id: z.string(), url: z.url() })
   .openapi("CheckoutSession");
+
+const PriceSummarySchema = z
+  .object({
+    lookupKey: z.string().openapi({ example: "pro_monthly" }),
+    amount: z.number().int().openapi({ description: "Minor units: 2900 is $29.00", example: 2900 }),
+    currency: z.string().openapi({ example: "usd" }),
+  })
+  .nullable();
+
+export const PlanListSchema = z
+  .object({
+    plans: z.array(
+      z
+        .object({
+          key: z.string().openapi({ example: "pro" }),
+          name: z.string().openapi({ example: "Pro" }),
+          description: z.string().nullable(),
+          features: z.array(z.string()),
+          trialPeriodDays: z.number().int().nullable(),
+          prices: z.object({ monthly: PriceSummarySchema, annual: PriceSummarySchema }).openapi({
+            description: "Both null for a free plan",
+          }),
+        })
+        .openapi("PlanSummary"),
+    ),
+  })
+  .openapi("PlanList");
+
+export const InvoiceListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(10).openapi({
+    description: "Invoices per page, 1 to 100",
+    example: 10,
+  }),
+  cursor: z.string().max(400).optional().openapi({
+    description: "The previous page's nextCursor",
+  }),
+});
+
+const isoTimestamp = z.string().openapi({ example: "2026-12-01T00:00:00.000Z" });
+const minorUnits = z.number().int().openapi({ description: "Minor units", example: 2900 });
+
+export const InvoicePageSchema = z
+  .object({
+    invoices: z.array(
+      z
+        .object({
+          id: z.string().openapi({ example: "in_1PqR" }),
+          number: z.string().nullable(),
+          status: z.string().nullable().openapi({ example: "paid" }),
+          currency: z.string().openapi({ example: "usd" }),
+          total: minorUnits,
+          amountDue: minorUnits,
+          amountPaid: minorUnits,
+          created: isoTimestamp,
+          periodStart: isoTimestamp.nullable(),
+          periodEnd: isoTimestamp.nullable(),
+          hostedInvoiceUrl: z.string().nullable(),
+          invoicePdf: z.string().nullable(),
+        })
+        .openapi("Invoice"),
+    ),
+    nextCursor: z.string().nullable().openapi({ description: "Null on the last page" }),
+  })
+  .openapi("InvoicePage");

@@ -1,0 +1,44 @@
+import type { PriceInterval } from "./billing-config-schema.js";
+import type { Plan, PlanPrice } from "./plans.js";
+
+/** What `GET /api/billing/plans` tells a pricing page about one plan. */
+export interface PlanSummary {
+  key: string;
+  name: string;
+  description: string | null;
+  features: string[];
+  trialPeriodDays: number | null;
+  prices: Record<PriceInterval, PriceSummary | null>;
+}
+
+export interface PriceSummary {
+  lookupKey: string;
+  /** Minor units: 900 is $9.00. */
+  amount: number;
+  currency: string;
+}
+
+/** The plans in `portico.config.json` order; a free plan has no prices. */
+export function summarizePlans(plans: readonly Plan[]): PlanSummary[] {
+  return plans.map((plan) => {
+    const price = (interval: PriceInterval): PriceSummary | null => {
+      const found = plan.prices.find((candidate) => candidate.interval === interval);
+      return found
+        ? { lookupKey: found.lookupKey, amount: found.amount, currency: found.currency }
+        : null;
+    };
+    return {
+      key: plan.key,
+      name: plan.name,
+      description: plan.description ?? null,
+      features: plan.features,
+      trialPeriodDays: trialOf(plan.prices),
+      prices: { monthly: price("monthly"), annual: price("annual") },
+    };
+  });
+}
+
+/** The trial is declared once per plan (`prices.trial_period_days`), so every price shares it. */
+function trialOf(prices: readonly PlanPrice[]): number | null {
+  return prices[0]?.trialPeriodDays ?? null;
+}

@@ -1,0 +1,98 @@
+import { inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_ENGINES } from "../../../test/database.js";
+import {
+  postWebhook,
+  type SyncedPortico,
+  signedEvent,
+  startSyncedPortico,
+} from "../../../test/sync.js";
+import { billingCustomerDetails, stripeEvents } from "../../db/schema.js";
+
+/**
+ * With SYNC_SOURCE=payload, concurrent deliveries are stored by one insert and applied by
+ * one transaction per batch. A batch must behave like its events one by one: each answer
+ * says what happened to that event, and a bad event fails alone.
+ */
+describe.each(TEST_ENGINES)("concurrent deliveries, batched (%s)", (engine) => {
+  let t: SyncedPortico;
+  beforeAll(async () => {
+    t = await startSyncedPortico({
+      engine,
+      env: { SYNC_SOURCE: "payload", WEBHOOK_RETRY_INTERVAL_MS: "0" },
+    });
+  });
+  afterAll(() => t?.close());
+
+  it("applies every good event once and fails only the bad one", async () => {
+    const customers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        t.stripe.test.customers.create({ email: `batch-${i}@example.com` }),
+      ),
+    );
+    await t.flush();
+    const created = Math.floor(Date.now() / 1000) + 5;
+    const good = customers.map((customer, i) =>
+      signedEvent(t.secrets.test, {
+        id: `evt_batch_good_${engine}_${i}`,
+        type: "customer.updated",
+        created,
+        object: { ...customer, name: `Renamed ${i}` },
+      }),
+    );
+    // A subscription event carrying a customer: the handler rejects it.
+    const bad = signedEvent(t.secrets.test, {
+      id: `evt_batch_bad_${engine}`,
+      type: "customer.subscription.updated",
+      created,
+      object: customers[0] as object,
+    });
+    const deliveries = [...good, bad, ...good.slice(0, 10)];
+    const answers = await Promise.all(
+      deliveries.map(async (event) => {
+        const response = await postWebhook(t, event.body, event.signature);
+        return {
+          status: response.status,
+          body: (await response.json()) as { data?: { status: string } },
+        };
+      }),
+    );
+    expect(answers[good.length]?.status).toBe(500);
+    const goodAnswers = answers.filter((_, i) => i !== good.length);
+    expect(goodAnswers.every((answer) => answer.status === 200)).toBe(true);
+    // Each good event is applied by exactly one of its deliveries.
+    expect(goodAnswers.filter((answer) => answer.body.data?.status === "processed")).toHaveLength(
+      30,
+    );
+    expect(goodAnswers.filter((answer) => answer.body.data?.status === "duplicate")).toHaveLength(
+      10,
+    );
+
+    const { db } = t.portico.database;
+    const rows = await db
+      .select()
+      .from(stripeEvents)
+      .where(
+        inArray(stripeEvents.id, [
+          ...good.map((_, i) => `evt_batch_good_${engine}_${i}`),
+          `evt_batch_bad_${engine}`,
+        ]),
+      );
+    const withStatus = (status: string) => rows.filter((row) => row.status === status);
+    expect(withStatus("processed")).toHaveLength(30);
+    expect(withStatus("failed").map((row) => row.id)).toEqual([`evt_batch_bad_${engine}`]);
+    expect(withStatus("failed")[0]?.lastError).toMatch(/carries a customer object/);
+    const details = await db
+      .select()
+      .from(billingCustomerDetails)
+      .where(
+        inArray(
+          billingCustomerDetails.stripeCustomerId,
+          customers.map((c) => c.id),
+        ),
+      );
+    expect(details.map((row) => row.name).sort()).toEqual(
+      customers.map((_, i) => `Renamed ${i}`).sort(),
+    );
+  });
+});

@@ -1,0 +1,94 @@
+import { useState } from "react";
+import type { Invoice } from "../billing/use-billing.js";
+import { formatDate, formatMoney, formatStatus } from "../format.js";
+
+export function InvoiceTable(props: {
+  invoices: Invoice[];
+  hasMore: boolean;
+  loadMore(): Promise<void>;
+}) {
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState<string>();
+
+  if (props.invoices.length === 0) return <p className="muted">No invoices yet</p>;
+
+  const onLoadMore = async () => {
+    setLoadingMore(true);
+    setError(undefined);
+    await props.loadMore().catch(() => setError("More invoices could not be loaded."));
+    setLoadingMore(false);
+  };
+
+  return (
+    <>
+      <table className="invoices">
+        <caption className="visually-hidden">Invoice history</caption>
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Number</th>
+            <th scope="col" className="numeric">
+              Amount
+            </th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="visually-hidden">Download</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.invoices.map((invoice) => (
+            <InvoiceRow key={invoice.id} invoice={invoice} />
+          ))}
+        </tbody>
+      </table>
+      {error && (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      )}
+      {props.hasMore && (
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={onLoadMore}
+          disabled={loadingMore}
+          aria-busy={loadingMore || undefined}
+        >
+          Show more invoices
+        </button>
+      )}
+    </>
+  );
+}
+
+function InvoiceRow({ invoice }: { invoice: Invoice }) {
+  const number = invoice.number ?? "—";
+  return (
+    <tr>
+      <td data-label="Date">{formatDate(invoice.created)}</td>
+      <td data-label="Number">{number}</td>
+      <td data-label="Amount" className="numeric">
+        {formatMoney(invoice.total, invoice.currency)}
+      </td>
+      <td data-label="Status">
+        {invoice.status ? (
+          <span className={`invoice-status invoice-status-${invoice.status}`}>
+            {formatStatus(invoice.status)}
+          </span>
+        ) : (
+          "—"
+        )}
+      </td>
+      <td className="download">
+        {invoice.invoicePdf ? (
+          <a href={invoice.invoicePdf} aria-label={`Download invoice ${number} PDF`}>
+            Download PDF
+          </a>
+        ) : (
+          <span className="muted">No PDF</span>
+        )}
+      </td>
+    </tr>
+  );
+}
