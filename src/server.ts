@@ -121,6 +121,8 @@ export async function createPortico(
       // The worker finishes the event in hand while requests drain; nothing is cut mid-event.
       const retriesStopped = billingSync.retries.stop();
       if (server) await closeServer(server, closeOptions.graceMs ?? config.shutdownGraceMs);
+      // Grace is over: sync work still queued stays in the inbox for a retry.
+      billingSync.sync.close();
       await billingSync.webhooks.drain();
       await retriesStopped;
       if (!options.database) await database.close();

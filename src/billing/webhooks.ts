@@ -102,8 +102,23 @@ export function createWebhookService(deps: {
     }
   }
 
+  // Deliveries still being handled, even when their request was cut: a shutdown waits for
+  // them, so that each event ends applied or recorded as failed before the database closes.
+  const inFlight = new Set<Promise<unknown>>();
+
   /** `rawBody`: the request's exact bytes, which is what Stripe signed. */
-  async function receiveWebhook(
+  function receiveWebhook(
+    rawBody: Uint8Array,
+    signature: string | undefined,
+  ): Promise<{ eventId: string; status: WebhookOutcome }> {
+    const work = receive(rawBody, signature);
+    inFlight.add(work);
+    const settled = () => inFlight.delete(work);
+    work.then(settled, settled);
+    return work;
+  }
+
+  async function receive(
     rawBody: Uint8Array,
     signature: string | undefined,
   ): Promise<{ eventId: string; status: WebhookOutcome }> {
@@ -146,6 +161,7 @@ export function createWebhookService(deps: {
 
   /** Waits for the writes and batches under way (for a graceful shutdown). */
   async function drain(): Promise<void> {
+    await Promise.allSettled([...inFlight]);
     await inbox.idle();
     await Promise.all(lanes.map((lane) => lane.idle()));
   }

@@ -9,11 +9,14 @@ import {
   saveDefaultPortalConfiguration,
   setEmulatorLatency,
 } from "../../test/emulator-process.js";
+import { sample } from "../../test/metrics.js";
 import { APP_URL, emulatorSdk } from "../../test/portico.js";
 import { createAccountService } from "../auth/accounts.js";
 import { loadConfig } from "../config.js";
 import { linkBillingCustomer } from "../db/billing-customers.js";
 import { databaseOptions, openDatabase } from "../db/client.js";
+import { billingSubscriptions, stripeEvents } from "../db/schema.js";
+import { signWebhookPayload } from "../stripe/webhooks.js";
 
 /** `portico start` as a real process: SIGTERM drains in-flight requests, then exits 0. */
 
@@ -149,4 +152,136 @@ describe("portico start, shutdown", () => {
     expect(code).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(5_000);
   }, 40_000);
+});
+
+describe("portico start, shutdown during a webhook burst", () => {
+  it("leaves every event applied with its change, or stored for a retry with none", async () => {
+    const keys = newStripeKeys();
+    const stripe = emulatorSdk(keys.test, emulatorUrl);
+    const product = await stripe.products.create({ name: "Burst" });
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: 700,
+      recurring: { interval: "month" },
+    });
+    const subscriptions = await Promise.all(
+      Array.from({ length: 24 }, async () => {
+        const customer = await stripe.customers.create();
+        return stripe.subscriptions.create({
+          customer: customer.id,
+          items: [{ price: price.id }],
+          payment_behavior: "default_incomplete",
+        });
+      }),
+    );
+    const secret = `whsec_burst${Date.now()}`;
+    const dataDir = mkdtempSync(join(tmpdir(), "portico-burst-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const server = await startServer({
+      STRIPE_TEST_SECRET_KEY: keys.test,
+      PORTICO_DATA_DIR: dataDir,
+      STRIPE_WEBHOOK_SECRETS: secret,
+      SYNC_SOURCE: "refetch",
+      SHUTDOWN_GRACE_MS: "600",
+    });
+    // Each refetch takes a while, so the signal lands with events in every stage.
+    await setEmulatorLatency(emulatorUrl, keys.test, 150);
+
+    const deliveries = subscriptions.map(async (subscription, i) => {
+      const body = JSON.stringify({
+        id: `evt_burst_${i}`,
+        object: "event",
+        api_version: "2026-10-28.endive",
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        type: "customer.subscription.updated",
+        data: { object: subscription },
+      });
+      const response = await fetch(`${server.url}/api/webhooks/stripe`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "stripe-signature": signWebhookPayload(body, secret),
+        },
+        body,
+      }).catch(() => undefined);
+      return { id: `evt_burst_${i}`, subscription: subscription.id, status: response?.status };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    server.child.kill("SIGTERM");
+    const answered = await Promise.all(deliveries);
+    const { code, output } = await server.exit;
+    expect(code, output).toBe(0);
+
+    const database = await openDatabase(databaseOptions({ databaseUrl: undefined, dataDir }));
+    try {
+      const events = await database.db.select().from(stripeEvents);
+      const mirrored = new Set(
+        (await database.db.select().from(billingSubscriptions)).map(
+          (row) => row.stripeSubscriptionId,
+        ),
+      );
+      const byId = new Map(events.map((event) => [event.id, event]));
+      const outcomes = { applied: 0, leftForRetry: 0, neverStored: 0 };
+      for (const delivery of answered) {
+        const event = byId.get(delivery.id);
+        if (delivery.status === 200) expect(event?.status).toBe("processed");
+        if (!event) {
+          outcomes.neverStored++;
+          expect(mirrored.has(delivery.subscription)).toBe(false);
+        } else if (event.status === "processed") {
+          outcomes.applied++;
+          expect(mirrored.has(delivery.subscription)).toBe(true);
+        } else {
+          // Stored, not applied: nothing of it written; Stripe's redelivery or the retry worker takes it.
+          outcomes.leftForRetry++;
+          expect(["processing", "failed"]).toContain(event.status);
+          expect(event.processedAt).toBeNull();
+          expect(mirrored.has(delivery.subscription)).toBe(false);
+        }
+      }
+      // The signal came mid-burst: some events made it, some were left for later.
+      expect(outcomes.applied).toBeGreaterThan(0);
+      expect(outcomes.leftForRetry + outcomes.neverStored).toBeGreaterThan(0);
+    } finally {
+      await database.close();
+    }
+
+    // Started again, the retry worker applies what was left, without any redelivery.
+    await setEmulatorLatency(emulatorUrl, keys.test, 0);
+    const restarted = await startServer({
+      STRIPE_TEST_SECRET_KEY: keys.test,
+      PORTICO_DATA_DIR: dataDir,
+      STRIPE_WEBHOOK_SECRETS: secret,
+      WEBHOOK_RETRY_INTERVAL_MS: "100",
+      WEBHOOK_RETRY_BACKOFF_SECONDS: "0",
+    });
+    const waiting = async () => {
+      const text = await (await fetch(`${restarted.url}/metrics`)).text();
+      return (
+        (sample(text, "portico_webhook_unprocessed_events", { status: "failed" }) ?? 1) +
+        (sample(text, "portico_webhook_unprocessed_events", { status: "processing" }) ?? 1)
+      );
+    };
+    for (let i = 0; i < 100 && (await waiting()) > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    restarted.child.kill("SIGTERM");
+    expect((await restarted.exit).code).toBe(0);
+    const reopened = await openDatabase(databaseOptions({ databaseUrl: undefined, dataDir }));
+    try {
+      const stored = await reopened.db.select().from(stripeEvents);
+      expect(stored.filter((event) => event.status !== "processed")).toEqual([]);
+      const rows = await reopened.db.select().from(billingSubscriptions);
+      expect(rows.map((row) => row.stripeSubscriptionId).sort()).toEqual(
+        answered
+          .filter((delivery) => stored.some((event) => event.id === delivery.id))
+          .map((delivery) => delivery.subscription)
+          .sort(),
+      );
+    } finally {
+      await reopened.close();
+    }
+  }, 60_000);
 });

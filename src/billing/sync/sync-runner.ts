@@ -3,6 +3,7 @@ import type { Config, StripeMode } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { withAdvisoryLock, withAdvisoryLocks } from "../../db/locks.js";
 import { completeStripeEvent, completeStripeEvents } from "../../db/stripe-events.js";
+import { PorticoError } from "../../errors.js";
 import { toSyncEvent } from "../../stripe/events.js";
 import type { StripeGateway } from "../../stripe/gateway.js";
 import type { SyncEvent } from "../../stripe/sync-types.js";
@@ -27,6 +28,19 @@ export interface SyncDeps {
  */
 export function createSyncRunner(deps: SyncDeps) {
   const { db, stripe, plans, config, logger } = deps;
+  let closed = false;
+  /**
+   * Checked once a transaction holds its locks: after `close()`, work that has not begun
+   * stops there and rolls back, leaving its event stored for a retry, so a shutdown's grace
+   * period bounds how long queued work keeps the database.
+   */
+  const ensureOpen = () => {
+    if (closed) {
+      throw new PorticoError("SERVICE_UNAVAILABLE", "Portico is shutting down", {
+        retryAfter: 5,
+      });
+    }
+  };
   const contextFor = (tx: Db, mode: StripeMode): SyncContext => ({
     tx,
     livemode: mode === "live",
@@ -50,6 +64,7 @@ export function createSyncRunner(deps: SyncDeps) {
     if (!handler) throw new Error(`no handler for ${event.type}`);
     const mode: StripeMode = event.livemode ? "live" : "test";
     return withAdvisoryLock(db, lockKeyFor(event), async (tx) => {
+      ensureOpen();
       const outcome = await handler(contextFor(tx, mode), event);
       await completeStripeEvent(tx, event.id, "processed");
       return outcome;
@@ -66,6 +81,7 @@ export function createSyncRunner(deps: SyncDeps) {
     try {
       const oldestFirst = [...events].sort((a, b) => a.created - b.created);
       await withAdvisoryLocks(db, events.map(lockKeyFor), async (tx) => {
+        ensureOpen();
         for (const event of oldestFirst) {
           const handler = findEventHandler(event.type);
           if (!handler) throw new Error(`no handler for ${event.type}`);
@@ -92,10 +108,18 @@ export function createSyncRunner(deps: SyncDeps) {
 
   /** Pulls a customer's current state from Stripe now. */
   function pull(mode: StripeMode, customerId: string): Promise<void> {
-    return withAdvisoryLock(db, customerId, (tx) => pullCustomer(contextFor(tx, mode), customerId));
+    return withAdvisoryLock(db, customerId, (tx) => {
+      ensureOpen();
+      return pullCustomer(contextFor(tx, mode), customerId);
+    });
   }
 
-  return { applyStoredEvent, applyEvents, pull };
+  /** Refuses work not yet begun (see `ensureOpen`); for a graceful shutdown. */
+  function close() {
+    closed = true;
+  }
+
+  return { applyStoredEvent, applyEvents, pull, close };
 }
 
 export type SyncRunner = ReturnType<typeof createSyncRunner>;
