@@ -84,7 +84,12 @@ export function createApp(deps: AppDeps) {
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: "Portico", version: "0.1.0", description: "Self-serve billing on Stripe" },
-    servers: [{ url: config.appUrl }],
+    // Relative first: /docs' "Try it out" then calls the origin the page was opened on
+    // (APP_URL may be another origin, e.g. a proxy's); generated clients get APP_URL.
+    servers: [
+      { url: "/", description: "The server that serves this document" },
+      ...(config.appUrl ? [{ url: config.appUrl, description: "APP_URL" }] : []),
+    ],
   });
 
   // Last: its page fallback must not shadow /openapi.json or any other route above.

@@ -63,4 +63,30 @@ describe("GET /docs", () => {
       await browser.close();
     }
   });
+
+  it("tries a request out against the origin the page was opened on, not APP_URL", async () => {
+    expect(new URL(t.config.appUrl).origin).not.toBe(new URL(t.url).origin);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const called: string[] = [];
+      page.on("request", (request) => called.push(request.url()));
+      await page.goto(`${t.url}/docs`);
+      const operation = page.locator(".opblock", { hasText: "/healthz" }).first();
+      await operation.locator(".opblock-summary").click();
+      await operation.getByRole("button", { name: "Try it out" }).click();
+      await operation.getByRole("button", { name: "Execute" }).click();
+      await expect
+        .poll(() =>
+          operation
+            .locator(".live-responses-table tbody .response-col_status")
+            .first()
+            .textContent(),
+        )
+        .toContain("200");
+      expect(called).toContain(`${t.url}/healthz`);
+    } finally {
+      await browser.close();
+    }
+  });
 });
