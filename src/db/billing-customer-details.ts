@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { billingCustomerDetails } from "./schema.js";
-import { type MirroredTable, watermarkedUpsert } from "./watermark.js";
+import { type MirroredTable, upsertMirrored } from "./watermark.js";
 
 export type CustomerDetailsRow = typeof billingCustomerDetails.$inferSelect;
 export type NewCustomerDetails = Omit<typeof billingCustomerDetails.$inferInsert, "syncedAt">;
@@ -13,10 +13,7 @@ export const customerDetailsTable: MirroredTable = {
 };
 
 export async function upsertCustomerDetails(db: Db, row: NewCustomerDetails) {
-  await db
-    .insert(billingCustomerDetails)
-    .values(row)
-    .onConflictDoUpdate(watermarkedUpsert(customerDetailsTable));
+  await upsertMirrored(db, customerDetailsTable, row);
 }
 
 export async function findCustomerDetails(

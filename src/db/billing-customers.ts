@@ -53,19 +53,24 @@ export async function markBillingCustomerDeleted(db: Db, stripeCustomerId: strin
 }
 
 /** Who a Stripe customer belongs to: its live link, if any. */
-export async function findCustomerOwner(
-  db: Db,
-  stripeCustomerId: string,
-): Promise<{ userId: string; livemode: boolean } | undefined> {
-  const [row] = await db
+const customerOwnerQuery = preparedPerDb((db) =>
+  db
     .select({ userId: billingCustomers.userId, livemode: billingCustomers.livemode })
     .from(billingCustomers)
     .where(
       and(
-        eq(billingCustomers.stripeCustomerId, stripeCustomerId),
+        eq(billingCustomers.stripeCustomerId, sql.placeholder("stripeCustomerId")),
         isNull(billingCustomers.deletedAt),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare("find_customer_owner"),
+);
+
+export async function findCustomerOwner(
+  db: Db,
+  stripeCustomerId: string,
+): Promise<{ userId: string; livemode: boolean } | undefined> {
+  const [row] = await customerOwnerQuery(db).execute({ stripeCustomerId });
   return row;
 }

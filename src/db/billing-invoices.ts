@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { billingInvoices } from "./schema.js";
-import { type MirroredTable, watermarkedUpsert } from "./watermark.js";
+import { type MirroredTable, upsertMirrored } from "./watermark.js";
 
 export type InvoiceRow = typeof billingInvoices.$inferSelect;
 export type NewInvoice = Omit<typeof billingInvoices.$inferInsert, "syncedAt">;
@@ -13,7 +13,7 @@ export const invoicesTable: MirroredTable = {
 };
 
 export async function upsertInvoice(db: Db, row: NewInvoice) {
-  await db.insert(billingInvoices).values(row).onConflictDoUpdate(watermarkedUpsert(invoicesTable));
+  await upsertMirrored(db, invoicesTable, row);
 }
 
 /** The customer's invoices, newest first. */

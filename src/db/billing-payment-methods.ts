@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { billingCustomerDetails, billingPaymentMethods } from "./schema.js";
-import { type MirroredTable, watermarkedUpsert } from "./watermark.js";
+import { type MirroredTable, upsertMirrored } from "./watermark.js";
 
 export type PaymentMethodRow = typeof billingPaymentMethods.$inferSelect;
 export type NewPaymentMethod = Omit<
@@ -16,10 +16,7 @@ export const paymentMethodsTable: MirroredTable = {
 };
 
 export async function upsertPaymentMethod(db: Db, row: NewPaymentMethod) {
-  await db
-    .insert(billingPaymentMethods)
-    .values(row)
-    .onConflictDoUpdate(watermarkedUpsert(paymentMethodsTable));
+  await upsertMirrored(db, paymentMethodsTable, row);
 }
 
 /** Detached (or gone): the card no longer belongs to anyone Portico knows. */

@@ -2,7 +2,7 @@ import { desc, eq } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { billingSubscriptions } from "./schema.js";
 import type { MirroredTable } from "./watermark.js";
-import { watermarkedUpsert } from "./watermark.js";
+import { upsertMirrored } from "./watermark.js";
 
 export type BillingSubscriptionRow = typeof billingSubscriptions.$inferSelect;
 export type NewBillingSubscription = Omit<typeof billingSubscriptions.$inferInsert, "syncedAt">;
@@ -14,10 +14,7 @@ export const subscriptionsTable: MirroredTable = {
 };
 
 export async function upsertBillingSubscription(db: Db, row: NewBillingSubscription) {
-  await db
-    .insert(billingSubscriptions)
-    .values(row)
-    .onConflictDoUpdate(watermarkedUpsert(subscriptionsTable));
+  await upsertMirrored(db, subscriptionsTable, row);
 }
 
 /** The customer's subscriptions, newest first. */

@@ -6,6 +6,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -239,4 +240,26 @@ export const checkoutSessions = pgTable(
     completedAt: at("completed_at"),
   },
   (table) => [index("checkout_sessions_user_idx").on(table.userId, table.createdAt)],
+);
+
+/**
+ * Where `portico sync` stands in each phase of a backfill, per mode, so that a run stopped
+ * with Ctrl-C resumes after its last finished page instead of listing everything again.
+ */
+export const syncProgress = pgTable(
+  "sync_progress",
+  {
+    livemode: boolean("livemode").notNull(),
+    /** `BackfillPhase`: customers | subscriptions | invoices | payment_methods. */
+    phase: text("phase").notNull(),
+    /** The last id of the last finished page (a Stripe list cursor, or a local customer id). */
+    cursor: text("cursor"),
+    /** `ListBoundary`: the oldest `created` listed so far and the ids listed at that second. */
+    boundary: jsonb("boundary"),
+    objects: integer("objects").notNull().default(0),
+    changed: integer("changed").notNull().default(0),
+    completedAt: at("completed_at"),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.livemode, table.phase] })],
 );
