@@ -1,8 +1,10 @@
 import { Command } from "commander";
 import { registerDoctorCommand } from "./doctor.js";
+import { registerEventsCommand } from "./events.js";
 import { runMigrate } from "./migrate.js";
 import { runStart } from "./start.js";
 import { registerStripeCommands } from "./stripe.js";
+import { registerSyncCommand } from "./sync.js";
 
 const program = new Command()
   .name("portico")
@@ -14,7 +16,8 @@ program
   .description(
     "Run the server. Without a Stripe key it starts the Stripe emulator and seeds a demo.",
   )
-  .action(runStart);
+  .option("--no-web-build", "do not build the web app (npm run dev serves it with Vite)")
+  .action((options: { webBuild: boolean }) => runStart(options));
 
 program
   .command("migrate")
@@ -23,6 +26,8 @@ program
 
 registerStripeCommands(program);
 registerDoctorCommand(program);
+registerSyncCommand(program);
+registerEventsCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
