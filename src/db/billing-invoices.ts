@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { billingInvoices } from "./schema.js";
-import { type MirroredTable, upsertMirrored } from "./watermark.js";
+import { forgetWatermark, type MirroredTable, upsertMirrored } from "./watermark.js";
 
 export type InvoiceRow = typeof billingInvoices.$inferSelect;
 export type NewInvoice = Omit<typeof billingInvoices.$inferInsert, "syncedAt">;
@@ -30,6 +30,7 @@ export function listInvoices(db: Db, stripeCustomerId: string) {
  * so a late `invoice.created` cannot bring it back.
  */
 export async function markInvoiceDeleted(db: Db, stripeInvoiceId: string, watermark: Date | null) {
+  forgetWatermark(db, invoicesTable, stripeInvoiceId);
   await db
     .update(billingInvoices)
     .set({

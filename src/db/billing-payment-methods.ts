@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { billingCustomerDetails, billingPaymentMethods } from "./schema.js";
-import { type MirroredTable, upsertMirrored } from "./watermark.js";
+import { forgetWatermark, type MirroredTable, upsertMirrored } from "./watermark.js";
 
 export type PaymentMethodRow = typeof billingPaymentMethods.$inferSelect;
 export type NewPaymentMethod = Omit<
@@ -21,6 +21,7 @@ export async function upsertPaymentMethod(db: Db, row: NewPaymentMethod) {
 
 /** Detached (or gone): the card no longer belongs to anyone Portico knows. */
 export async function deletePaymentMethod(db: Db, stripePaymentMethodId: string) {
+  forgetWatermark(db, paymentMethodsTable, stripePaymentMethodId);
   await db
     .delete(billingPaymentMethods)
     .where(eq(billingPaymentMethods.stripePaymentMethodId, stripePaymentMethodId));

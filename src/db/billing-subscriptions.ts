@@ -2,7 +2,7 @@ import { desc, eq } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { billingSubscriptions } from "./schema.js";
 import type { MirroredTable } from "./watermark.js";
-import { upsertMirrored } from "./watermark.js";
+import { forgetWatermark, upsertMirrored } from "./watermark.js";
 
 export type BillingSubscriptionRow = typeof billingSubscriptions.$inferSelect;
 export type NewBillingSubscription = Omit<typeof billingSubscriptions.$inferInsert, "syncedAt">;
@@ -35,6 +35,7 @@ export async function assignSubscriptionsToUser(db: Db, stripeCustomerId: string
 }
 
 export async function deleteBillingSubscription(db: Db, stripeSubscriptionId: string) {
+  forgetWatermark(db, subscriptionsTable, stripeSubscriptionId);
   await db
     .delete(billingSubscriptions)
     .where(eq(billingSubscriptions.stripeSubscriptionId, stripeSubscriptionId));

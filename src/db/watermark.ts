@@ -1,4 +1,4 @@
-import { eq, getTableColumns, getTableName, SQL, sql } from "drizzle-orm";
+import { eq, getTableColumns, getTableName, inArray, SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "./client.js";
 import { preparedPerDb } from "./prepared.js";
@@ -21,8 +21,42 @@ export async function readWatermark(
   mirrored: MirroredTable,
   id: string,
 ): Promise<Date | null | undefined> {
+  const ahead = readAhead.get(db);
+  const key = readAheadKey(mirrored, id);
+  if (ahead?.has(key)) return ahead.get(key);
   const [row] = await watermarkQuery(mirrored)(db).execute({ id });
   return row ? (row.at as Date | null) : undefined;
+}
+
+/**
+ * Watermarks read ahead, in one query per table, for a transaction about to apply a batch
+ * of events. Each entry serves reads until the row is written (`forgetWatermark`), after
+ * which reads go to the database again; so an entry is only ever what the row holds.
+ */
+const readAhead = new WeakMap<Db, Map<string, Date | null | undefined>>();
+const readAheadKey = (mirrored: MirroredTable, id: string) =>
+  `${getTableName(mirrored.table)}:${id}`;
+
+export async function readWatermarksAhead(
+  tx: Db,
+  mirrored: MirroredTable,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  const rows = await tx
+    .select({ id: mirrored.id, at: mirrored.stripeUpdated })
+    .from(mirrored.table)
+    .where(inArray(mirrored.id, [...ids]));
+  let ahead = readAhead.get(tx);
+  if (!ahead) readAhead.set(tx, (ahead = new Map()));
+  for (const id of ids) ahead.set(readAheadKey(mirrored, id), undefined);
+  for (const row of rows)
+    ahead.set(readAheadKey(mirrored, row.id as string), row.at as Date | null);
+}
+
+/** Every write of a mirrored row calls this, so no read-ahead outlives the row it read. */
+export function forgetWatermark(db: Db, mirrored: MirroredTable, id: string): void {
+  readAhead.get(db)?.delete(readAheadKey(mirrored, id));
 }
 
 // Sync reads a watermark per event: built once per table and transaction.
@@ -66,8 +100,36 @@ export function watermarkedUpsert(mirrored: MirroredTable) {
   };
 }
 
-type UpsertQuery = { execute(values: Record<string, unknown>): Promise<unknown> };
-const upsertQueries = new WeakMap<MirroredTable, (db: Db) => UpsertQuery>();
+interface PreparedUpsert {
+  query(db: Db): { execute(values: Record<string, unknown>): Promise<unknown> };
+  columns: [string, PgColumn][];
+  /** The row property (`stripeSubscriptionId`) holding the table's id. */
+  idKey: string;
+}
+const upserts = new WeakMap<MirroredTable, PreparedUpsert>();
+
+function preparedUpsert(mirrored: MirroredTable): PreparedUpsert {
+  let upsert = upserts.get(mirrored);
+  if (!upsert) {
+    const columns = Object.entries(getTableColumns(mirrored.table)).filter(
+      ([key]) => key !== "syncedAt",
+    );
+    upsert = {
+      columns,
+      idKey: columns.find(([, column]) => column === mirrored.id)?.[0] ?? "",
+      query: preparedPerDb((db) =>
+        db
+          .insert(mirrored.table)
+          // Bare placeholders: values are encoded below, where a null can skip the encoder.
+          .values(Object.fromEntries(columns.map(([key]) => [key, sql`${sql.placeholder(key)}`])))
+          .onConflictDoUpdate(watermarkedUpsert(mirrored))
+          .prepare(`upsert_${getTableName(mirrored.table)}`),
+      ),
+    };
+    upserts.set(mirrored, upsert);
+  }
+  return upsert;
+}
 
 /**
  * Writes a mirrored row with `watermarkedUpsert`, as a statement built once per table and
@@ -80,21 +142,8 @@ export async function upsertMirrored(
   mirrored: MirroredTable,
   row: Record<string, unknown>,
 ): Promise<void> {
-  const columns = Object.entries(getTableColumns(mirrored.table)).filter(
-    ([key]) => key !== "syncedAt",
-  );
-  let query = upsertQueries.get(mirrored);
-  if (!query) {
-    query = preparedPerDb((db) =>
-      db
-        .insert(mirrored.table)
-        // Bare placeholders: values are encoded below, where a null can skip the encoder.
-        .values(Object.fromEntries(columns.map(([key]) => [key, sql`${sql.placeholder(key)}`])))
-        .onConflictDoUpdate(watermarkedUpsert(mirrored))
-        .prepare(`upsert_${getTableName(mirrored.table)}`),
-    );
-    upsertQueries.set(mirrored, query);
-  }
+  const { query, columns, idKey } = preparedUpsert(mirrored);
+  forgetWatermark(db, mirrored, String(row[idKey]));
   const values: Record<string, unknown> = {};
   for (const [key, column] of columns) {
     const fallback = column.default instanceof SQL ? null : (column.default ?? null);

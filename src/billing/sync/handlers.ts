@@ -1,9 +1,19 @@
+import type { Db } from "../../db/client.js";
+import { type MirroredTable, readWatermarksAhead } from "../../db/watermark.js";
 import type { SyncEvent } from "../../stripe/sync-types.js";
 import { applyCheckoutEvent, CHECKOUT_EVENTS } from "./checkout.js";
-import { applyCustomerEvent, CUSTOMER_EVENTS } from "./customers.js";
-import { applyInvoiceEvent, INVOICE_EVENTS } from "./invoices.js";
-import { applyPaymentMethodEvent, PAYMENT_METHOD_EVENTS } from "./payment-methods.js";
-import { applySubscriptionEvent, SUBSCRIPTION_EVENTS } from "./subscriptions.js";
+import { applyCustomerEvent, CUSTOMER_EVENTS, mirroredCustomer } from "./customers.js";
+import { applyInvoiceEvent, INVOICE_EVENTS, mirroredInvoice } from "./invoices.js";
+import {
+  applyPaymentMethodEvent,
+  mirroredPaymentMethod,
+  PAYMENT_METHOD_EVENTS,
+} from "./payment-methods.js";
+import {
+  applySubscriptionEvent,
+  mirroredSubscription,
+  SUBSCRIPTION_EVENTS,
+} from "./subscriptions.js";
 import type { SyncContext } from "./sync-context.js";
 import type { SyncOutcome } from "./watermark.js";
 
@@ -50,4 +60,37 @@ export function lockKeyFor(event: SyncEvent): string {
     default:
       return object.id ?? event.id;
   }
+}
+
+/** The mirrored row an event's handler reads first, when it has one. */
+function mirroredRowOf(event: SyncEvent): { table: MirroredTable; id: string } | undefined {
+  const object = event.object;
+  switch (object.kind) {
+    case "subscription":
+      return { table: mirroredSubscription.table, id: object.subscription.id };
+    case "customer":
+      return { table: mirroredCustomer.table, id: object.customer.id };
+    case "payment_method":
+      return { table: mirroredPaymentMethod.table, id: object.paymentMethod.id };
+    case "invoice":
+      return { table: mirroredInvoice.table, id: object.invoice.id };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Reads the watermarks a batch of events will check, one query per table instead of one
+ * per event. Only a shortcut: a handler reading any other row still reads the database.
+ */
+export async function readAheadForBatch(tx: Db, events: readonly SyncEvent[]): Promise<void> {
+  const idsByTable = new Map<MirroredTable, string[]>();
+  for (const event of events) {
+    const row = mirroredRowOf(event);
+    if (!row) continue;
+    const ids = idsByTable.get(row.table) ?? [];
+    ids.push(row.id);
+    idsByTable.set(row.table, ids);
+  }
+  for (const [table, ids] of idsByTable) await readWatermarksAhead(tx, table, ids);
 }

@@ -8,7 +8,7 @@ import { toSyncEvent } from "../../stripe/events.js";
 import type { StripeGateway } from "../../stripe/gateway.js";
 import type { SyncEvent } from "../../stripe/sync-types.js";
 import type { PlanCatalog } from "../plans.js";
-import { findEventHandler, lockKeyFor } from "./handlers.js";
+import { findEventHandler, lockKeyFor, readAheadForBatch } from "./handlers.js";
 import { pullCustomer } from "./pull-customer.js";
 import type { SyncContext } from "./sync-context.js";
 import type { SyncOutcome } from "./watermark.js";
@@ -82,6 +82,7 @@ export function createSyncRunner(deps: SyncDeps) {
       const oldestFirst = [...events].sort((a, b) => a.created - b.created);
       await withAdvisoryLocks(db, events.map(lockKeyFor), async (tx) => {
         ensureOpen();
+        await readAheadForBatch(tx, events);
         for (const event of oldestFirst) {
           const handler = findEventHandler(event.type);
           if (!handler) throw new Error(`no handler for ${event.type}`);
