@@ -1,0 +1,150 @@
+import { readFileSync } from "node:fs";
+import type Stripe from "stripe";
+import { applyCatalog, EXAMPLE_BILLING_CONFIG } from "../checkout.js";
+import { startTestPortico, type TestPortico } from "../portico.js";
+import { type SyncedPortico, startSyncedPortico } from "../sync.js";
+import { type ClockGate, createClockGate } from "./clock-gate.js";
+import { type DeliveryProxy, startDeliveryProxy } from "./delivery-proxy.js";
+import type { Random } from "./random.js";
+
+/**
+ * Everything the chaos test runs against: one or two Portico instances on one database,
+ * the proxy that spreads (and refuses) the emulator's deliveries between them, and the
+ * catalog of the example billing file applied to the account.
+ */
+
+export interface ChaosWorld {
+  /** The instance whose SDK clients and control calls the test uses. */
+  main: SyncedPortico;
+  instances: TestPortico[];
+  proxy: DeliveryProxy;
+  /** The account's plan prices (`starter_monthly`, `pro_annual`, …). */
+  prices: Stripe.Price[];
+  /** Lookup key to plan key, read from the billing file itself rather than from Portico. */
+  planByLookupKey: Map<string, string>;
+  /** Keeps clock advances from expiring checkout sessions mid-payment. */
+  clockGate: ClockGate;
+  /** Makes a share of the Stripe reads Portico does while syncing answer 500. */
+  failPorticoReads(rate: number): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** Waits (up to `timeoutMs`) until the emulator has nothing queued, in flight or to retry. */
+  flushDeliveries(timeoutMs: number): Promise<{ idle: boolean; pending: number }>;
+  close(): Promise<void>;
+}
+
+export interface ChaosWorldOptions {
+  engine: "pglite" | "postgres";
+  /** One `SYNC_SOURCE` per instance; the instances share the first one's database. */
+  sources: readonly ("refetch" | "payload")[];
+  /** Share of deliveries the proxy answers 503 without forwarding. */
+  refuseRate: number;
+  random: Random;
+}
+
+function readPlanLookupKeys(): Map<string, string> {
+  const file = JSON.parse(readFileSync(EXAMPLE_BILLING_CONFIG, "utf8")) as {
+    plans: { key: string; prices?: Record<string, { lookup_key?: string } | string | number> }[];
+  };
+  const byLookupKey = new Map<string, string>();
+  for (const plan of file.plans) {
+    for (const price of Object.values(plan.prices ?? {})) {
+      if (typeof price === "object" && price.lookup_key)
+        byLookupKey.set(price.lookup_key, plan.key);
+    }
+  }
+  return byLookupKey;
+}
+
+export async function startChaosWorld(options: ChaosWorldOptions): Promise<ChaosWorld> {
+  const [mainSource = "refetch", ...siblingSources] = options.sources;
+  // No background retry worker: recovery must come from Stripe's redelivery alone.
+  const env = { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG, WEBHOOK_RETRY_INTERVAL_MS: "0" };
+  const main = await startSyncedPortico({
+    engine: options.engine,
+    deliveryMode: "shuffled+duplicated",
+    env: { ...env, SYNC_SOURCE: mainSource },
+  });
+  const instances: TestPortico[] = [main];
+  // The sibling first: the main instance drops the shared database when it closes.
+  const closeAll = async () => {
+    for (const instance of instances.toReversed()) await instance.close();
+  };
+  try {
+    await applyCatalog(main);
+    for (const source of siblingSources) {
+      instances.push(
+        await startTestPortico({
+          sibling: main,
+          env: {
+            ...env,
+            SYNC_SOURCE: source,
+            STRIPE_WEBHOOK_SECRETS: main.secrets.test,
+            STRIPE_LIVE_WEBHOOK_SECRETS: main.secrets.live,
+          },
+        }),
+      );
+    }
+    const proxy = await startDeliveryProxy({
+      targets: instances.map((instance) => instance.url),
+      refuseRate: options.refuseRate,
+      random: options.random.fork("proxy").next,
+    });
+    const stripe = main.stripe.test;
+    const endpoints = await stripe.webhookEndpoints.list({ limit: 100 });
+    for (const endpoint of endpoints.data) {
+      await stripe.webhookEndpoints.update(endpoint.id, {
+        url: `${proxy.url}/api/webhooks/stripe`,
+      });
+    }
+    // Quick retries, and enough of them that a delivery refused or failed several times
+    // in a row still lands: recovery must come from redelivery alone. A long timeout:
+    // a delivery Stripe gave up on while it was still being applied, whose copy was then
+    // answered 200 as a duplicate, would only be recovered by the retry worker if it failed.
+    await main.control("webhooks/settings", {
+      mode: "shuffled+duplicated",
+      retry_base_ms: 20,
+      max_attempts: 30,
+      timeout_ms: 60_000,
+    });
+    const planByLookupKey = readPlanLookupKeys();
+    const prices = (await stripe.prices.list({ active: true, limit: 100 })).data.filter(
+      (price) => price.lookup_key !== null && planByLookupKey.has(price.lookup_key),
+    );
+    if (prices.length < 2) throw new Error("the catalog has fewer than two plan prices");
+
+    const deleteFaults = async () => {
+      const response = await fetch(`${main.emulatorUrl}/_emulator/faults`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${main.keys.test}` },
+      });
+      if (!response.ok) throw new Error(`clearing faults: ${response.status}`);
+    };
+    return {
+      main,
+      instances,
+      proxy,
+      prices,
+      planByLookupKey,
+      clockGate: createClockGate(),
+      // Only retrieves by id (`/v1/<type>/<id>`) are Portico's: the test reads through list
+      // endpoints (`/v1/<type>?customer=`), so its own reads never meet the fault.
+      failPorticoReads: async (rate) => {
+        await main.control("faults", { kind: "api_error", method: "GET", path: "/v1/*/*", rate });
+      },
+      clearFaults: deleteFaults,
+      async flushDeliveries(timeoutMs) {
+        return (await main.control("webhooks/flush", { timeout_ms: timeoutMs })) as {
+          idle: boolean;
+          pending: number;
+        };
+      },
+      async close() {
+        await proxy.close();
+        await closeAll();
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
