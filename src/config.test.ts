@@ -85,8 +85,24 @@ describe("loadConfig", () => {
       loadConfig({ STRIPE_SECRET_KEY: "sk_live_abc", STRIPE_WEBHOOK_SECRET: "whsec_x" }).stripe
         .webhookSecrets,
     ).toEqual({ test: [], live: ["whsec_x"] });
-    expect(loadConfig({}).sync).toEqual({ source: "refetch" });
-    expect(loadConfig({ SYNC_SOURCE: "payload" }).sync).toEqual({ source: "payload" });
+    expect(loadConfig({}).sync).toMatchObject({
+      source: "refetch",
+      retry: { intervalMs: 5000, backoffSeconds: 10, maxAttempts: 20 },
+    });
+    expect(
+      loadConfig({
+        SYNC_SOURCE: "payload",
+        WEBHOOK_RETRY_INTERVAL_MS: "0",
+        WEBHOOK_RETRY_BACKOFF_SECONDS: "0.5",
+        WEBHOOK_RETRY_MAX_ATTEMPTS: "3",
+      }).sync,
+    ).toMatchObject({
+      source: "payload",
+      retry: { intervalMs: 0, backoffSeconds: 0.5, maxAttempts: 3 },
+    });
+    expect(() => loadConfig({ WEBHOOK_RETRY_INTERVAL_MS: "-1" })).toThrow(
+      /WEBHOOK_RETRY_INTERVAL_MS/,
+    );
   });
 
   it("refuses malformed or conflicting webhook settings", () => {

@@ -100,6 +100,7 @@ const EnvSchema = z.object({
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   RATE_LIMIT_PORTAL: rateLimit.default({ max: 20, windowSeconds: 60 }),
   RATE_LIMIT_SYNC: rateLimit.default({ max: 6, windowSeconds: 60 }),
+  RATE_LIMIT_CHECKOUT: rateLimit.default({ max: 10, windowSeconds: 60 }),
   RATE_LIMIT_LOGIN: rateLimit.default({ max: 10, windowSeconds: 300 }),
   PORTICO_DEMO_EMAIL: z.email().default("demo@portico.dev"),
   PORTICO_DEMO_PASSWORD: z.string().min(8).default("portico-demo"),
@@ -166,7 +167,12 @@ export interface Config {
     /** `portico sync`'s Stripe requests per second; unset: 25 in test mode, 100 in live. */
     backfillRate: number | undefined;
   };
-  rateLimits: { portal: RateLimitRule; login: RateLimitRule; sync: RateLimitRule };
+  rateLimits: {
+    portal: RateLimitRule;
+    login: RateLimitRule;
+    sync: RateLimitRule;
+    checkout: RateLimitRule;
+  };
   demo: { email: string; password: string };
   /** `GET /metrics`; with a token it requires `Authorization: Bearer <token>`. */
   metrics: { enabled: boolean; token: string | undefined };
@@ -282,7 +288,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         maxAttempts: e.WEBHOOK_RETRY_MAX_ATTEMPTS,
       },
     },
-    rateLimits: { portal: e.RATE_LIMIT_PORTAL, login: e.RATE_LIMIT_LOGIN, sync: e.RATE_LIMIT_SYNC },
+    rateLimits: {
+      portal: e.RATE_LIMIT_PORTAL,
+      login: e.RATE_LIMIT_LOGIN,
+      sync: e.RATE_LIMIT_SYNC,
+      checkout: e.RATE_LIMIT_CHECKOUT,
+    },
     demo: { email: e.PORTICO_DEMO_EMAIL, password: e.PORTICO_DEMO_PASSWORD },
     metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

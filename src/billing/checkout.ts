@@ -3,6 +3,7 @@ import { findBillingCustomer, linkBillingCustomer } from "../db/billing-customer
 import { recordCheckoutSession } from "../db/checkout-sessions.js";
 import type { Db } from "../db/client.js";
 import { withAdvisoryLock } from "../db/locks.js";
+import { consumeRateLimit } from "../db/rate-limits.js";
 import { PorticoError, validationError } from "../errors.js";
 import { type StripeGateway, StripeModeNotConfiguredError } from "../stripe/gateway.js";
 import { type CheckoutChoice, resolveCheckoutPrice } from "./checkout-price.js";
@@ -33,7 +34,7 @@ export function createCheckoutService(deps: {
     "modes" | "createCustomer" | "findPricesByLookupKeys" | "listOpenSubscriptions" | "sync"
   >;
   plans: Pick<PlanCatalog, "planForPrice" | "plans">;
-  config: Pick<Config, "allowedOrigins" | "appUrl">;
+  config: Pick<Config, "allowedOrigins" | "appUrl" | "rateLimits">;
 }) {
   const { db, stripe, plans, config } = deps;
   const defaultReturnUrl = new URL("/settings/billing", config.appUrl).href;
@@ -76,6 +77,17 @@ export function createCheckoutService(deps: {
     const cancelUrl = checkUrl("cancelUrl", input.cancelUrl);
     const price = resolveCheckoutPrice(plans, input);
     if (!stripe.modes().includes(input.mode)) throw new StripeModeNotConfiguredError(input.mode);
+    // Each checkout is several Stripe calls, and the first one creates a customer.
+    const limit = await consumeRateLimit(
+      db,
+      `checkout:user:${input.user.id}`,
+      config.rateLimits.checkout,
+    );
+    if (!limit.allowed) {
+      throw new PorticoError("RATE_LIMITED", "Too many checkout attempts, try again later", {
+        retryAfter: limit.retryAfter,
+      });
+    }
     const priceId = await findActivePriceId(input.mode, price.lookupKey);
     const customerId = await ensureCustomer(input.user, input.mode);
 

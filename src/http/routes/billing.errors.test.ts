@@ -18,7 +18,11 @@ describe.each(TEST_ENGINES)("billing checkout and subscription, errors (%s)", (e
   beforeAll(async () => {
     t = await startSyncedPortico({
       engine,
-      env: { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG, RATE_LIMIT_SYNC: "2/60s" },
+      env: {
+        PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG,
+        RATE_LIMIT_SYNC: "2/60s",
+        RATE_LIMIT_CHECKOUT: "3/60s",
+      },
     });
     await applyCatalog(t);
   });
@@ -28,6 +32,29 @@ describe.each(TEST_ENGINES)("billing checkout and subscription, errors (%s)", (e
     expect((await fetch(`${t.url}/api/billing/subscription`)).status).toBe(401);
     expect((await postJson(t, "/api/billing/sync", {})).status).toBe(401);
     expect((await postJson(t, "/api/billing/checkout", { price: "pro_monthly" })).status).toBe(401);
+  });
+
+  it("limits checkout attempts per user with 429 and Retry-After", async () => {
+    const { token } = await signUp(t);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await postJson(t, "/api/billing/checkout", { price: "pro_monthly" }, token);
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
+        expect((await errorOf(response)).code).toBe("RATE_LIMITED");
+      }
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    // Another user has a budget of their own.
+    const other = await signUp(t);
+    const response = await postJson(
+      t,
+      "/api/billing/checkout",
+      { price: "pro_monthly" },
+      other.token,
+    );
+    expect(response.status).toBe(200);
   });
 
   it("refuses a price outside the catalog and a foreign success URL", async () => {

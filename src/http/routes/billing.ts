@@ -62,7 +62,8 @@ const checkoutRoute = createRoute({
     "Name the price by `plan` (and `interval`, default monthly) or by `price` (a lookup key), " +
     "exactly one of the two. Creates the user's Stripe customer on first use (once, even under " +
     "concurrent requests) and a subscription Checkout session. 409 ALREADY_SUBSCRIBED when " +
-    "the user already has an active or trialing subscription.",
+    "the user already has an active or trialing subscription. Rate limited per user " +
+    "(RATE_LIMIT_CHECKOUT).",
   security: BearerSecurity,
   request: {
     body: { required: true, content: { "application/json": { schema: CheckoutRequestSchema } } },
@@ -72,7 +73,7 @@ const checkoutRoute = createRoute({
       description: "Redirect the user to `url`",
       content: { "application/json": { schema: successEnvelope(CheckoutSessionSchema) } },
     },
-    ...errorResponses([401, 409, 422, 500, 503]),
+    ...errorResponses([401, 409, 422, 429, 500, 503]),
   },
 });
 
