@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { preparedPerDb } from "./prepared.js";
 import { billingCustomers } from "./schema.js";
@@ -31,6 +31,7 @@ export async function linkBillingCustomer(
   livemode: boolean,
   stripeCustomerId: string,
 ): Promise<boolean> {
+  ownersAhead.get(db)?.delete(stripeCustomerId);
   const rows = await db
     .insert(billingCustomers)
     .values({ userId, livemode, stripeCustomerId })
@@ -41,6 +42,7 @@ export async function linkBillingCustomer(
 
 /** Stripe says the customer is gone: keep the row for the record, stop using it. */
 export async function markBillingCustomerDeleted(db: Db, stripeCustomerId: string) {
+  ownersAhead.get(db)?.delete(stripeCustomerId);
   await db
     .update(billingCustomers)
     .set({ deletedAt: sql`now()` })
@@ -67,10 +69,41 @@ const customerOwnerQuery = preparedPerDb((db) =>
     .prepare("find_customer_owner"),
 );
 
+type Owner = { userId: string; livemode: boolean };
+
 export async function findCustomerOwner(
   db: Db,
   stripeCustomerId: string,
-): Promise<{ userId: string; livemode: boolean } | undefined> {
+): Promise<Owner | undefined> {
+  const ahead = ownersAhead.get(db);
+  if (ahead?.has(stripeCustomerId)) return ahead.get(stripeCustomerId);
   const [row] = await customerOwnerQuery(db).execute({ stripeCustomerId });
   return row;
+}
+
+/**
+ * Owners read ahead, in one query, for a transaction about to apply a batch of events;
+ * linking or unlinking a customer in that transaction drops its entry.
+ */
+const ownersAhead = new WeakMap<Db, Map<string, Owner | undefined>>();
+
+export async function readOwnersAhead(tx: Db, stripeCustomerIds: readonly string[]) {
+  if (stripeCustomerIds.length === 0) return;
+  const rows = await tx
+    .select({
+      stripeCustomerId: billingCustomers.stripeCustomerId,
+      userId: billingCustomers.userId,
+      livemode: billingCustomers.livemode,
+    })
+    .from(billingCustomers)
+    .where(
+      and(
+        inArray(billingCustomers.stripeCustomerId, [...stripeCustomerIds]),
+        isNull(billingCustomers.deletedAt),
+      ),
+    );
+  let ahead = ownersAhead.get(tx);
+  if (!ahead) ownersAhead.set(tx, (ahead = new Map()));
+  for (const id of stripeCustomerIds) ahead.set(id, undefined);
+  for (const { stripeCustomerId, ...owner } of rows) ahead.set(stripeCustomerId, owner);
 }

@@ -1,3 +1,4 @@
+import { readOwnersAhead } from "../../db/billing-customers.js";
 import type { Db } from "../../db/client.js";
 import { type MirroredTable, readWatermarksAhead } from "../../db/watermark.js";
 import type { SyncEvent } from "../../stripe/sync-types.js";
@@ -80,8 +81,8 @@ function mirroredRowOf(event: SyncEvent): { table: MirroredTable; id: string } |
 }
 
 /**
- * Reads the watermarks a batch of events will check, one query per table instead of one
- * per event. Only a shortcut: a handler reading any other row still reads the database.
+ * Reads the watermarks (and subscriptions' owners) a batch of events will check, one
+ * query per table instead of one per event. Only a shortcut: a handler reading any other row still reads the database.
  */
 export async function readAheadForBatch(tx: Db, events: readonly SyncEvent[]): Promise<void> {
   const idsByTable = new Map<MirroredTable, string[]>();
@@ -93,4 +94,9 @@ export async function readAheadForBatch(tx: Db, events: readonly SyncEvent[]): P
     idsByTable.set(row.table, ids);
   }
   for (const [table, ids] of idsByTable) await readWatermarksAhead(tx, table, ids);
+  // A subscription's row names its customer's user.
+  const customers = events.flatMap((event) =>
+    event.object.kind === "subscription" ? [event.object.subscription.customerId] : [],
+  );
+  await readOwnersAhead(tx, [...new Set(customers)]);
 }
