@@ -102,8 +102,8 @@ export async function readOwnersAhead(tx: Db, stripeCustomerIds: readonly string
         isNull(billingCustomers.deletedAt),
       ),
     );
-  let ahead = ownersAhead.get(tx);
-  if (!ahead) ownersAhead.set(tx, (ahead = new Map()));
+  const ahead = ownersAhead.get(tx) ?? new Map();
+  ownersAhead.set(tx, ahead);
   for (const id of stripeCustomerIds) ahead.set(id, undefined);
   for (const { stripeCustomerId, ...owner } of rows) ahead.set(stripeCustomerId, owner);
 }

@@ -47,8 +47,8 @@ export async function readWatermarksAhead(
     .select({ id: mirrored.id, at: mirrored.stripeUpdated })
     .from(mirrored.table)
     .where(inArray(mirrored.id, [...ids]));
-  let ahead = readAhead.get(tx);
-  if (!ahead) readAhead.set(tx, (ahead = new Map()));
+  const ahead = readAhead.get(tx) ?? new Map();
+  readAhead.set(tx, ahead);
   for (const id of ids) ahead.set(readAheadKey(mirrored, id), undefined);
   for (const row of rows)
     ahead.set(readAheadKey(mirrored, row.id as string), row.at as Date | null);
