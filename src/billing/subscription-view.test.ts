@@ -83,7 +83,7 @@ describe("pickCurrentSubscription", () => {
 describe("toSubscriptionView", () => {
   it("grants the plan while active, trialing or past due", () => {
     for (const status of ["active", "trialing", "past_due"]) {
-      expect(toSubscriptionView(makeRow({ status }), PLANS, null)).toMatchObject({
+      expect(toSubscriptionView(makeRow({ status }), PLANS, null, true)).toMatchObject({
         plan: "pro",
         status,
         entitlements: { projects: 100 },
@@ -98,7 +98,7 @@ describe("toSubscriptionView", () => {
       makeRow({ status: "canceled" }),
       makeRow({ planKey: null }),
     ]) {
-      expect(toSubscriptionView(row, PLANS, null)).toMatchObject({
+      expect(toSubscriptionView(row, PLANS, null, true)).toMatchObject({
         plan: "free",
         status: row.status,
         entitlements: { projects: 1 },
@@ -107,7 +107,7 @@ describe("toSubscriptionView", () => {
   });
 
   it("answers a bare free plan with no catalog", () => {
-    expect(toSubscriptionView(undefined, [], null)).toEqual({
+    expect(toSubscriptionView(undefined, [], null, false)).toEqual({
       plan: "free",
       status: null,
       currentPeriodEnd: null,
@@ -116,6 +116,7 @@ describe("toSubscriptionView", () => {
       trialEnd: null,
       paymentMethod: null,
       entitlements: {},
+      hasCustomer: false,
     });
   });
 });

@@ -13,6 +13,8 @@ export interface SubscriptionView {
   trialEnd: string | null;
   paymentMethod: { brand: string; last4: string; expMonth: number; expYear: number } | null;
   entitlements: Plan["entitlements"];
+  /** The user has a Stripe customer, so the billing portal can open (invoices, cards). */
+  hasCustomer: boolean;
 }
 
 /** Statuses that still grant the plan. `past_due` keeps it while Stripe retries the card. */
@@ -55,6 +57,7 @@ export function toSubscriptionView(
   subscription: BillingSubscriptionRow | undefined,
   plans: Plan[],
   card: SubscriptionView["paymentMethod"],
+  hasCustomer: boolean,
 ): SubscriptionView {
   const free = freePlan(plans);
   const paid =
@@ -71,5 +74,6 @@ export function toSubscriptionView(
     trialEnd: iso(subscription?.trialEnd ?? null),
     paymentMethod: card,
     entitlements: plan.entitlements,
+    hasCustomer,
   };
 }

@@ -41,7 +41,7 @@ export function createSubscriptionService(deps: {
   /** Read from the local mirror only: fast, and it works while Stripe is down. */
   async function getSubscription(userId: string, mode: StripeMode): Promise<SubscriptionView> {
     const customer = await findBillingCustomer(db, userId, mode === "live");
-    if (!customer) return toSubscriptionView(undefined, plans.plans, null);
+    if (!customer) return toSubscriptionView(undefined, plans.plans, null, false);
     const subscription = pickCurrentSubscription(
       await listCustomerSubscriptions(db, customer.stripeCustomerId),
     );
@@ -49,7 +49,7 @@ export function createSubscriptionService(deps: {
       customer.stripeCustomerId,
       subscription?.defaultPaymentMethodId ?? null,
     );
-    return toSubscriptionView(subscription, plans.plans, card);
+    return toSubscriptionView(subscription, plans.plans, card, true);
   }
 
   /** Pulls the user's state from Stripe now (rate limited: each pull is several API calls). */

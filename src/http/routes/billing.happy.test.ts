@@ -58,6 +58,7 @@ describe.each(TEST_ENGINES)("billing checkout and subscription, happy paths (%s)
       trialEnd: null,
       paymentMethod: null,
       entitlements: FREE,
+      hasCustomer: false,
     });
   });
 
@@ -96,6 +97,7 @@ describe.each(TEST_ENGINES)("billing checkout and subscription, happy paths (%s)
       trialEnd: new Date((subscription.trial_end ?? 0) * 1000).toISOString(),
       paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2040 },
       entitlements: PRO,
+      hasCustomer: true,
     });
     const [recorded] = await t.portico.database.db
       .select()

@@ -33,6 +33,11 @@ export const SubscriptionViewSchema = z
     entitlements: z
       .record(z.string(), z.union([z.boolean(), z.number(), z.string()]))
       .openapi({ description: "The plan's entitlements from portico.config.json" }),
+    hasCustomer: z.boolean().openapi({
+      description:
+        "The user has a Stripe customer, so the billing portal can open (invoices, cards), " +
+        "even without a subscription",
+    }),
   })
   .openapi("SubscriptionView");
 
@@ -91,10 +96,16 @@ export const PlanListSchema = z
   .openapi("PlanList");
 
 export const InvoiceListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(10).openapi({
-    description: "Invoices per page, 1 to 100",
-    example: 10,
-  }),
+  limit: z.coerce
+    .number({ error: "must be a whole number from 1 to 100" })
+    .int({ error: "must be a whole number from 1 to 100" })
+    .min(1, { error: "must be a whole number from 1 to 100" })
+    .max(100, { error: "must be a whole number from 1 to 100" })
+    .default(10)
+    .openapi({
+      description: "Invoices per page, 1 to 100",
+      example: 10,
+    }),
   cursor: z.string().max(400).optional().openapi({
     description: "The previous page's nextCursor",
   }),

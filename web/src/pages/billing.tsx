@@ -12,12 +12,7 @@ export function BillingPage() {
   const { plans } = usePlans();
   const { subscription, invoices } = billing;
   const plan = subscription && plans?.find((candidate) => candidate.key === subscription.plan);
-  // Portico's view has no "customer" flag; any of these means Stripe knows the user.
-  const hasCustomer =
-    subscription !== undefined &&
-    (subscription.status !== null ||
-      subscription.paymentMethod !== null ||
-      (invoices?.length ?? 0) > 0);
+  const hasCustomer = subscription?.hasCustomer ?? false;
 
   return (
     <>
