@@ -138,4 +138,19 @@ describe("loadConfig", () => {
   it("treats empty values as unset", () => {
     expect(loadConfig({ DATABASE_URL: "", PORT: "" }).port).toBe(3000);
   });
+
+  it("picks the mode of the app's routes from STRIPE_MODE or the keys", () => {
+    const test = "sk_test_abc";
+    const live = "sk_live_abc";
+    expect(loadConfig({ STRIPE_SECRET_KEY: live }).stripe.appMode).toBe("live");
+    expect(loadConfig({ STRIPE_SECRET_KEY: test }).stripe.appMode).toBe("test");
+    expect(loadConfig({}).stripe.appMode).toBe("test");
+    const both = { STRIPE_TEST_SECRET_KEY: test, STRIPE_LIVE_SECRET_KEY: live };
+    expect(loadConfig(both).stripe.appMode).toBe("test");
+    expect(loadConfig({ ...both, STRIPE_MODE: "live" }).stripe.appMode).toBe("live");
+    expect(() => loadConfig({ STRIPE_SECRET_KEY: test, STRIPE_MODE: "live" })).toThrow(
+      /STRIPE_MODE: live mode has no key/,
+    );
+    expect(() => loadConfig({ STRIPE_MODE: "staging" })).toThrow(/STRIPE_MODE/);
+  });
 });

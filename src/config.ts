@@ -72,6 +72,7 @@ const EnvSchema = z.object({
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, "must look like sk_test_… or sk_live_…")
     .optional(),
   STRIPE_TEST_SECRET_KEY: secretKey("test"),
+  STRIPE_MODE: z.enum(["test", "live"]).optional(),
   STRIPE_LIVE_SECRET_KEY: secretKey("live"),
   STRIPE_API_BASE: origin.optional(),
   STRIPE_EMULATOR_PORT: port.default(12111),
@@ -132,6 +133,11 @@ export interface Config {
   billingConfigPath: string;
   stripe: {
     keys: Partial<Record<StripeMode, string>>;
+    /**
+     * The mode of the app's own routes (portal, checkout, subscription, invoices, sync):
+     * STRIPE_MODE, else test when a test key is set, else live. The v1 route picks per request.
+     */
+    appMode: StripeMode;
     apiBase: string | undefined;
     emulatorPort: number;
     timeoutMs: number;
@@ -231,6 +237,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (e.STRIPE_TEST_SECRET_KEY) keys.test = e.STRIPE_TEST_SECRET_KEY;
   if (e.STRIPE_LIVE_SECRET_KEY) keys.live = e.STRIPE_LIVE_SECRET_KEY;
+  const appMode: StripeMode = e.STRIPE_MODE ?? (keys.test || !keys.live ? "test" : "live");
+  if (e.STRIPE_MODE && (keys.test || keys.live) && !keys[e.STRIPE_MODE]) {
+    throw new ConfigError([
+      `STRIPE_MODE: ${e.STRIPE_MODE} mode has no key; set STRIPE_${e.STRIPE_MODE.toUpperCase()}_SECRET_KEY`,
+    ]);
+  }
   // The single secret belongs to the one mode that has a key (test when unsure).
   const singleSecretMode: StripeMode = keys.live && !keys.test ? "live" : "test";
   const webhookSecrets: Record<StripeMode, string[]> = {
@@ -260,6 +272,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     billingConfigPath: e.PORTICO_CONFIG,
     stripe: {
       keys,
+      appMode,
       apiBase: e.STRIPE_API_BASE,
       emulatorPort: e.STRIPE_EMULATOR_PORT,
       timeoutMs: e.STRIPE_TIMEOUT_MS,

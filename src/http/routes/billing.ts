@@ -5,6 +5,7 @@ import type { InvoiceListService } from "../../billing/invoice-list.js";
 import { summarizePlans } from "../../billing/plan-list.js";
 import type { PlanCatalog } from "../../billing/plans.js";
 import type { SubscriptionService } from "../../billing/subscriptions.js";
+import type { Config } from "../../config.js";
 import { limitBody } from "../body-limit.js";
 import type { AppEnv } from "../context.js";
 import { requireUser } from "../require-user.js";
@@ -120,8 +121,10 @@ export function createBillingRoutes(deps: {
   checkout: CheckoutService;
   invoices: InvoiceListService;
   plans: Pick<PlanCatalog, "plans">;
+  config: { stripe: Pick<Config["stripe"], "appMode"> };
 }) {
   const { accounts, subscriptions, checkout, invoices } = deps;
+  const mode = deps.config.stripe.appMode;
   // The catalog is read once at startup; so is its public summary.
   const planList = { plans: summarizePlans(deps.plans.plans) };
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -132,23 +135,23 @@ export function createBillingRoutes(deps: {
 
   return app
     .openapi(getSubscriptionRoute, async (c) => {
-      const data = await subscriptions.getSubscription(c.get("user").id, "test");
+      const data = await subscriptions.getSubscription(c.get("user").id, mode);
       return c.json({ success: true as const, data }, 200);
     })
     .openapi(syncRoute, async (c) => {
-      const data = await subscriptions.syncSubscription(c.get("user").id, "test");
+      const data = await subscriptions.syncSubscription(c.get("user").id, mode);
       return c.json({ success: true as const, data }, 200);
     })
     .openapi(listPlansRoute, (c) => c.json({ success: true as const, data: planList }, 200))
     .openapi(listInvoicesRoute, async (c) => {
-      const data = await invoices.listInvoices(c.get("user").id, "test", c.req.valid("query"));
+      const data = await invoices.listInvoices(c.get("user").id, mode, c.req.valid("query"));
       return c.json({ success: true as const, data }, 200);
     })
     .openapi(checkoutRoute, async (c) => {
       const body = c.req.valid("json");
       const session = await checkout.startCheckout({
         user: c.get("user"),
-        mode: "test",
+        mode,
         ...body,
         requestId: c.get("requestId"),
       });

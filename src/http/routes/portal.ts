@@ -55,7 +55,7 @@ const isJson = (contentType: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.t
 export function createPortalRoutes(deps: {
   accounts: AccountService;
   portal: PortalService;
-  config: Pick<Config, "appUrl">;
+  config: Pick<Config, "appUrl" | "stripe">;
 }) {
   const { accounts, portal, config } = deps;
   const defaultReturnUrl = new URL("/settings/billing", config.appUrl).href;
@@ -74,7 +74,7 @@ export function createPortalRoutes(deps: {
       const form = c.req.valid("form") as PortalForm;
       const { url } = await portal.createPortalSession({
         userId: user.id,
-        mode: "test",
+        mode: config.stripe.appMode,
         returnUrl: form.returnUrl ?? defaultReturnUrl,
         configuration: form.configuration,
         flow: form.flow ? { type: form.flow } : undefined,
@@ -88,7 +88,7 @@ export function createPortalRoutes(deps: {
     const body = c.req.valid("json") as PortalRequest;
     const { url } = await portal.createPortalSession({
       userId: user.id,
-      mode: "test",
+      mode: config.stripe.appMode,
       ...body,
       requestId: c.get("requestId"),
     });
