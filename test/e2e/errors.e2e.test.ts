@@ -82,6 +82,8 @@ describe("errors the user can see", () => {
         .waitFor();
       await eventually(() => textOf(page, "plan-name"), "Free");
       await page.getByRole("link", { name: "View plans" }).waitFor();
+      // Checkout made the Stripe customer, so the portal is open to them (e.g. to add a card).
+      await page.getByRole("button", { name: "Manage billing" }).waitFor();
       await snap("billing-after-decline");
 
       const userId = await currentUserId(context, t.url);
