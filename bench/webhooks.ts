@@ -17,9 +17,14 @@ import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { databaseOptions, openDatabase } from "../src/db/client.js";
-import { signWebhookPayload } from "../src/stripe/webhooks.js";
 import { createTestDatabase } from "../test/database.js";
-import { emulatorSdk, newStripeKeys, startEmulatorProcess } from "../test/emulator-process.js";
+import {
+  createMonthlyPrice,
+  emulatorSdk,
+  newStripeKeys,
+  startEmulatorProcess,
+} from "../test/emulator-process.js";
+import { signedEvent } from "../test/signed-event.js";
 import { startPorticoProcess, stopProcess } from "./portico-process.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -111,13 +116,7 @@ async function runRow(
 }
 
 async function createSubscriptions(stripe: Stripe, count: number) {
-  const product = await stripe.products.create({ name: "Bench" });
-  const price = await stripe.prices.create({
-    product: product.id,
-    currency: "usd",
-    unit_amount: 1000,
-    recurring: { interval: "month" },
-  });
+  const price = await createMonthlyPrice(stripe, "Bench", 1000);
   const subscriptions: Stripe.Subscription[] = [];
   const batch = 25;
   for (let i = 0; i < count; i += batch) {
@@ -137,10 +136,7 @@ async function createSubscriptions(stripe: Stripe, count: number) {
   return subscriptions;
 }
 
-interface SignedEvent {
-  body: string;
-  signature: string;
-}
+type SignedEvent = ReturnType<typeof signedEvent>;
 
 /**
  * Event i updates subscription i mod n with `created` one second later than that
@@ -148,23 +144,14 @@ interface SignedEvent {
  */
 function buildEvents(prefix: string, subscriptions: Stripe.Subscription[], count: number) {
   const base = Math.floor(Date.now() / 1000) - 3600;
-  const events: SignedEvent[] = [];
-  for (let i = 0; i < count; i++) {
-    const subscription = subscriptions[i % subscriptions.length] as Stripe.Subscription;
-    const body = JSON.stringify({
+  return Array.from({ length: count }, (_, i) =>
+    signedEvent(SECRET, {
       id: `${prefix}${i}`,
-      object: "event",
-      api_version: "2026-10-28.endive",
-      created: base + Math.floor(i / subscriptions.length),
-      livemode: false,
-      pending_webhooks: 1,
-      request: { id: null, idempotency_key: null },
       type: "customer.subscription.updated",
-      data: { object: subscription, previous_attributes: {} },
-    });
-    events.push({ body, signature: signWebhookPayload(body, SECRET) });
-  }
-  return events;
+      created: base + Math.floor(i / subscriptions.length),
+      object: subscriptions[i % subscriptions.length] as Stripe.Subscription,
+    }),
+  );
 }
 
 function send(events: SignedEvent[]): Promise<Pick<Row, "p50" | "p99" | "errors">> {

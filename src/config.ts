@@ -193,6 +193,21 @@ export class ConfigError extends Error {
   }
 }
 
+/** The secret key of each mode: STRIPE_SECRET_KEY's mode is in its prefix. */
+function stripeKeys(env: {
+  STRIPE_SECRET_KEY?: string | undefined;
+  STRIPE_TEST_SECRET_KEY?: string | undefined;
+  STRIPE_LIVE_SECRET_KEY?: string | undefined;
+}): Partial<Record<StripeMode, string>> {
+  const keys: Partial<Record<StripeMode, string>> = {};
+  if (env.STRIPE_SECRET_KEY) {
+    keys[env.STRIPE_SECRET_KEY.includes("_live_") ? "live" : "test"] = env.STRIPE_SECRET_KEY;
+  }
+  if (env.STRIPE_TEST_SECRET_KEY) keys.test = env.STRIPE_TEST_SECRET_KEY;
+  if (env.STRIPE_LIVE_SECRET_KEY) keys.live = env.STRIPE_LIVE_SECRET_KEY;
+  return keys;
+}
+
 /** Rules between variables, checked even when single values are wrong so every problem shows at once. */
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
@@ -207,6 +222,13 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   ) {
     problems.push(
       "STRIPE_WEBHOOK_SECRET: set either STRIPE_WEBHOOK_SECRET or STRIPE_WEBHOOK_SECRETS/STRIPE_LIVE_WEBHOOK_SECRETS, not both",
+    );
+  }
+  const mode = env.STRIPE_MODE;
+  const keys = stripeKeys(env);
+  if ((mode === "test" || mode === "live") && (keys.test || keys.live) && !keys[mode]) {
+    problems.push(
+      `STRIPE_MODE: ${mode} mode has no key; set STRIPE_${mode.toUpperCase()}_SECRET_KEY`,
     );
   }
   if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
@@ -231,18 +253,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
 
-  const keys: Partial<Record<StripeMode, string>> = {};
-  if (e.STRIPE_SECRET_KEY) {
-    keys[e.STRIPE_SECRET_KEY.includes("_live_") ? "live" : "test"] = e.STRIPE_SECRET_KEY;
-  }
-  if (e.STRIPE_TEST_SECRET_KEY) keys.test = e.STRIPE_TEST_SECRET_KEY;
-  if (e.STRIPE_LIVE_SECRET_KEY) keys.live = e.STRIPE_LIVE_SECRET_KEY;
+  const keys = stripeKeys(e);
   const appMode: StripeMode = e.STRIPE_MODE ?? (keys.test || !keys.live ? "test" : "live");
-  if (e.STRIPE_MODE && (keys.test || keys.live) && !keys[e.STRIPE_MODE]) {
-    throw new ConfigError([
-      `STRIPE_MODE: ${e.STRIPE_MODE} mode has no key; set STRIPE_${e.STRIPE_MODE.toUpperCase()}_SECRET_KEY`,
-    ]);
-  }
   // The single secret belongs to the one mode that has a key (test when unsure).
   const singleSecretMode: StripeMode = keys.live && !keys.test ? "live" : "test";
   const webhookSecrets: Record<StripeMode, string[]> = {

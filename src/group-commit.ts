@@ -21,15 +21,14 @@ export function createGroupCommit<T, R>(options: {
   /** Writes a batch; answers one result per item, in order. A throw fails the whole batch. */
   write(items: T[]): Promise<R[]>;
 }): GroupCommit<T, R> {
-  let queue: Pending<T, R>[] = [];
+  const queue: Pending<T, R>[] = [];
   let draining: Promise<void> | undefined;
 
   async function drain() {
     // One turn of the event loop lets requests parsed together share the first batch.
     await new Promise((resolve) => setImmediate(resolve));
     while (queue.length > 0) {
-      const batch = queue.slice(0, options.maxBatch);
-      queue = queue.slice(batch.length);
+      const batch = queue.splice(0, options.maxBatch);
       try {
         const results = await options.write(batch.map((pending) => pending.item));
         for (const [index, pending] of batch.entries()) pending.resolve(results[index] as R);

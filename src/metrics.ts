@@ -76,32 +76,26 @@ export function createMetrics(options: { enabled: boolean }): Metrics {
     registers: [registry],
   });
   let readBacklog: (() => Promise<InboxBacklog[]>) | undefined;
-  const backlogGauge = (name: string, help: string, value: (row: InboxBacklog) => number) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: ["status"] as const,
-      registers: [registry],
-      async collect() {
-        const rows = readBacklog ? await readBacklog().catch(() => undefined) : [];
-        if (!rows) return; // The database is down: no stale value, /readyz says why.
-        this.reset();
-        for (const status of ["processing", "failed"] as const) {
-          const row = rows.find((candidate) => candidate.status === status);
-          this.set({ status }, row ? value(row) : 0);
-        }
-      },
-    });
-  backlogGauge(
+  const backlogGauge = (name: string, help: string) =>
+    new Gauge({ name, help, labelNames: ["status"] as const, registers: [registry] });
+  const oldestAge = backlogGauge(
     "portico_webhook_oldest_unprocessed_age_seconds",
     "Age of the oldest inbox event not yet applied: processing (in hand or abandoned) or failed (waiting for a retry)",
-    (row) => row.oldestAgeSeconds,
   );
-  backlogGauge(
+  const unprocessed = backlogGauge(
     "portico_webhook_unprocessed_events",
     "Inbox events not yet applied, by status",
-    (row) => row.count,
   );
+  /** One inbox query per scrape feeds both gauges. */
+  async function refreshBacklog() {
+    const rows = readBacklog ? await readBacklog().catch(() => undefined) : [];
+    if (!rows) return; // The database is down: /readyz says why.
+    for (const status of ["processing", "failed"] as const) {
+      const row = rows.find((candidate) => candidate.status === status);
+      oldestAge.set({ status }, row?.oldestAgeSeconds ?? 0);
+      unprocessed.set({ status }, row?.count ?? 0);
+    }
+  }
 
   return {
     enabled: true,
@@ -122,6 +116,7 @@ export function createMetrics(options: { enabled: boolean }): Metrics {
       readBacklog = read;
     },
     async render() {
+      await refreshBacklog();
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };

@@ -143,3 +143,18 @@ export function emulatorSdk(key: string, emulatorUrl: string): Stripe {
     maxNetworkRetries: 0,
   });
 }
+
+/** A product with one monthly USD price, the usual fixture for a subscription. */
+export async function createMonthlyPrice(
+  stripe: Stripe,
+  product: string,
+  unitAmount: number,
+): Promise<Stripe.Price> {
+  const { id } = await stripe.products.create({ name: product });
+  return stripe.prices.create({
+    product: id,
+    currency: "usd",
+    unit_amount: unitAmount,
+    recurring: { interval: "month" },
+  });
+}

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/database.js";
+import { createMonthlyPrice } from "../../test/emulator-process.js";
 import { latestEvent, type SyncedPortico, startSyncedPortico } from "../../test/sync.js";
 import { billingSubscriptions, stripeEvents } from "../db/schema.js";
 import { insertStripeEvents, listRetryableStripeEvents } from "../db/stripe-events.js";
@@ -31,13 +32,7 @@ describe.each(TEST_ENGINES)("background retry of failed webhook events (%s)", (e
 
   it("applies a failed event once Stripe is back, without a redelivery", async () => {
     const customer = await t.stripe.test.customers.create({ email: "retry@example.com" });
-    const product = await t.stripe.test.products.create({ name: "Plan" });
-    const price = await t.stripe.test.prices.create({
-      product: product.id,
-      unit_amount: 500,
-      currency: "usd",
-      recurring: { interval: "month" },
-    });
+    const price = await createMonthlyPrice(t.stripe.test, "Plan", 500);
     await t.flush();
     await t.control("faults", { kind: "api_error", method: "GET", path: "/v1/subscriptions/*" });
     const subscription = await t.stripe.test.subscriptions.create({

@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/database.js";
-import { addEmulatorFault } from "../../test/emulator-process.js";
+import { addEmulatorFault, createMonthlyPrice } from "../../test/emulator-process.js";
 import { startTestPortico, type TestPortico } from "../../test/portico.js";
 import { postWebhook, signedEvent } from "../../test/sync.js";
 import { expectedSubscriptionRow } from "../../test/sync-expected.js";
@@ -99,13 +99,7 @@ describe.each(TEST_ENGINES)("portico events (%s)", (engine) => {
       },
     });
     const customer = await t.stripe.test.customers.create({ email: "events@example.com" });
-    const product = await t.stripe.test.products.create({ name: "Team" });
-    const price = await t.stripe.test.prices.create({
-      product: product.id,
-      unit_amount: 700,
-      currency: "usd",
-      recurring: { interval: "month" },
-    });
+    const price = await createMonthlyPrice(t.stripe.test, "Team", 700);
     subscription = await t.stripe.test.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],

@@ -5,18 +5,19 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import {
+  createMonthlyPrice,
   newStripeKeys,
   saveDefaultPortalConfiguration,
   setEmulatorLatency,
 } from "../../test/emulator-process.js";
 import { sample } from "../../test/metrics.js";
 import { APP_URL, emulatorSdk } from "../../test/portico.js";
+import { signedEvent } from "../../test/signed-event.js";
 import { createAccountService } from "../auth/accounts.js";
 import { loadConfig } from "../config.js";
 import { linkBillingCustomer } from "../db/billing-customers.js";
 import { databaseOptions, openDatabase } from "../db/client.js";
 import { billingSubscriptions, stripeEvents } from "../db/schema.js";
-import { signWebhookPayload } from "../stripe/webhooks.js";
 
 /** `portico start` as a real process: SIGTERM drains in-flight requests, then exits 0. */
 
@@ -158,13 +159,7 @@ describe("portico start, shutdown during a webhook burst", () => {
   it("leaves every event applied with its change, or stored for a retry with none", async () => {
     const keys = newStripeKeys();
     const stripe = emulatorSdk(keys.test, emulatorUrl);
-    const product = await stripe.products.create({ name: "Burst" });
-    const price = await stripe.prices.create({
-      product: product.id,
-      currency: "usd",
-      unit_amount: 700,
-      recurring: { interval: "month" },
-    });
+    const price = await createMonthlyPrice(stripe, "Burst", 700);
     const subscriptions = await Promise.all(
       Array.from({ length: 24 }, async () => {
         const customer = await stripe.customers.create();
@@ -189,21 +184,14 @@ describe("portico start, shutdown during a webhook burst", () => {
     await setEmulatorLatency(emulatorUrl, keys.test, 150);
 
     const deliveries = subscriptions.map(async (subscription, i) => {
-      const body = JSON.stringify({
+      const { body, signature } = signedEvent(secret, {
         id: `evt_burst_${i}`,
-        object: "event",
-        api_version: "2026-10-28.endive",
-        created: Math.floor(Date.now() / 1000),
-        livemode: false,
         type: "customer.subscription.updated",
-        data: { object: subscription },
+        object: subscription,
       });
       const response = await fetch(`${server.url}/api/webhooks/stripe`, {
         method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "stripe-signature": signWebhookPayload(body, secret),
-        },
+        headers: { "content-type": "application/json", "stripe-signature": signature },
         body,
       }).catch(() => undefined);
       return { id: `evt_burst_${i}`, subscription: subscription.id, status: response?.status };

@@ -46,6 +46,13 @@ export async function insertStripeEvents(
   return new Set(rows.map((row) => row.id));
 }
 
+/** What taking an event in hand writes: one more attempt, starting now. */
+const claimed = () => ({
+  status: "processing",
+  attempts: sql`${stripeEvents.attempts} + 1`,
+  claimedAt: sql`now()`,
+});
+
 /**
  * Takes over an event already in the inbox when it failed before, or when its processing
  * was abandoned (a crash) more than `leaseSeconds` ago. Undefined: someone else has it,
@@ -58,11 +65,7 @@ export async function claimStripeEvent(
 ): Promise<StripeEventRow | undefined> {
   const [row] = await db
     .update(stripeEvents)
-    .set({
-      status: "processing",
-      attempts: sql`${stripeEvents.attempts} + 1`,
-      claimedAt: sql`now()`,
-    })
+    .set(claimed())
     .where(
       and(
         eq(stripeEvents.id, id),
@@ -191,11 +194,7 @@ export async function claimFinishedStripeEvent(
 ): Promise<StripeEventRow | undefined> {
   const [row] = await db
     .update(stripeEvents)
-    .set({
-      status: "processing",
-      attempts: sql`${stripeEvents.attempts} + 1`,
-      claimedAt: sql`now()`,
-    })
+    .set(claimed())
     .where(and(eq(stripeEvents.id, id), inArray(stripeEvents.status, ["processed", "ignored"])))
     .returning();
   return row;

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../../test/database.js";
+import { createMonthlyPrice } from "../../../test/emulator-process.js";
 import { giveCustomer, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { expectedInvoice } from "../../../test/sync-expected.js";
@@ -12,13 +13,7 @@ describe.each(TEST_ENGINES)("invoice.* from the emulator (%s)", (engine) => {
   let price: Stripe.Price;
   beforeAll(async () => {
     t = await startSyncedPortico({ engine });
-    const product = await t.stripe.test.products.create({ name: "Team" });
-    price = await t.stripe.test.prices.create({
-      product: product.id,
-      unit_amount: 1200,
-      currency: "usd",
-      recurring: { interval: "month" },
-    });
+    price = await createMonthlyPrice(t.stripe.test, "Team", 1200);
   });
   afterAll(() => t.close());
 

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../../test/database.js";
+import { createMonthlyPrice } from "../../../test/emulator-process.js";
 import { giveCustomer, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { expectedSubscriptionRow } from "../../../test/sync-expected.js";
@@ -14,13 +15,7 @@ describe.each(TEST_ENGINES)("customer.subscription.* from the emulator (%s)", (e
   let price: Stripe.Price;
   beforeAll(async () => {
     t = await startSyncedPortico({ engine });
-    const product = await t.stripe.test.products.create({ name: "Pro" });
-    price = await t.stripe.test.prices.create({
-      product: product.id,
-      unit_amount: 2900,
-      currency: "usd",
-      recurring: { interval: "month" },
-    });
+    price = await createMonthlyPrice(t.stripe.test, "Pro", 2900);
   });
   afterAll(() => t.close());
 

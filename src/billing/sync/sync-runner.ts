@@ -60,15 +60,19 @@ export function createSyncRunner(deps: SyncDeps) {
   }
 
   async function applyEvent(event: SyncEvent): Promise<SyncOutcome> {
-    const handler = findEventHandler(event.type);
-    if (!handler) throw new Error(`no handler for ${event.type}`);
-    const mode: StripeMode = event.livemode ? "live" : "test";
     return withAdvisoryLock(db, lockKeyFor(event), async (tx) => {
       ensureOpen();
-      const outcome = await handler(contextFor(tx, mode), event);
+      const outcome = await runHandler(tx, event);
       await completeStripeEvent(tx, event.id, "processed");
       return outcome;
     });
+  }
+
+  /** The event's handler, in the event's mode, inside the caller's transaction. */
+  function runHandler(tx: Db, event: SyncEvent): Promise<SyncOutcome> {
+    const handler = findEventHandler(event.type);
+    if (!handler) throw new Error(`no handler for ${event.type}`);
+    return handler(contextFor(tx, event.livemode ? "live" : "test"), event);
   }
 
   /**
@@ -83,11 +87,7 @@ export function createSyncRunner(deps: SyncDeps) {
       await withAdvisoryLocks(db, events.map(lockKeyFor), async (tx) => {
         ensureOpen();
         await readAheadForBatch(tx, events);
-        for (const event of oldestFirst) {
-          const handler = findEventHandler(event.type);
-          if (!handler) throw new Error(`no handler for ${event.type}`);
-          await handler(contextFor(tx, event.livemode ? "live" : "test"), event);
-        }
+        for (const event of oldestFirst) await runHandler(tx, event);
         await completeStripeEvents(
           tx,
           events.map((event) => event.id),

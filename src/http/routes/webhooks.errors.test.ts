@@ -2,6 +2,7 @@ import { request as httpRequest } from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../../test/database.js";
+import { createMonthlyPrice } from "../../../test/emulator-process.js";
 import { startTestPortico } from "../../../test/portico.js";
 import {
   countSyncRows,
@@ -106,13 +107,7 @@ describe.each(TEST_ENGINES)("POST /api/webhooks/stripe, errors (%s)", (engine) =
 
   it("answers 500 and records the failure when the handler fails, then applies a redelivery", async () => {
     const customer = await t.stripe.test.customers.create({ email: "fail@example.com" });
-    const product = await t.stripe.test.products.create({ name: "Plan" });
-    const price = await t.stripe.test.prices.create({
-      product: product.id,
-      unit_amount: 500,
-      currency: "usd",
-      recurring: { interval: "month" },
-    });
+    const price = await createMonthlyPrice(t.stripe.test, "Plan", 500);
     await t.flush();
     // Stripe is down for the refetch of this subscription.
     await t.control("faults", { kind: "api_error", method: "GET", path: "/v1/subscriptions/*" });
