@@ -263,3 +263,14 @@ export const syncProgress = pgTable(
   },
   (table) => [primaryKey({ columns: [table.livemode, table.phase] })],
 );
+
+/**
+ * A counter per sync lock key (a customer), bumped by every transaction that writes that
+ * customer's mirrored rows. Stripe is read before the transaction, not inside it, so a
+ * read is only written when the counter still holds the value seen before the read: no
+ * other write landed in between, so the read is newer than anything stored.
+ */
+export const syncVersions = pgTable("sync_versions", {
+  lockKey: text("lock_key").primaryKey(),
+  version: bigint("version", { mode: "number" }).notNull().default(0),
+});
