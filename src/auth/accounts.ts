@@ -99,8 +99,8 @@ export function createAccountService(deps: {
       }
       const identity = verifyJwt ? await verifyJwt(token) : undefined;
       if (!identity) throw unauthorized();
-      const user = await upsertExternalUser(db, identity.externalId);
-      return { id: user.id, email: user.email };
+      const user = await upsertExternalUser(db, identity);
+      return { id: user.id, email: user.email ?? user.externalEmail };
     },
   };
 }

@@ -23,7 +23,8 @@ describe("HS256 verifier", () => {
   it("accepts a valid token and identifies the user by issuer and sub", async () => {
     const token = await hs256({ ...base, exp: now() + 60 });
     expect(await verify?.(token)).toEqual({
-      externalId: "https://auth.example|user_1",
+      issuer: "https://auth.example",
+      subject: "user_1",
       email: undefined,
     });
   });
@@ -91,7 +92,11 @@ describe("JWKS verifier", () => {
       exp: now() + 60,
       email: "U@X.io",
     });
-    expect(await verify?.(token)).toEqual({ externalId: "https://idp|u-9", email: "u@x.io" });
+    expect(await verify?.(token)).toEqual({
+      issuer: "https://idp",
+      subject: "u-9",
+      email: "u@x.io",
+    });
   });
 
   it("rejects a token signed by another key, and an HS256 token made with the public key", async () => {

@@ -1,9 +1,15 @@
-import { createRemoteJWKSet, type JWTVerifyOptions, jwtVerify } from "jose";
+import { createRemoteJWKSet, type JWTPayload, type JWTVerifyOptions, jwtVerify } from "jose";
+import { z } from "zod";
 import type { Config } from "../config.js";
 
 export interface ExternalIdentity {
-  /** Stable id: `<issuer>|<sub>`. */
-  externalId: string;
+  /**
+   * The token's `iss`, or `""` without one. Kept apart from `subject`: joined into one
+   * string, (`a|b`, `c`) and (`a`, `b|c`) would be the same user.
+   */
+  issuer: string;
+  subject: string;
+  /** Lower-cased; only a plausible address the provider has not said is unverified. */
   email: string | undefined;
 }
 
@@ -31,14 +37,31 @@ export function createJwtVerifier(settings: Config["auth"]["jwt"]): JwtVerifier 
     try {
       const { payload } = await verify(token);
       if (typeof payload.sub !== "string" || payload.sub.length === 0) return undefined;
-      return {
-        externalId: `${payload.iss ?? "jwt"}|${payload.sub}`,
-        email: typeof payload.email === "string" ? payload.email.toLowerCase() : undefined,
-      };
+      // An absent and an empty `iss` both say "no issuer" (possible only when
+      // AUTH_JWT_ISSUER is unset); jose has already checked it is a string if present.
+      const issuer = payload.iss ?? "";
+      // PostgreSQL text cannot hold NUL: such a claim would fail as a database error.
+      if (`${issuer}${payload.sub}`.includes("\u0000")) return undefined;
+      return { issuer, subject: payload.sub, email: readTokenEmail(payload) };
     } catch {
       return undefined;
     }
   };
+}
+
+const plausibleEmail = z.email().max(254);
+
+/**
+ * The token's email, when it is worth sending receipts to. Providers that know mark an
+ * unconfirmed address `email_verified: false` (Cognito sends the string "false"); anyone
+ * can type someone else's address there, and that person would then get this user's
+ * invoices. Without the claim the host app vouches for the address.
+ */
+function readTokenEmail(payload: JWTPayload): string | undefined {
+  if (typeof payload.email !== "string") return undefined;
+  if (payload.email_verified === false || payload.email_verified === "false") return undefined;
+  const email = payload.email.trim().toLowerCase();
+  return plausibleEmail.safeParse(email).success ? email : undefined;
 }
 
 const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -27,16 +28,36 @@ const syncColumns = () => ({
   syncedAt: at("synced_at").notNull().defaultNow(),
 });
 
-export const users = pgTable("users", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  /** Lower-cased. Null for users known only by an external identity. */
-  email: text("email").unique(),
-  /** `scrypt$N$r$p$salt$hash`; null for external-identity users. */
-  passwordHash: text("password_hash"),
-  /** `<issuer>|<sub>` of an external identity provider's JWT. */
-  externalId: text("external_id").unique(),
-  createdAt: createdAt(),
-});
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Lower-cased. Null for users known only by an external identity. */
+    email: text("email").unique(),
+    /** `scrypt$N$r$p$salt$hash`; null for external-identity users. */
+    passwordHash: text("password_hash"),
+    /**
+     * An external identity provider's JWT `iss` (`''` without one) and `sub`, in two
+     * columns: joined as `iss|sub`, (`a|b`, `c`) and (`a`, `b|c`) were one user.
+     */
+    externalIssuer: text("external_issuer"),
+    externalSubject: text("external_subject"),
+    /**
+     * The email of the identity's latest token that carried a usable one. Not `email`:
+     * that column is unique and signs password accounts in, so a token naming someone
+     * else's address must neither collide with nor take over their account.
+     */
+    externalEmail: text("external_email"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("users_external_identity_idx").on(table.externalIssuer, table.externalSubject),
+    check(
+      "users_external_identity_check",
+      sql`(${table.externalIssuer} is null) = (${table.externalSubject} is null)`,
+    ),
+  ],
+);
 
 export const sessions = pgTable(
   "sessions",

@@ -19,20 +19,50 @@ export async function findUserByEmail(db: Db, email: string) {
   return row;
 }
 
+export interface ExternalUserInput {
+  issuer: string;
+  subject: string;
+  /** The token's usable email, if any; without one the stored email is kept. */
+  email: string | undefined;
+}
+
+const externalUserColumns = {
+  id: users.id,
+  email: users.email,
+  externalEmail: users.externalEmail,
+};
+
+const externalUserQuery = preparedPerDb((db) =>
+  db
+    .select(externalUserColumns)
+    .from(users)
+    .where(
+      and(
+        eq(users.externalIssuer, sql.placeholder("issuer")),
+        eq(users.externalSubject, sql.placeholder("subject")),
+      ),
+    )
+    .limit(1)
+    .prepare("find_external_user"),
+);
+
 /**
- * Creates the user on first sight of an external identity; race-safe by the
- * unique key. The token's email is not stored on the unique email column, so an
- * external identity can never collide with, or take over, a password account.
+ * The user of an external identity, created on first sight (race-safe by the unique
+ * index on issuer and subject), with the token's email stored when it changed. Every
+ * request carries the token, so the usual case is one indexed read and no write.
  */
-export async function upsertExternalUser(db: Db, externalId: string) {
+export async function upsertExternalUser(db: Db, identity: ExternalUserInput) {
+  const { issuer, subject, email } = identity;
+  const [found] = await externalUserQuery(db).execute({ issuer, subject });
+  if (found && (email === undefined || found.externalEmail === email)) return found;
   const [row] = await db
     .insert(users)
-    .values({ externalId, email: null })
+    .values({ externalIssuer: issuer, externalSubject: subject, externalEmail: email ?? null })
     .onConflictDoUpdate({
-      target: users.externalId,
-      set: { externalId: sql`excluded.external_id` },
+      target: [users.externalIssuer, users.externalSubject],
+      set: { externalEmail: sql`coalesce(excluded.external_email, ${users.externalEmail})` },
     })
-    .returning();
+    .returning(externalUserColumns);
   if (!row) throw new Error("upsert returned no row");
   return row;
 }
