@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readEmulatorFlags } from "./cli-flags.js";
 
@@ -33,6 +36,47 @@ describe("emulator flags", () => {
         { kind: "latency", path: "*", ms: 200, remaining: 3 },
       ],
     });
+  });
+
+  it("reads the webhook secret from a file or the environment, off the command line", () => {
+    const directory = mkdtempSync(join(tmpdir(), "emulator-flags-"));
+    try {
+      const file = join(directory, "secret");
+      writeFileSync(file, "whsec_fromfile\n", { mode: 0o600 });
+      const url = ["--webhook-url", "http://127.0.0.1:3000/hook"];
+      const env = { STRIPE_EMULATOR_WEBHOOK_SECRET: "whsec_fromenv" };
+      expect(readEmulatorFlags([...url, "--webhook-secret-file", file]).startupWebhook).toEqual({
+        url: url[1],
+        secret: "whsec_fromfile",
+      });
+      expect(readEmulatorFlags(url, env).startupWebhook?.secret).toBe("whsec_fromenv");
+      // An explicit flag wins over the environment.
+      expect(
+        readEmulatorFlags([...url, "--webhook-secret-file", file], env).startupWebhook?.secret,
+      ).toBe("whsec_fromfile");
+      expect(
+        readEmulatorFlags([...url, "--webhook-secret", "whsec_flag"], env).startupWebhook,
+      ).toMatchObject({ secret: "whsec_flag" });
+      // Without --webhook-url the variable is not a mistake: there is just no endpoint.
+      expect(readEmulatorFlags([], env).startupWebhook).toBeUndefined();
+
+      writeFileSync(file, "not-a-secret");
+      expect(() => readEmulatorFlags([...url, "--webhook-secret-file", file])).toThrow(
+        /--webhook-secret-file must start with whsec_/,
+      );
+      expect(() =>
+        readEmulatorFlags([...url, "--webhook-secret-file", join(directory, "missing")]),
+      ).toThrow(/Cannot read --webhook-secret-file/);
+      expect(() =>
+        readEmulatorFlags([...url, "--webhook-secret-file", file, "--webhook-secret", "whsec_x"]),
+      ).toThrow(/not both/);
+      expect(() => readEmulatorFlags(url, { STRIPE_EMULATOR_WEBHOOK_SECRET: "abc" })).toThrow(
+        /STRIPE_EMULATOR_WEBHOOK_SECRET must start with whsec_/,
+      );
+      expect(() => readEmulatorFlags(["--webhook-secret-file", file])).toThrow(/webhook-url/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it("fails loudly on bad values", () => {

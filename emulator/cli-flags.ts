@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type FaultRuleInput, parseFaultSpec } from "./faults/fault-rules.js";
 import type { StartEmulatorOptions } from "./server.js";
@@ -15,6 +16,7 @@ const FLAGS = {
   "webhook-timeout-ms": { type: "string" },
   "webhook-url": { type: "string" },
   "webhook-secret": { type: "string" },
+  "webhook-secret-file": { type: "string" },
   "webhook-account": { type: "string" },
   fault: { type: "string", multiple: true },
 } as const;
@@ -46,7 +48,36 @@ function readWebhookSettings(values: Record<string, unknown>): Partial<DeliveryS
   return settings;
 }
 
-export function readEmulatorFlags(argv: readonly string[]): Partial<StartEmulatorOptions> {
+/**
+ * The startup endpoint's secret: `--webhook-secret-file` or `--webhook-secret`, else
+ * `STRIPE_EMULATOR_WEBHOOK_SECRET`. Prefer the file or the environment: any user of the
+ * machine can read a command line in `ps`.
+ */
+function readWebhookSecret(
+  values: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): { secret: string; source: string } | undefined {
+  const file = text(values["webhook-secret-file"]);
+  const flag = text(values["webhook-secret"]);
+  if (file && flag) throw new Error("Use --webhook-secret-file or --webhook-secret, not both");
+  if (file) {
+    try {
+      return { secret: readFileSync(file, "utf8").trim(), source: "--webhook-secret-file" };
+    } catch (error) {
+      throw new Error(`Cannot read --webhook-secret-file ${file}: ${(error as Error).message}`);
+    }
+  }
+  if (flag) return { secret: flag, source: "--webhook-secret" };
+  const fromEnv = text(env.STRIPE_EMULATOR_WEBHOOK_SECRET);
+  return fromEnv ? { secret: fromEnv, source: "STRIPE_EMULATOR_WEBHOOK_SECRET" } : undefined;
+}
+
+const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+
+export function readEmulatorFlags(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): Partial<StartEmulatorOptions> {
   const { values } = parseArgs({
     args: [...argv],
     options: FLAGS,
@@ -54,7 +85,6 @@ export function readEmulatorFlags(argv: readonly string[]): Partial<StartEmulato
     allowPositionals: true,
   });
   const options: Partial<StartEmulatorOptions> = { webhooks: readWebhookSettings(values) };
-  const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
   const stateFile = text(values["state-file"]);
   if (stateFile) options.stateFile = stateFile;
   const faults: FaultRuleInput[] = (Array.isArray(values.fault) ? values.fault : [])
@@ -62,14 +92,17 @@ export function readEmulatorFlags(argv: readonly string[]): Partial<StartEmulato
     .map(parseFaultSpec);
   if (faults.length > 0) options.faults = faults;
   const url = text(values["webhook-url"]);
-  const secret = text(values["webhook-secret"]);
   const apiKey = text(values["webhook-account"]);
-  if (secret && !secret.startsWith("whsec_"))
-    throw new Error("--webhook-secret must start with whsec_");
-  if (!url && (secret || apiKey))
-    throw new Error("--webhook-secret and --webhook-account need --webhook-url");
-  if (url) {
-    options.startupWebhook = { url, ...(secret ? { secret } : {}), ...(apiKey ? { apiKey } : {}) };
-  }
+  const flaggedSecret = text(values["webhook-secret"]) ?? text(values["webhook-secret-file"]);
+  if (!url && (flaggedSecret || apiKey))
+    throw new Error(
+      "--webhook-secret, --webhook-secret-file and --webhook-account need --webhook-url",
+    );
+  if (!url) return options;
+  const given = readWebhookSecret(values, env);
+  if (given && !given.secret.startsWith("whsec_"))
+    throw new Error(`${given.source} must start with whsec_`);
+  const secret = given?.secret;
+  options.startupWebhook = { url, ...(secret ? { secret } : {}), ...(apiKey ? { apiKey } : {}) };
   return options;
 }

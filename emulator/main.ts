@@ -35,10 +35,11 @@ function readPortalSessionTtl(argv: readonly string[]): number | undefined {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  const flags = readEmulatorFlags(argv, process.env);
   const emulator = await startEmulator({
     port: readPort(argv, process.env),
     portalSessionTtlSeconds: readPortalSessionTtl(argv),
-    ...readEmulatorFlags(argv),
+    ...flags,
   });
   const stop = () => {
     emulator.close().then(
@@ -51,7 +52,8 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  if (emulator.webhookSecret) {
+  // A secret the caller gave is theirs already; echoing it would only copy it into logs.
+  if (emulator.webhookSecret && !flags.startupWebhook?.secret) {
     console.log(`Webhook signing secret for --webhook-url: ${emulator.webhookSecret}`);
   }
   // Announce only once the signal handlers are in place: supervisors read this line as "ready".

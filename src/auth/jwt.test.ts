@@ -58,6 +58,45 @@ describe("HS256 verifier", () => {
   });
 });
 
+describe("HS256 verifier without a pinned issuer", () => {
+  const verify = createJwtVerifier({ kind: "secret", secret: SECRET });
+  const identify = async (claims: Record<string, unknown>) =>
+    verify?.(await hs256({ ...claims, exp: now() + 60 }));
+
+  it("keeps issuer and subject apart, so no `|` can make two users one", async () => {
+    expect(await identify({ iss: "a|b", sub: "c" })).toMatchObject({ issuer: "a|b", subject: "c" });
+    expect(await identify({ iss: "a", sub: "b|c" })).toMatchObject({ issuer: "a", subject: "b|c" });
+  });
+
+  it("gives a token without iss, or with an empty one, the empty issuer", async () => {
+    expect(await identify({ sub: "u" })).toMatchObject({ issuer: "", subject: "u" });
+    expect(await identify({ iss: "", sub: "u" })).toMatchObject({ issuer: "", subject: "u" });
+  });
+
+  it("refuses a NUL in iss or sub, which the database could not store", async () => {
+    expect(await identify({ iss: "a", sub: "u\u0000" })).toBeUndefined();
+    expect(await identify({ iss: "a\u0000", sub: "u" })).toBeUndefined();
+  });
+
+  it("keeps a plausible email, trimmed and lower-cased, verified or not said", async () => {
+    const email = async (claims: Record<string, unknown>) =>
+      (await identify({ sub: "u", ...claims }))?.email;
+    expect(await email({ email: " Ann@Example.COM " })).toBe("ann@example.com");
+    expect(await email({ email: "ann@example.com", email_verified: true })).toBe("ann@example.com");
+  });
+
+  it.each([
+    ["marked unverified", { email: "ann@example.com", email_verified: false }],
+    ["marked unverified as a string", { email: "ann@example.com", email_verified: "false" }],
+    ["not an address", { email: "not an email" }],
+    ["with a control character", { email: "ann\u0000@example.com" }],
+    ["too long", { email: `${"a".repeat(250)}@example.com` }],
+    ["not a string", { email: ["ann@example.com"] }],
+  ])("drops an email %s", async (_, claims) => {
+    expect((await identify({ sub: "u", ...claims }))?.email).toBeUndefined();
+  });
+});
+
 describe("JWKS verifier", () => {
   let server: Server;
   let jwksUrl: string;

@@ -17,14 +17,18 @@ export interface EmbeddedEmulator {
 export function startEmbeddedEmulator(options: {
   port: number;
   stateFile?: string;
-  /** An endpoint for every event of `account`, signed with `secret`. */
-  webhook?: { url: string; secret: string; account: string };
+  /**
+   * An endpoint for every event of `account`, signed with the secret in `secretFile`: a
+   * path, never the secret, goes on the command line, which `ps` shows to every user.
+   */
+  webhook?: { url: string; secretFile: string; account: string };
 }): Promise<EmbeddedEmulator> {
   const args = ["--import", "tsx", EMULATOR_ENTRY, "--port", String(options.port)];
   if (options.stateFile) args.push("--state-file", options.stateFile);
   if (options.webhook) {
-    const { url, secret, account } = options.webhook;
-    args.push("--webhook-url", url, "--webhook-secret", secret, "--webhook-account", account);
+    const { url, secretFile, account } = options.webhook;
+    args.push("--webhook-url", url, "--webhook-secret-file", secretFile);
+    args.push("--webhook-account", account);
   }
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
 

@@ -10,7 +10,7 @@ const SECRET_FILE = "emulator-webhook-secret";
  * emulator's saved state) keep agreeing on it.
  */
 export async function loadEmbeddedWebhookSecret(dataDir: string): Promise<string> {
-  const path = join(dataDir, SECRET_FILE);
+  const path = embeddedWebhookSecretFile(dataDir);
   const saved = await readFile(path, "utf8").then(
     (text) => text.trim(),
     () => "",
@@ -20,6 +20,11 @@ export async function loadEmbeddedWebhookSecret(dataDir: string): Promise<string
   await mkdir(dataDir, { recursive: true });
   await writeFile(path, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/** The emulator reads the secret from here, since its command line is public in `ps`. */
+export function embeddedWebhookSecretFile(dataDir: string): string {
+  return join(dataDir, SECRET_FILE);
 }
 
 /** Where the embedded emulator delivers: this machine's listening address, not APP_URL. */

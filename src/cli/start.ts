@@ -9,7 +9,11 @@ import {
   saveEmulatorDefaultPortal,
   startEmbeddedEmulator,
 } from "./embedded-emulator.js";
-import { embeddedWebhookUrl, loadEmbeddedWebhookSecret } from "./embedded-webhook-secret.js";
+import {
+  embeddedWebhookSecretFile,
+  embeddedWebhookUrl,
+  loadEmbeddedWebhookSecret,
+} from "./embedded-webhook-secret.js";
 import { loadConfigOrExit } from "./load-config.js";
 import { ensureWebBuild } from "./web-build.js";
 
@@ -31,7 +35,7 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
       stateFile: join(config.dataDir, "emulator.json"),
       webhook: {
         url: embeddedWebhookUrl(config),
-        secret: webhookSecret,
+        secretFile: embeddedWebhookSecretFile(config.dataDir),
         account: EMBEDDED_STRIPE_KEY,
       },
     });

@@ -1,0 +1,151 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+
+/** `portico start` without a Stripe key, as `npm start` runs it: Portico and its own emulator. */
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** The key `portico start` uses against its embedded emulator (src/cli/start.ts). */
+const EMBEDDED_KEY = "sk_test_porticoEmbedded";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** Every process below `pid`, from /proc: the emulator is Portico's child. */
+function descendantsOf(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // `pid (comm) state ppid …`; comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift();
+    for (const [child, ppid] of parents) {
+      if (ppid === parent && !found.includes(child)) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+const commandLine = (pid: number) =>
+  readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+
+async function startPortico(dataDir: string) {
+  // A real port, not 0: the emulator is told where to deliver before Portico listens.
+  const [port, emulatorPort] = [await freePort(), await freePort()];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/main.ts", "start", "--no-web-build"],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "production",
+        PORT: String(port),
+        PORTICO_DATA_DIR: dataDir,
+        STRIPE_EMULATOR_PORT: String(emulatorPort),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  cleanups.push(async () => {
+    // A failed test must not leave the emulator behind: stop the children too.
+    const children = child.pid ? descendantsOf(child.pid) : [];
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    for (const pid of [child.pid, ...children]) {
+      try {
+        if (pid) process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Portico is running on")) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    void exited.then(() => reject(new Error(`portico start exited:\n${output}`)));
+    setTimeout(() => reject(new Error(`not running after 60 s:\n${output}`)), 60_000);
+  });
+  return { child, output: () => output, emulatorUrl: `http://127.0.0.1:${emulatorPort}` };
+}
+
+async function emulatorControl(emulatorUrl: string, method: string, path: string) {
+  const response = await fetch(new URL(path, emulatorUrl), {
+    method,
+    headers: { authorization: `Bearer ${EMBEDDED_KEY}` },
+  });
+  expect(response.status).toBe(200);
+  return response.json() as Promise<unknown>;
+}
+
+describe("portico start with the embedded emulator", () => {
+  it("keeps the webhook secret off every command line, and webhooks still verify", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "portico-embedded-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const portico = await startPortico(dataDir);
+    const secret = readFileSync(join(dataDir, "emulator-webhook-secret"), "utf8").trim();
+    expect(secret).toMatch(/^whsec_/);
+
+    const pids = [portico.child.pid ?? 0, ...descendantsOf(portico.child.pid ?? 0)];
+    const lines = pids.map(commandLine);
+    expect(lines.some((line) => line.includes("emulator/main.ts"))).toBe(true);
+    for (const line of lines) {
+      expect(line).not.toContain("whsec_");
+      expect(line).not.toContain(secret);
+    }
+    expect(portico.output()).not.toContain(secret);
+
+    // The emulator signed the demo seed's events with the file's secret: Portico took them
+    // all. (Those sent while Portico was still seeding, before it listened, were retried.)
+    await emulatorControl(
+      portico.emulatorUrl,
+      "POST",
+      "/_emulator/webhooks/flush?timeout_ms=30000",
+    );
+    const log = (await emulatorControl(
+      portico.emulatorUrl,
+      "GET",
+      "/_emulator/webhooks/deliveries",
+    )) as { data: { event: string; status: number | null; error: string | null }[] };
+    const events = new Set(log.data.map((attempt) => attempt.event));
+    const accepted = new Set(log.data.filter((a) => a.status === 200).map((a) => a.event));
+    expect(events.size).toBeGreaterThan(0);
+    expect(accepted).toEqual(events);
+    expect(log.data.filter((attempt) => attempt.status !== 200 && attempt.status !== null)).toEqual(
+      [],
+    );
+  }, 90_000);
+});

@@ -1,0 +1,106 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestDatabase, TEST_ENGINES } from "../../test/database.js";
+import type { Db } from "./client.js";
+import * as schema from "./schema.js";
+import { upsertExternalUser } from "./users.js";
+
+const MIGRATIONS = new URL("../../drizzle", import.meta.url).pathname;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** The shipped migrations folder, cut just before `tag`: a database as an older build left it. */
+function migrationsBefore(tag: string): string {
+  const folder = mkdtempSync(join(tmpdir(), "portico-migrations-"));
+  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+  cpSync(MIGRATIONS, folder, { recursive: true });
+  const journalPath = join(folder, "meta", "_journal.json");
+  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+  const cut = journal.entries.findIndex((entry) => entry.tag === tag);
+  expect(cut).toBeGreaterThan(0);
+  writeFileSync(
+    journalPath,
+    JSON.stringify({ ...journal, entries: journal.entries.slice(0, cut) }),
+  );
+  return folder;
+}
+
+/** A fresh database of either engine that can be migrated from any folder. */
+async function openBareDatabase(engine: "pglite" | "postgres") {
+  const created = await createTestDatabase(engine);
+  cleanups.push(created.drop);
+  if (!created.url) {
+    const client = await PGlite.create("memory://");
+    cleanups.push(() => client.close());
+    return {
+      db: drizzlePglite(client, { schema }) as unknown as Db,
+      migrate: (folder: string) =>
+        migratePglite(drizzlePglite(client), { migrationsFolder: folder }),
+    };
+  }
+  const pool = new pg.Pool({ connectionString: created.url, max: 2 });
+  cleanups.push(() => pool.end());
+  return {
+    db: drizzlePg(pool, { schema }) as unknown as Db,
+    migrate: (folder: string) => migratePg(drizzlePg(pool), { migrationsFolder: folder }),
+  };
+}
+
+describe.each(TEST_ENGINES)("external identity migration (%s)", (engine) => {
+  it("splits each `iss|sub` key at the first `|`, and the user signs in as before", async () => {
+    const database = await openBareDatabase(engine);
+    await database.migrate(migrationsBefore("0004_external_identity"));
+    // The older schema's `external_id` is gone from schema.ts, so the rows are written in SQL.
+    const inserted = (await database.db.execute(sql`
+      insert into users (external_id, email) values
+        ('https://tenant.auth0.com/|auth0|123', null),
+        ('jwt|no-issuer', null),
+        ('|both', null),
+        ('jwt|both', null),
+        (null, 'password@example.com')
+      returning id, external_id`)) as unknown as {
+      rows: { id: string; external_id: string | null }[];
+    };
+    const auth0 = inserted.rows.find((row) => row.external_id?.startsWith("https://"));
+
+    await database.migrate(MIGRATIONS);
+
+    const rows = await database.db
+      .select({
+        issuer: schema.users.externalIssuer,
+        subject: schema.users.externalSubject,
+        email: schema.users.email,
+      })
+      .from(schema.users);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { issuer: "https://tenant.auth0.com/", subject: "auth0|123", email: null },
+        // `jwt` was the old stand-in for a token without `iss`.
+        { issuer: "", subject: "no-issuer", email: null },
+        // Unless an empty `iss` already holds that subject: then both stay apart.
+        { issuer: "", subject: "both", email: null },
+        { issuer: "jwt", subject: "both", email: null },
+        { issuer: null, subject: null, email: "password@example.com" },
+      ]),
+    );
+    expect(rows).toHaveLength(5);
+    const user = await upsertExternalUser(database.db, {
+      issuer: "https://tenant.auth0.com/",
+      subject: "auth0|123",
+      email: undefined,
+    });
+    expect(user.id).toBe(auth0?.id);
+  });
+});
