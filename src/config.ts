@@ -78,6 +78,7 @@ const EnvSchema = z.object({
   STRIPE_EMULATOR_PORT: port.default(12111),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   STRIPE_MAX_NETWORK_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  STRIPE_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(10_000).default(100),
   STRIPE_WEBHOOK_SECRET: webhookSecret.optional(),
   STRIPE_WEBHOOK_SECRETS: csv.pipe(z.array(webhookSecret)),
   STRIPE_LIVE_WEBHOOK_SECRETS: csv.pipe(z.array(webhookSecret)),
@@ -103,6 +104,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_SYNC: rateLimit.default({ max: 6, windowSeconds: 60 }),
   RATE_LIMIT_CHECKOUT: rateLimit.default({ max: 10, windowSeconds: 60 }),
   RATE_LIMIT_LOGIN: rateLimit.default({ max: 10, windowSeconds: 300 }),
+  RATE_LIMIT_SIGNUP: rateLimit.default({ max: 10, windowSeconds: 3600 }),
   PORTICO_DEMO_EMAIL: z.email().default("demo@portico.dev"),
   PORTICO_DEMO_PASSWORD: z.string().min(8).default("portico-demo"),
   METRICS_ENABLED: flag.transform((value) => value ?? true),
@@ -142,6 +144,8 @@ export interface Config {
     emulatorPort: number;
     timeoutMs: number;
     maxNetworkRetries: number;
+    /** Stripe calls one instance has in flight at most; beyond it a request gets a 503. */
+    maxConcurrentCalls: number;
     /** Endpoint signing secrets per mode; several while a secret is being rotated. */
     webhookSecrets: Record<StripeMode, string[]>;
   };
@@ -176,6 +180,7 @@ export interface Config {
   rateLimits: {
     portal: RateLimitRule;
     login: RateLimitRule;
+    signup: RateLimitRule;
     sync: RateLimitRule;
     checkout: RateLimitRule;
   };
@@ -289,6 +294,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       emulatorPort: e.STRIPE_EMULATOR_PORT,
       timeoutMs: e.STRIPE_TIMEOUT_MS,
       maxNetworkRetries: e.STRIPE_MAX_NETWORK_RETRIES,
+      maxConcurrentCalls: e.STRIPE_MAX_CONCURRENT_CALLS,
       webhookSecrets,
     },
     portal: {
@@ -316,6 +322,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimits: {
       portal: e.RATE_LIMIT_PORTAL,
       login: e.RATE_LIMIT_LOGIN,
+      signup: e.RATE_LIMIT_SIGNUP,
       sync: e.RATE_LIMIT_SYNC,
       checkout: e.RATE_LIMIT_CHECKOUT,
     },

@@ -59,7 +59,10 @@ export async function createPortico(
   await database.migrate();
   const { db } = database;
   const metrics = createMetrics({ enabled: config.metrics.enabled });
-  const stripe = createStripeGateway(createStripeClients(config.stripe), { metrics });
+  const stripe = createStripeGateway(createStripeClients(config.stripe), {
+    metrics,
+    maxConcurrentCalls: config.stripe.maxConcurrentCalls,
+  });
   const accounts = createAccountService({ db, config });
   const plans = createPlanCatalog(billingConfig);
   const setup = createSetupCheck({ stripe, config, billing: billingConfig, plans, logger });

@@ -1,10 +1,16 @@
+import type { Logger } from "pino";
 import type { Config, StripeMode } from "../config.js";
-import { findBillingCustomer, linkBillingCustomer } from "../db/billing-customers.js";
+import {
+  countDeletedBillingCustomers,
+  findBillingCustomer,
+  linkBillingCustomer,
+  markBillingCustomerDeleted,
+} from "../db/billing-customers.js";
 import { recordCheckoutSession } from "../db/checkout-sessions.js";
 import type { Db } from "../db/client.js";
-import { withAdvisoryLock } from "../db/locks.js";
 import { consumeRateLimit } from "../db/rate-limits.js";
 import { PorticoError, validationError } from "../errors.js";
+import { StripeMissingError } from "../stripe/errors.js";
 import { type StripeGateway, StripeModeNotConfiguredError } from "../stripe/gateway.js";
 import { type CheckoutChoice, resolveCheckoutPrice } from "./checkout-price.js";
 import type { PlanCatalog } from "./plans.js";
@@ -23,20 +29,26 @@ const SUBSCRIBED = ["active", "trialing"];
 
 /**
  * Starts a subscription checkout. The Stripe customer is created before the session, once
- * per user and mode: a per-user advisory lock serializes concurrent requests (on every
- * instance), Stripe's idempotency key `portico-customer-<userId>` covers a retry after a
- * lost answer, and the link's unique index is the last word.
+ * per user and mode, with no lock held while Stripe answers: Stripe's idempotency key
+ * makes concurrent requests and retries one customer, the link's unique index picks the
+ * one that counts, and a customer that lost the race is deleted.
  */
 export function createCheckoutService(deps: {
   db: Db;
   stripe: Pick<
     StripeGateway,
-    "modes" | "createCustomer" | "findPricesByLookupKeys" | "listOpenSubscriptions" | "sync"
+    | "modes"
+    | "createCustomer"
+    | "deleteCustomer"
+    | "findPricesByLookupKeys"
+    | "listOpenSubscriptions"
+    | "sync"
   >;
   plans: Pick<PlanCatalog, "planForPrice" | "plans">;
   config: Pick<Config, "allowedOrigins" | "appUrl" | "rateLimits">;
+  logger: Pick<Logger, "warn">;
 }) {
-  const { db, stripe, plans, config } = deps;
+  const { db, stripe, plans, config, logger } = deps;
   const defaultReturnUrl = new URL("/settings/billing", config.appUrl).href;
 
   function checkUrl(field: "successUrl" | "cancelUrl", raw: string | undefined) {
@@ -61,15 +73,50 @@ export function createCheckoutService(deps: {
   }
 
   /** The user's customer in that mode, created (and linked) on first need, exactly once. */
-  function ensureCustomer(user: CheckoutInput["user"], mode: StripeMode): Promise<string> {
+  async function ensureCustomer(user: CheckoutInput["user"], mode: StripeMode): Promise<string> {
     const livemode = mode === "live";
-    return withAdvisoryLock(db, `portico-customer:${user.id}:${mode}`, async (tx) => {
-      const existing = await findBillingCustomer(tx, user.id, livemode);
-      if (existing) return existing.stripeCustomerId;
-      const customerId = await stripe.createCustomer(mode, user);
-      await linkBillingCustomer(tx, user.id, livemode, customerId);
-      return customerId;
-    });
+    const existing = await findBillingCustomer(db, user.id, livemode);
+    if (existing) return existing.stripeCustomerId;
+    const replaced = await countDeletedBillingCustomers(db, user.id, livemode);
+    const created = await stripe.createCustomer(mode, user, replaced);
+    if (await linkBillingCustomer(db, user.id, livemode, created)) return created;
+
+    // Another request linked first: the same customer (the key replayed it), or one made
+    // under another key (the email changed in between). Keep the linked one.
+    const linked = await findBillingCustomer(db, user.id, livemode);
+    if (!linked) {
+      // The replayed customer is one already marked deleted: its key is retired now.
+      throw new PorticoError("CONFLICT", "Your billing account changed; try again", {
+        retryAfter: 1,
+      });
+    }
+    if (linked.stripeCustomerId !== created) {
+      // Fresh and never used: nothing of the user's is lost with it.
+      await stripe.deleteCustomer(mode, created).catch((error: unknown) => {
+        logger.warn({ err: error, customer: created }, "could not delete a duplicate customer");
+      });
+    }
+    return linked.stripeCustomerId;
+  }
+
+  /**
+   * `ensureCustomer`, then `use` with the customer. A customer deleted in Stripe is
+   * marked so once it answers "no such customer", and a new one takes its place.
+   */
+  async function withCustomer<T>(
+    input: CheckoutInput,
+    use: (customerId: string) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const customerId = await ensureCustomer(input.user, input.mode);
+      try {
+        return await use(customerId);
+      } catch (error) {
+        const deleted = error instanceof StripeMissingError && error.param === "customer";
+        if (!deleted || attempt > 1) throw error;
+        await markBillingCustomerDeleted(db, customerId);
+      }
+    }
   }
 
   async function startCheckout(input: CheckoutInput): Promise<{ id: string; url: string }> {
@@ -89,24 +136,24 @@ export function createCheckoutService(deps: {
       });
     }
     const priceId = await findActivePriceId(input.mode, price.lookupKey);
-    const customerId = await ensureCustomer(input.user, input.mode);
-
-    // Stripe is the authority here: the local mirror may be a webhook behind.
-    const open = await stripe.listOpenSubscriptions(input.mode, customerId);
-    if (open.some((subscription) => SUBSCRIBED.includes(subscription.status))) {
-      throw new PorticoError(
-        "ALREADY_SUBSCRIBED",
-        "You already have a subscription; change it in the billing portal",
-      );
-    }
-
-    const session = await stripe.sync(input.mode).createCheckoutSession({
-      customerId,
-      priceId,
-      userId: input.user.id,
-      successUrl,
-      cancelUrl,
-      trialPeriodDays: price.trialPeriodDays,
+    const { customerId, session } = await withCustomer(input, async (customerId) => {
+      // Stripe is the authority here: the local mirror may be a webhook behind.
+      const open = await stripe.listOpenSubscriptions(input.mode, customerId);
+      if (open.some((subscription) => SUBSCRIBED.includes(subscription.status))) {
+        throw new PorticoError(
+          "ALREADY_SUBSCRIBED",
+          "You already have a subscription; change it in the billing portal",
+        );
+      }
+      const session = await stripe.sync(input.mode).createCheckoutSession({
+        customerId,
+        priceId,
+        userId: input.user.id,
+        successUrl,
+        cancelUrl,
+        trialPeriodDays: price.trialPeriodDays,
+      });
+      return { customerId, session };
     });
     await recordCheckoutSession(db, {
       stripeSessionId: session.id,

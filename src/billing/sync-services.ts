@@ -46,7 +46,7 @@ export function createSyncServices(deps: {
       logger,
     }),
     subscriptions: createSubscriptionService({ db, stripe, plans, runner, config }),
-    checkout: createCheckoutService({ db, stripe, plans, config }),
+    checkout: createCheckoutService({ db, stripe, plans, config, logger }),
   };
 }
 

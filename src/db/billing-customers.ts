@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { preparedPerDb } from "./prepared.js";
 import { billingCustomers } from "./schema.js";
@@ -22,6 +22,25 @@ const billingCustomerQuery = preparedPerDb((db) =>
 export async function findBillingCustomer(db: Db, userId: string, livemode: boolean) {
   const [row] = await billingCustomerQuery(db).execute({ userId, livemode });
   return row;
+}
+
+/** How many of the user's customers in one mode were found deleted in Stripe. */
+export async function countDeletedBillingCustomers(
+  db: Db,
+  userId: string,
+  livemode: boolean,
+): Promise<number> {
+  const [row] = await db
+    .select({ deleted: count() })
+    .from(billingCustomers)
+    .where(
+      and(
+        eq(billingCustomers.userId, userId),
+        eq(billingCustomers.livemode, livemode),
+        isNotNull(billingCustomers.deletedAt),
+      ),
+    );
+  return row?.deleted ?? 0;
 }
 
 /** Links a Stripe customer to a user; false when the user already has one in that mode. */

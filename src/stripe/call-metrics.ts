@@ -1,4 +1,5 @@
 import Stripe from "stripe";
+import { PorticoError } from "../errors.js";
 import { callStripe, StripeMissingError } from "./errors.js";
 
 /** How a Stripe API call ended, coarse enough to be a metric label. */
@@ -10,6 +11,8 @@ export type StripeCallOutcome =
   | "rate_limited"
   | "connection_error"
   | "api_error"
+  /** Not sent: this instance already had its maximum of calls in flight. */
+  | "shed"
   | "error";
 
 /** What the gateway reports about each call; `metrics/` implements it with prom-client. */
@@ -51,9 +54,24 @@ export function classifyStripeOutcome(error: unknown): StripeCallOutcome {
 /**
  * `callStripe` that also reports the operation's outcome and latency. The
  * latency includes the SDK's own retries: it is what the caller waited.
+ *
+ * At most `maxInFlight` calls wait on Stripe at once. When Stripe slows down, requests
+ * beyond that are answered at once with a retryable 503 instead of queueing without
+ * bound (and holding their clients' connections) behind the slow ones.
  */
-export function createStripeCaller(metrics: StripeCallMetrics | undefined) {
+export function createStripeCaller(
+  metrics: StripeCallMetrics | undefined,
+  maxInFlight = Number.POSITIVE_INFINITY,
+) {
+  let inFlight = 0;
   return async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    if (inFlight >= maxInFlight) {
+      metrics?.observeStripeCall(operation, "shed", 0);
+      throw new PorticoError("STRIPE_UNAVAILABLE", "Stripe is busy, retry shortly", {
+        retryAfter: 1,
+      });
+    }
+    inFlight++;
     const started = performance.now();
     const observe = (outcome: StripeCallOutcome) =>
       metrics?.observeStripeCall(operation, outcome, (performance.now() - started) / 1000);
@@ -64,6 +82,8 @@ export function createStripeCaller(metrics: StripeCallMetrics | undefined) {
     } catch (error) {
       observe(classifyStripeOutcome(error));
       throw error;
+    } finally {
+      inFlight--;
     }
   };
 }

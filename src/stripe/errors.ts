@@ -52,6 +52,13 @@ export function mapStripeError(error: unknown): Error {
       cause: error,
     });
   }
+  if (error.code === "idempotency_key_in_use") {
+    // A concurrent request with the same key (a double submit) is still running.
+    return new PorticoError("CONFLICT", "The same request is already in progress, retry shortly", {
+      cause: error,
+      retryAfter: 1,
+    });
+  }
   if (error instanceof Stripe.errors.StripeRateLimitError) {
     return new PorticoError(
       "STRIPE_UNAVAILABLE",

@@ -61,7 +61,14 @@ export interface StripeGateway {
   /** Newest subscriptions first, every status except the ended ones. */
   listOpenSubscriptions(mode: StripeMode, customerId: string): Promise<SubscriptionSummary[]>;
   listPortalConfigurations(mode: StripeMode): Promise<PortalConfigurationSummary[]>;
-  createCustomer(mode: StripeMode, user: { id: string; email: string | null }): Promise<string>;
+  /** `replaced`: how many of the user's customers were found deleted (see `createCustomerForUser`). */
+  createCustomer(
+    mode: StripeMode,
+    user: { id: string; email: string | null },
+    replaced?: number,
+  ): Promise<string>;
+  /** Deletes a customer Portico created and never used; gone already counts as deleted. */
+  deleteCustomer(mode: StripeMode, customerId: string): Promise<void>;
   readCatalog(mode: StripeMode): Promise<CatalogState>;
   writeCatalog(mode: StripeMode, writes: CatalogWrite[], known: CatalogIds): Promise<CatalogIds>;
   /** Prices holding these lookup keys, active or not. */
@@ -84,10 +91,10 @@ const ENDED: Stripe.Subscription.Status[] = ["canceled", "incomplete_expired"];
 
 export function createStripeGateway(
   clients: StripeClients,
-  options: { metrics?: StripeCallMetrics } = {},
+  options: { metrics?: StripeCallMetrics; maxConcurrentCalls?: number } = {},
 ): StripeGateway {
   // Every call is named by its Stripe resource and method: the `operation` metric label.
-  const call = createStripeCaller(options.metrics);
+  const call = createStripeCaller(options.metrics, options.maxConcurrentCalls);
   const client = (mode: StripeMode) => {
     const stripe = clients[mode];
     if (!stripe) throw new StripeModeNotConfiguredError(mode);
@@ -152,8 +159,16 @@ export function createStripeGateway(
       }));
     },
 
-    createCustomer: (mode, user) =>
-      call("customers.create", () => createCustomerForUser(client(mode), user)),
+    createCustomer: (mode, user, replaced) =>
+      call("customers.create", () => createCustomerForUser(client(mode), user, replaced)),
+
+    async deleteCustomer(mode, customerId) {
+      try {
+        await call("customers.del", () => client(mode).customers.del(customerId));
+      } catch (error) {
+        if (!(error instanceof StripeMissingError)) throw error;
+      }
+    },
     readCatalog: (mode) => call("catalog.read", () => readCatalogState(client(mode))),
     writeCatalog: (mode, writes, known) =>
       call("catalog.write", () => applyCatalogWrites(client(mode), writes, known)),

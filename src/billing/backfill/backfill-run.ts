@@ -6,7 +6,9 @@ import {
   saveSyncProgress,
 } from "../../db/sync-progress.js";
 import type { BackfillCalls } from "../../stripe/backfill-calls.js";
+import type { SyncCalls } from "../../stripe/sync-calls.js";
 import type { PlanCatalog } from "../plans.js";
+import { createReadFirstRunner } from "../sync/read-first.js";
 import type { SyncContext } from "../sync/sync-context.js";
 import { type BackfillItem, syncCustomerBatch } from "./customer-batch.js";
 import type { RowChange } from "./row-changes.js";
@@ -64,10 +66,11 @@ export function createBackfillRun(
   const dryRun = options.dryRun ?? false;
   const unstoredCustomers = new Set<string>();
   const totals: BackfillProgress["totals"] = {};
-  const contextFor = (tx: Db): SyncContext => ({
+  const readFirst = createReadFirstRunner(deps.db);
+  const contextFor = (tx: Db, calls: SyncCalls): SyncContext => ({
     tx,
     livemode,
-    stripe: deps.stripe.sync,
+    stripe: calls,
     source: "refetch",
     plans: deps.plans,
     logger: deps.logger,
@@ -81,7 +84,7 @@ export function createBackfillRun(
     unstoredCustomers,
     async batch(customerId, collect) {
       const batchChanges = await syncCustomerBatch(
-        { db: deps.db, contextFor, dryRun },
+        { readFirst, stripe: deps.stripe.sync, contextFor, dryRun },
         customerId,
         collect,
       );

@@ -5,7 +5,8 @@ import {
   rowKey,
 } from "../../db/backfill-rows.js";
 import type { Db } from "../../db/client.js";
-import { withAdvisoryLock } from "../../db/locks.js";
+import type { SyncCalls } from "../../stripe/sync-calls.js";
+import type { ReadFirstRunner } from "../sync/read-first.js";
 import type { SyncContext } from "../sync/sync-context.js";
 import type { MirroredObject } from "../sync/watermark.js";
 import { changedFields, diffRows, type RowChange } from "./row-changes.js";
@@ -58,18 +59,25 @@ class RollbackBatch extends Error {
 
 /**
  * Brings one customer's objects in line with Stripe under the customer's advisory lock, so
- * it never interleaves with a webhook for the same customer on any instance. `collect`
- * runs under the lock and names the objects. Answers the rows that changed. Nothing is written when nothing differs (a second run writes no row), nor on a
- * dry run, which still answers what would have changed.
+ * it never interleaves with a webhook for the same customer on any instance; the fresh
+ * reads it needs are made first, with no transaction open (`ReadFirstRunner`). `collect`
+ * runs under the lock and names the objects. Answers the rows that changed. Nothing is
+ * written when nothing differs (a second run writes no row), nor on a dry run, which
+ * still answers what would have changed.
  */
 export async function syncCustomerBatch(
-  deps: { db: Db; contextFor(tx: Db): SyncContext; dryRun: boolean },
+  deps: {
+    readFirst: ReadFirstRunner;
+    stripe: SyncCalls;
+    contextFor(tx: Db, calls: SyncCalls): SyncContext;
+    dryRun: boolean;
+  },
   customerId: string,
   collect: (ctx: SyncContext) => Promise<BackfillItem[]>,
 ): Promise<RowChange[]> {
   try {
-    return await withAdvisoryLock(deps.db, customerId, async (tx) => {
-      const ctx = deps.contextFor(tx);
+    return await deps.readFirst.run(customerId, deps.stripe, async (tx, calls) => {
+      const ctx = deps.contextFor(tx, calls);
       const items = await collect(ctx);
       const selection = selectionOf(customerId, items);
       const before = await readMirroredRows(tx, selection);

@@ -1,15 +1,18 @@
 import type { Logger } from "pino";
 import type { Config, StripeMode } from "../../config.js";
 import type { Db } from "../../db/client.js";
-import { withAdvisoryLock, withAdvisoryLocks } from "../../db/locks.js";
+import { withAdvisoryLocks } from "../../db/locks.js";
 import { completeStripeEvent, completeStripeEvents } from "../../db/stripe-events.js";
+import { bumpSyncVersions } from "../../db/sync-versions.js";
 import { PorticoError } from "../../errors.js";
 import { toSyncEvent } from "../../stripe/events.js";
 import type { StripeGateway } from "../../stripe/gateway.js";
+import type { SyncCalls } from "../../stripe/sync-calls.js";
 import type { SyncEvent } from "../../stripe/sync-types.js";
 import type { PlanCatalog } from "../plans.js";
 import { findEventHandler, lockKeyFor, readAheadForBatch } from "./handlers.js";
 import { pullCustomer } from "./pull-customer.js";
+import { createReadFirstRunner, noStripeReads } from "./read-first.js";
 import type { SyncContext } from "./sync-context.js";
 import type { SyncOutcome } from "./watermark.js";
 
@@ -22,12 +25,14 @@ export interface SyncDeps {
 }
 
 /**
- * Runs sync work one customer at a time: every event and every pull takes the customer's
- * advisory lock for its whole transaction, Stripe reads included, so two instances (or
- * two deliveries) never interleave a read-from-Stripe with a write of older state.
+ * Runs sync work one customer at a time: every event and every pull writes under the
+ * customer's advisory lock, so two instances (or two deliveries) never interleave their
+ * writes. Stripe is read with no transaction open (`createReadFirstRunner`): a slow Stripe
+ * holds up only the customer it is answering for, never the database.
  */
 export function createSyncRunner(deps: SyncDeps) {
   const { db, stripe, plans, config, logger } = deps;
+  const readFirst = createReadFirstRunner(db);
   let closed = false;
   /**
    * Checked once a transaction holds its locks: after `close()`, work that has not begun
@@ -41,10 +46,10 @@ export function createSyncRunner(deps: SyncDeps) {
       });
     }
   };
-  const contextFor = (tx: Db, mode: StripeMode): SyncContext => ({
+  const contextFor = (tx: Db, mode: StripeMode, calls: SyncCalls): SyncContext => ({
     tx,
     livemode: mode === "live",
-    stripe: stripe.sync(mode),
+    stripe: calls,
     source: config.sync.source,
     plans,
     logger,
@@ -60,26 +65,31 @@ export function createSyncRunner(deps: SyncDeps) {
   }
 
   async function applyEvent(event: SyncEvent): Promise<SyncOutcome> {
-    return withAdvisoryLock(db, lockKeyFor(event), async (tx) => {
+    const mode = modeOf(event);
+    return readFirst.run(lockKeyFor(event), stripe.sync(mode), async (tx, calls) => {
       ensureOpen();
-      const outcome = await runHandler(tx, event);
+      const outcome = await runHandler(tx, event, calls);
       await completeStripeEvent(tx, event.id, "processed");
       return outcome;
     });
   }
 
+  const modeOf = (event: SyncEvent): StripeMode => (event.livemode ? "live" : "test");
+
   /** The event's handler, in the event's mode, inside the caller's transaction. */
-  function runHandler(tx: Db, event: SyncEvent): Promise<SyncOutcome> {
+  function runHandler(tx: Db, event: SyncEvent, calls: SyncCalls): Promise<SyncOutcome> {
     const handler = findEventHandler(event.type);
     if (!handler) throw new Error(`no handler for ${event.type}`);
-    return handler(contextFor(tx, event.livemode ? "live" : "test"), event);
+    return handler(contextFor(tx, modeOf(event), calls), event);
   }
 
   /**
-   * `applyStoredEvent` for a batch, in one transaction: the customers' locks are taken
-   * together, events run oldest first, and all are marked `processed` with their changes.
-   * When any event fails, the batch rolls back and each event runs on its own, so one bad
-   * event fails alone. Answers each event's error, or undefined when it was applied.
+   * `applyStoredEvent` for a batch of events that carry their objects (`SYNC_SOURCE=payload`),
+   * in one transaction: the customers' locks are taken together, events run oldest first,
+   * and all are marked `processed` with their changes. When any event fails, or one needs a
+   * Stripe read (two events of the same second: only Stripe knows which is newer), the
+   * batch rolls back and each event runs on its own, reading Stripe first; so one bad event
+   * fails alone. Answers each event's error, or undefined when it was applied.
    */
   async function applyEvents(events: readonly SyncEvent[]): Promise<unknown[]> {
     try {
@@ -87,7 +97,8 @@ export function createSyncRunner(deps: SyncDeps) {
       await withAdvisoryLocks(db, events.map(lockKeyFor), async (tx) => {
         ensureOpen();
         await readAheadForBatch(tx, events);
-        for (const event of oldestFirst) await runHandler(tx, event);
+        for (const event of oldestFirst) await runHandler(tx, event, noStripeReads);
+        await bumpSyncVersions(tx, events.map(lockKeyFor));
         await completeStripeEvents(
           tx,
           events.map((event) => event.id),
@@ -109,9 +120,9 @@ export function createSyncRunner(deps: SyncDeps) {
 
   /** Pulls a customer's current state from Stripe now. */
   function pull(mode: StripeMode, customerId: string): Promise<void> {
-    return withAdvisoryLock(db, customerId, (tx) => {
+    return readFirst.run(customerId, stripe.sync(mode), (tx, calls) => {
       ensureOpen();
-      return pullCustomer(contextFor(tx, mode), customerId);
+      return pullCustomer(contextFor(tx, mode, calls), customerId);
     });
   }
 
