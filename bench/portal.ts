@@ -110,6 +110,7 @@ function startPortico(key: string, emulatorUrl: string, dataDir: string) {
       PORTAL_CONFIGURATIONS: "default",
       RATE_LIMIT_PORTAL: "1000000/60s",
       RATE_LIMIT_LOGIN: "1000000/60s",
+      RATE_LIMIT_SIGNUP: "1000000/60s",
     },
   });
 }

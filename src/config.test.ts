@@ -44,6 +44,7 @@ describe("loadConfig", () => {
       max: 5,
       windowSeconds: 120,
     });
+    expect(loadConfig({}).rateLimits.signup).toEqual({ max: 10, windowSeconds: 3600 });
   });
 
   it("lists every problem at once", () => {

@@ -58,6 +58,8 @@ export async function startTestPortico(
     STRIPE_MAX_NETWORK_RETRIES: "0",
     // Suites opt in to a billing file; the repository's example must not leak into them.
     PORTICO_CONFIG: "test/no-billing-config.json",
+    // Every suite signs its users up from 127.0.0.1; the signup limit has its own tests.
+    RATE_LIMIT_SIGNUP: "100000/60s",
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   });

@@ -1,4 +1,5 @@
-import type { Config } from "../config.js";
+import { randomUUID } from "node:crypto";
+import type { Config, RateLimitRule } from "../config.js";
 import type { Db } from "../db/client.js";
 import { consumeRateLimit } from "../db/rate-limits.js";
 import {
@@ -11,6 +12,7 @@ import {
 } from "../db/users.js";
 import { PorticoError, unauthorized } from "../errors.js";
 import { createJwtVerifier } from "./jwt.js";
+import { createLoginGuard } from "./login-guard.js";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords.js";
 import { generateSessionToken, hashToken, looksLikeSessionToken } from "./tokens.js";
 
@@ -26,7 +28,12 @@ export interface IssuedSession {
 }
 
 export interface AccountService {
-  signup(input: { email: string; password: string }): Promise<IssuedSession>;
+  /**
+   * A taken email answers like a new one, with a token that opens no session (see README,
+   * Accounts). `ip` is the caller's address, limited per address; internal callers (the
+   * demo seed) pass none.
+   */
+  signup(input: { email: string; password: string; ip?: string }): Promise<IssuedSession>;
   login(input: { email: string; password: string; ip: string }): Promise<IssuedSession>;
   logout(token: string): Promise<void>;
   /** The user behind a bearer token or cookie value, or a uniform 401. */
@@ -47,40 +54,53 @@ export function createAccountService(deps: {
     return { token, expiresAt, user };
   }
 
-  async function enforceLoginLimit(key: string) {
-    const result = await consumeRateLimit(db, key, config.rateLimits.login);
+  /**
+   * What signup answers for a taken email: the shape of a new account's session, but the
+   * token is never stored and the id is made up, so nothing is opened or changed.
+   */
+  function unissuedSession(email: string): IssuedSession {
+    return {
+      token: generateSessionToken(),
+      expiresAt: new Date(Date.now() + config.auth.sessionTtlSeconds * 1000),
+      user: { id: randomUUID(), email },
+    };
+  }
+
+  async function enforceRateLimit(key: string, rule: RateLimitRule, message: string) {
+    const result = await consumeRateLimit(db, key, rule);
     if (!result.allowed) {
-      throw new PorticoError("RATE_LIMITED", "Too many login attempts, try again later", {
-        retryAfter: result.retryAfter,
-      });
+      throw new PorticoError("RATE_LIMITED", message, { retryAfter: result.retryAfter });
     }
   }
 
+  const loginGuard = createLoginGuard({ db, rule: config.rateLimits.login });
+
   return {
-    async signup({ email, password }) {
+    async signup({ email, password, ip }) {
       if (!config.auth.allowSignup) {
         throw new PorticoError("FORBIDDEN", "Sign-up is disabled on this server");
       }
-      const normalized = email.trim().toLowerCase();
-      const row = await insertUser(db, normalized, await hashPassword(password));
-      if (!row) {
-        throw new PorticoError("CONFLICT", "An account with this email already exists", {
-          details: [{ path: ["email"], message: "An account with this email already exists" }],
-        });
+      // Before the hash: scrypt is the expensive part, and each probe costs a slot.
+      if (ip !== undefined) {
+        const message = "Too many sign-up attempts, try again later";
+        await enforceRateLimit(`signup:ip:${ip}`, config.rateLimits.signup, message);
       }
+      const normalized = email.trim().toLowerCase();
+      // Hashed whether or not the email is taken, so the answer's timing does not tell.
+      const row = await insertUser(db, normalized, await hashPassword(password));
+      if (!row) return unissuedSession(normalized);
       return issueSession({ id: row.id, email: row.email });
     },
 
     async login({ email, password, ip }) {
       const normalized = email.trim().toLowerCase();
-      await enforceLoginLimit(`login:ip:${ip}`);
-      await enforceLoginLimit(`login:email:${normalized}`);
+      await loginGuard.admitAttempt(normalized, ip);
       const user = await findUserByEmail(db, normalized);
-      if (!user?.passwordHash) {
-        await burnPasswordCheck(password);
-        throw new PorticoError("UNAUTHORIZED", "Invalid email or password");
-      }
-      if (!(await verifyPassword(password, user.passwordHash))) {
+      const valid = user?.passwordHash
+        ? await verifyPassword(password, user.passwordHash)
+        : await burnPasswordCheck(password).then(() => false);
+      if (!user || !valid) {
+        await loginGuard.recordFailure(normalized, ip);
         throw new PorticoError("UNAUTHORIZED", "Invalid email or password");
       }
       return issueSession({ id: user.id, email: user.email });

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { and, eq, not, sql } from "drizzle-orm";
 import type { RateLimitRule } from "../config.js";
 import type { Db } from "./client.js";
 import { preparedPerDb } from "./prepared.js";
@@ -9,6 +9,8 @@ export interface RateLimitResult {
   /** Seconds until the window resets. */
   retryAfter: number;
 }
+
+const resetIn = sql<number>`ceil(extract(epoch from (${rateLimits.windowStart} + make_interval(secs => ${sql.placeholder("windowSeconds")}::int) - now())))::int`;
 
 const expired = sql`${rateLimits.windowStart} + make_interval(secs => ${sql.placeholder("windowSeconds")}::int) <= now()`;
 
@@ -25,9 +27,17 @@ const hitQuery = preparedPerDb((db) =>
     })
     .returning({
       count: rateLimits.count,
-      resetIn: sql<number>`ceil(extract(epoch from (${rateLimits.windowStart} + make_interval(secs => ${sql.placeholder("windowSeconds")}::int) - now())))::int`,
+      resetIn,
     })
     .prepare("consume_rate_limit"),
+);
+
+const peekQuery = preparedPerDb((db) =>
+  db
+    .select({ count: rateLimits.count, resetIn })
+    .from(rateLimits)
+    .where(and(eq(rateLimits.key, sql.placeholder("key")), not(expired)))
+    .prepare("peek_rate_limit"),
 );
 
 /**
@@ -42,4 +52,20 @@ export async function consumeRateLimit(
   const [row] = await hitQuery(db).execute({ key, windowSeconds: rule.windowSeconds });
   const count = Number(row?.count ?? 1);
   return { allowed: count <= rule.max, retryAfter: Math.max(1, Number(row?.resetIn ?? 1)) };
+}
+
+/**
+ * How many hits `key` has in its current window, without counting one: for limits
+ * that count only some outcomes (failed logins) but are checked before every attempt.
+ */
+export async function peekRateLimit(
+  db: Db,
+  key: string,
+  rule: RateLimitRule,
+): Promise<{ count: number; retryAfter: number }> {
+  const [row] = await peekQuery(db).execute({ key, windowSeconds: rule.windowSeconds });
+  return {
+    count: Number(row?.count ?? 0),
+    retryAfter: Math.max(1, Number(row?.resetIn ?? rule.windowSeconds)),
+  };
 }

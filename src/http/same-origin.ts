@@ -1,4 +1,6 @@
 import type { Context } from "hono";
+import { PorticoError } from "../errors.js";
+import { isCookieCredential } from "./session-cookie.js";
 
 /**
  * The CSRF defence for cookie-authenticated form posts: the browser's Origin
@@ -17,5 +19,24 @@ function refererOrigin(referer: string | undefined): string | undefined {
     return new URL(referer).origin;
   } catch {
     return undefined;
+  }
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * The portal form's rule, for every state-changing request whose credential is the session
+ * cookie. SameSite=Lax keeps the cookie off cross-site posts in current browsers, but not
+ * off posts from another origin of the same site (a sibling subdomain) or from older
+ * browsers; so such a request must come from our own origin. A bearer token is never
+ * attached by the browser, so bearer calls are not affected.
+ */
+export function refuseCrossSiteCookie(c: Context, appUrl: string): void {
+  if (SAFE_METHODS.has(c.req.method) || !isCookieCredential(c)) return;
+  if (!isSameOriginPost(c, appUrl)) {
+    throw new PorticoError(
+      "FORBIDDEN",
+      "Cross-site requests with the session cookie are not allowed",
+    );
   }
 }

@@ -13,6 +13,11 @@ export function readCredential(c: Context): string | undefined {
   return getCookie(c, SESSION_COOKIE);
 }
 
+/** Whether readCredential answers the cookie: a browser may attach it to a cross-site request. */
+export function isCookieCredential(c: Context): boolean {
+  return c.req.header("authorization") === undefined && getCookie(c, SESSION_COOKIE) !== undefined;
+}
+
 export function writeSessionCookie(c: Context, token: string, expiresAt: Date, secure: boolean) {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,

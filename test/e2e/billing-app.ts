@@ -66,7 +66,9 @@ export async function currentUserId(context: BrowserContext, baseUrl: string): P
 
 /** Pro monthly, bought through the API and paid on the emulator, webhooks delivered. */
 export async function subscribeToPro(context: BrowserContext, t: SyncedPortico) {
+  // As the page would: a cookie-authenticated post must name its origin.
   const response = await context.request.post(`${t.url}/api/billing/checkout`, {
+    headers: { origin: t.url },
     data: { plan: "pro", interval: "monthly" },
   });
   const { url } = await readData<{ url: string }>(response);

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { findBillingCustomer } from "../../src/db/billing-customers.js";
 import { addEmulatorFault } from "../emulator-process.js";
+import { postJson, uniqueEmail } from "../portico.js";
 import {
   currentUserId,
   eventually,
   openBillingPageAsPro,
+  PASSWORD,
   signUpInBrowser,
   textOf,
   waitForEmulatorPage,
@@ -94,5 +96,23 @@ describe("errors the user can see", () => {
         status: "all",
       });
       expect(subscriptions.data).toEqual([]);
+    }));
+
+  it("signing up with a taken email signs no one in and suggests signing in", () =>
+    e2e.inBrowser("errors-signup-taken-email", async ({ page, snap }) => {
+      const { t } = e2e;
+      const email = uniqueEmail();
+      const owner = await postJson(t, "/api/auth/signup", { email, password: PASSWORD });
+      expect(owner.status).toBe(201);
+
+      await page.goto(`${t.url}/signup`);
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill("a different password");
+      await page.getByRole("button", { name: "Create account" }).click();
+      const alert = page.getByRole("alert");
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain("If you already have one, sign in.");
+      expect(new URL(page.url()).pathname).toBe("/signup");
+      await snap("signup-taken-email");
     }));
 });

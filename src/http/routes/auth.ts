@@ -4,6 +4,7 @@ import type { Config } from "../../config.js";
 import { clientIp } from "../client-ip.js";
 import type { AppEnv } from "../context.js";
 import { requireUser } from "../require-user.js";
+import { refuseCrossSiteCookie } from "../same-origin.js";
 import { BearerSecurity, errorResponses, successEnvelope } from "../schemas/common.js";
 import { clearSessionCookie, readCredential, writeSessionCookie } from "../session-cookie.js";
 import { validationHook } from "../validation.js";
@@ -29,13 +30,17 @@ const signupRoute = createRoute({
   path: "/signup",
   tags: ["auth"],
   summary: "Create an account and start a session",
+  description:
+    "An email that already has an account gets the same 201 answer, so sign-up does not " +
+    "confirm which emails exist; but no session is opened and the account is not changed: " +
+    "that answer's token is refused everywhere. Rate limited per IP (RATE_LIMIT_SIGNUP).",
   request: credentialsBody,
   responses: {
     201: {
-      description: "Account created",
+      description: "Account created (or the email was taken: see the description)",
       content: { "application/json": { schema: SessionSchema } },
     },
-    ...errorResponses([403, 409, 422, 500]),
+    ...errorResponses([403, 422, 429, 500]),
   },
 });
 
@@ -44,6 +49,10 @@ const loginRoute = createRoute({
   path: "/login",
   tags: ["auth"],
   summary: "Start a session",
+  description:
+    "Rate limited per IP (every attempt, RATE_LIMIT_LOGIN). Past that many failures on one " +
+    "account in the window, an IP that has already failed on it is refused (429) even with " +
+    "the right password, while other IPs are still checked.",
   request: credentialsBody,
   responses: {
     200: { description: "Logged in", content: { "application/json": { schema: SessionSchema } } },
@@ -56,6 +65,8 @@ const logoutRoute = createRoute({
   path: "/logout",
   tags: ["auth"],
   summary: "Revoke the current session",
+  description:
+    "With the session cookie it requires a same-origin Origin or Referer (403 otherwise).",
   // Without a credential there is nothing to revoke, and the answer is the same 200.
   security: [...BearerSecurity, {}],
   responses: {
@@ -63,7 +74,7 @@ const logoutRoute = createRoute({
       description: "Logged out",
       content: { "application/json": { schema: successEnvelope(z.object({})) } },
     },
-    ...errorResponses([500]),
+    ...errorResponses([403, 500]),
   },
 });
 
@@ -94,11 +105,14 @@ export function createAuthRoutes(deps: {
   });
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use("/me", requireUser(accounts));
+  app.use("/me", requireUser(accounts, config.appUrl));
 
   return app
     .openapi(signupRoute, async (c) => {
-      const session = await accounts.signup(c.req.valid("json"));
+      const session = await accounts.signup({
+        ...c.req.valid("json"),
+        ip: clientIp(c, config.trustProxy),
+      });
       writeSessionCookie(c, session.token, session.expiresAt, secureCookie);
       return c.json(sessionBody(session), 201);
     })
@@ -111,6 +125,7 @@ export function createAuthRoutes(deps: {
       return c.json(sessionBody(session), 200);
     })
     .openapi(logoutRoute, async (c) => {
+      refuseCrossSiteCookie(c, config.appUrl);
       const token = readCredential(c);
       if (token) await accounts.logout(token);
       clearSessionCookie(c, secureCookie);

@@ -46,11 +46,13 @@ const syncRoute = createRoute({
   path: "/sync",
   tags: ["billing"],
   summary: "Refresh the signed-in user's billing state from Stripe now",
-  description: "Rate limited per user (RATE_LIMIT_SYNC). Answers the refreshed subscription.",
+  description:
+    "Rate limited per user (RATE_LIMIT_SYNC). Answers the refreshed subscription. With the " +
+    "session cookie it requires a same-origin Origin or Referer (403 otherwise).",
   security: BearerSecurity,
   responses: {
     200: { description: "The refreshed subscription", ...subscriptionView },
-    ...errorResponses([401, 429, 500, 503]),
+    ...errorResponses([401, 403, 429, 500, 503]),
   },
 });
 
@@ -64,7 +66,8 @@ const checkoutRoute = createRoute({
     "exactly one of the two. Creates the user's Stripe customer on first use (once, even under " +
     "concurrent requests) and a subscription Checkout session. 409 ALREADY_SUBSCRIBED when " +
     "the user already has an active or trialing subscription. Rate limited per user " +
-    "(RATE_LIMIT_CHECKOUT).",
+    "(RATE_LIMIT_CHECKOUT). With the session cookie it requires a same-origin Origin or " +
+    "Referer (403 otherwise).",
   security: BearerSecurity,
   request: {
     body: { required: true, content: { "application/json": { schema: CheckoutRequestSchema } } },
@@ -74,7 +77,7 @@ const checkoutRoute = createRoute({
       description: "Redirect the user to `url`",
       content: { "application/json": { schema: successEnvelope(CheckoutSessionSchema) } },
     },
-    ...errorResponses([401, 409, 422, 429, 500, 503]),
+    ...errorResponses([401, 403, 409, 422, 429, 500, 503]),
   },
 });
 
@@ -121,17 +124,18 @@ export function createBillingRoutes(deps: {
   checkout: CheckoutService;
   invoices: InvoiceListService;
   plans: Pick<PlanCatalog, "plans">;
-  config: { stripe: Pick<Config["stripe"], "appMode"> };
+  config: Pick<Config, "appUrl"> & { stripe: Pick<Config["stripe"], "appMode"> };
 }) {
   const { accounts, subscriptions, checkout, invoices } = deps;
   const mode = deps.config.stripe.appMode;
   // The catalog is read once at startup; so is its public summary.
   const planList = { plans: summarizePlans(deps.plans.plans) };
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use("/subscription", requireUser(accounts));
-  app.use("/invoices", requireUser(accounts));
-  app.use("/sync", requireUser(accounts));
-  app.use("/checkout", limitBody(CHECKOUT_BODY_LIMIT), requireUser(accounts));
+  const signedIn = requireUser(accounts, deps.config.appUrl);
+  app.use("/subscription", signedIn);
+  app.use("/invoices", signedIn);
+  app.use("/sync", signedIn);
+  app.use("/checkout", limitBody(CHECKOUT_BODY_LIMIT), signedIn);
 
   return app
     .openapi(getSubscriptionRoute, async (c) => {

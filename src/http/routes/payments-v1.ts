@@ -65,14 +65,14 @@ const customerPortalRoute = createRoute({
         },
       },
     },
-    ...errorResponses([401, 404, 422, 429, 500, 502, 503], DetailSchema),
+    ...errorResponses([401, 403, 404, 422, 429, 500, 502, 503], DetailSchema),
   },
 });
 
 export function createPaymentsV1Routes(deps: {
   accounts: AccountService;
   portal: PortalService;
-  config: Pick<Config, "allowedOrigins">;
+  config: Pick<Config, "allowedOrigins" | "appUrl">;
 }) {
   const { accounts, portal, config } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -80,7 +80,11 @@ export function createPaymentsV1Routes(deps: {
     c.set("errorStyle", "detail");
     await next();
   });
-  app.use("/payments/stripe/customer-portal", limitBody(16 * 1024), requireUser(accounts));
+  app.use(
+    "/payments/stripe/customer-portal",
+    limitBody(16 * 1024),
+    requireUser(accounts, config.appUrl),
+  );
 
   return app.openapi(customerPortalRoute, async (c) => {
     const { return_url } = c.req.valid("json");

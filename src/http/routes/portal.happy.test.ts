@@ -192,7 +192,11 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, happy paths (%s)", (engin
     expect(cookie).toMatch(/SameSite=Lax/i);
     const response = await fetch(`${t.url}/api/billing/portal`, {
       method: "POST",
-      headers: { "content-type": "application/json", cookie: cookie.split(";")[0] ?? "" },
+      headers: {
+        "content-type": "application/json",
+        cookie: cookie.split(";")[0] ?? "",
+        origin: APP_URL,
+      },
       body: JSON.stringify({ returnUrl: APP_URL }),
     });
     expect(response.status).toBe(200);

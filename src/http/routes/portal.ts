@@ -26,7 +26,8 @@ const portalRoute = createRoute({
   summary: "Create a Stripe customer-portal session",
   description:
     "Returns a fresh portal URL on every call; it is never stored. A form post (no JavaScript) " +
-    "answers 303 to the portal instead and requires a same-origin Origin or Referer.",
+    "answers 303 to the portal instead. A form post, and any call with the session cookie, " +
+    "requires a same-origin Origin or Referer.",
   security: BearerSecurity,
   request: {
     body: {
@@ -61,7 +62,7 @@ export function createPortalRoutes(deps: {
   const defaultReturnUrl = new URL("/settings/billing", config.appUrl).href;
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use("/portal", limitBody(PORTAL_BODY_LIMIT), requireUser(accounts));
+  app.use("/portal", limitBody(PORTAL_BODY_LIMIT), requireUser(accounts, config.appUrl));
 
   return app.openapi(portalRoute, async (c) => {
     const contentType = c.req.header("content-type") ?? "";
