@@ -1,6 +1,11 @@
+import { sql } from "drizzle-orm";
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import { describe, expect, it } from "vitest";
+import { TEST_ENGINES } from "../test/database.js";
 import { APP_URL, postJson, startTestPortico } from "../test/portico.js";
+import { signedEvent } from "../test/signed-event.js";
 import { loadConfig } from "./config.js";
+import { PorticoError } from "./errors.js";
 import { createLogger } from "./logger.js";
 
 function capture() {
@@ -100,4 +105,88 @@ describe("log redaction", () => {
       await t.close();
     }
   });
+
+  it("keeps the parameters, details and payloads of database errors and their causes out of the log", () => {
+    const { chunks, destination } = capture();
+    const logger = createLogger({ logLevel: "info", env: "production" }, destination);
+    const payload = { data: { object: { email: SECRETS.email, name: "Someone Private" } } };
+    // As node-postgres raises it: the value is in `detail`, and a data exception quotes it.
+    const unique = Object.assign(new Error("duplicate key value violates unique constraint"), {
+      code: "23505",
+      severity: "ERROR",
+      detail: `Key (email)=(${SECRETS.email}) already exists.`,
+    });
+    const syntax = Object.assign(
+      new Error(`invalid input syntax for type uuid: "${SECRETS.email}"`),
+      {
+        code: "22P02",
+        severity: "ERROR",
+      },
+    );
+    // As PGlite raises it: the parameters ride on the driver's error too.
+    const pglite = Object.assign(new Error("unsupported Unicode escape sequence"), {
+      code: "22P05",
+      params: [SECRETS.email, JSON.stringify(payload)],
+      queryOptions: { params: [SECRETS.email] },
+    });
+    const query = 'insert into "users" ("email", "password_hash") values ($1, $2)';
+    for (const cause of [unique, syntax, pglite]) {
+      const failed = new DrizzleQueryError(
+        query,
+        [SECRETS.email, SECRETS.password, payload],
+        cause,
+      );
+      const wrapped = new PorticoError("WEBHOOK_HANDLER_FAILED", "could not apply", {
+        cause: failed,
+      });
+      logger.error({ err: failed }, "unhandled error");
+      logger.warn({ err: wrapped, payload }, "wrapped");
+      logger.error(failed);
+    }
+
+    const output = chunks.join("");
+    expect(chunks).toHaveLength(9);
+    for (const value of [SECRETS.email, SECRETS.password, "Someone Private"]) {
+      expect(output, `${value} leaked`).not.toContain(value);
+    }
+    // What an operator needs survives: the statement, the SQLSTATE, the message.
+    expect(output).toContain("Failed query: insert into");
+    expect(output).toContain('"sqlState":"23505"');
+    expect(output).toContain("duplicate key value violates unique constraint");
+    expect(output).toContain("invalid input syntax for type uuid");
+  });
+
+  it.each(TEST_ENGINES)(
+    "keeps a webhook's payload out of the log when its insert fails (%s)",
+    async (engine) => {
+      const { chunks, destination } = capture();
+      const secret = "whsec_logger_redaction_test";
+      const t = await startTestPortico({
+        engine,
+        env: { STRIPE_WEBHOOK_SECRETS: secret, SYNC_SOURCE: "payload" },
+        logger: (config) => createLogger({ ...config, logLevel: "info" }, destination),
+      });
+      try {
+        // An inbox that cannot take the row: the insert fails with its parameters attached.
+        await t.portico.database.db.execute(sql`alter table stripe_events rename to inbox_gone`);
+        const event = signedEvent(secret, {
+          type: "customer.updated",
+          object: { id: "cus_logged", object: "customer", email: SECRETS.email },
+        });
+        const response = await fetch(`${t.url}/api/webhooks/stripe`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "stripe-signature": event.signature },
+          body: event.body,
+        });
+        expect(response.status).toBe(503);
+        const output = chunks.join("");
+        expect(output).toContain("Failed query: insert into");
+        expect(output).not.toContain(SECRETS.email);
+        expect(output).not.toContain("cus_logged");
+      } finally {
+        await t.portico.database.db.execute(sql`alter table inbox_gone rename to stripe_events`);
+        await t.close();
+      }
+    },
+  );
 });

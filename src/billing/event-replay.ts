@@ -7,6 +7,7 @@ import {
   findStripeEvent,
   type StripeEventRow,
 } from "../db/stripe-events.js";
+import { describeError } from "../redact-error.js";
 import { findEventHandler } from "./sync/handlers.js";
 import type { SyncRunner } from "./sync/sync-runner.js";
 import { PROCESSING_LEASE_SECONDS } from "./webhooks.js";
@@ -50,7 +51,8 @@ export async function replayStoredEvent(
     await runner.applyStoredEvent(claimed.payload);
     return { status: "processed" };
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // Without a failed statement's values: they would land in `last_error` and the CLI.
+    const message = describeError(error);
     await failStripeEvent(db, id, message).catch((recordError: unknown) =>
       logger.warn({ err: recordError, event: id }, "could not record a failed replay"),
     );
