@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
+import { isDataError } from "../db/sql-state.js";
 import {
   claimStripeEvent,
   failStripeEvent,
@@ -10,6 +11,8 @@ import {
 import { PorticoError } from "../errors.js";
 import { createGroupCommit } from "../group-commit.js";
 import type { Metrics } from "../metrics.js";
+import { describeError } from "../redact-error.js";
+import { replaceUnstorableText } from "../storable-values.js";
 import { toSyncEvent } from "../stripe/events.js";
 import type { SyncEvent } from "../stripe/sync-types.js";
 import { type VerifiedWebhook, verifyWebhook, WebhookRejectedError } from "../stripe/webhooks.js";
@@ -67,6 +70,8 @@ export function createWebhookService(deps: {
       // A batch can hold two copies of one event; only the first is new.
       return events.map((event) => inserted.delete(event.id));
     },
+    // A row the database refuses fails the whole insert: find it, and store its neighbours.
+    isolate: isDataError,
   });
   const lanes = Array.from({ length: Math.max(1, deps.applyLanes) }, () =>
     createGroupCommit<SyncEvent, unknown>({
@@ -106,6 +111,21 @@ export function createWebhookService(deps: {
   // them, so that each event ends applied or recorded as failed before the database closes.
   const inFlight = new Set<Promise<unknown>>();
 
+  /**
+   * The event with every NUL and unpaired surrogate in its payload replaced by U+FFFD: jsonb
+   * cannot hold them, and a Stripe object may carry them (a customer's name, metadata). The
+   * signature was checked on the exact bytes; what is stored and applied is this copy.
+   */
+  function storable(event: VerifiedWebhook): VerifiedWebhook {
+    const payload = replaceUnstorableText(event.payload);
+    if (payload === event.payload) return event;
+    logger.warn(
+      { event: event.id, type: event.type },
+      "event payload held characters PostgreSQL cannot store; stored as U+FFFD",
+    );
+    return { ...event, payload };
+  }
+
   /** `rawBody`: the request's exact bytes, which is what Stripe signed. */
   function receiveWebhook(
     rawBody: Uint8Array,
@@ -122,16 +142,28 @@ export function createWebhookService(deps: {
     rawBody: Uint8Array,
     signature: string | undefined,
   ): Promise<{ eventId: string; status: WebhookOutcome }> {
-    const event = verify(rawBody, signature);
+    const event = storable(verify(rawBody, signature));
     const handled = findEventHandler(event.type) !== undefined;
-    const inserted = await inbox.submit({
-      id: event.id,
-      type: event.type,
-      livemode: event.livemode,
-      created: new Date(event.created * 1000),
-      payload: event.payload,
-      status: handled ? "processing" : "ignored",
-    });
+    const inserted = await inbox
+      .submit({
+        id: event.id,
+        type: event.type,
+        livemode: event.livemode,
+        created: new Date(event.created * 1000),
+        payload: event.payload,
+        status: handled ? "processing" : "ignored",
+      })
+      .catch((error: unknown) => {
+        if (!isDataError(error)) throw error;
+        // Only this event: its neighbours in the insert were stored without it. Stripe will
+        // redeliver it, to the same answer; the log says which event and why (no values).
+        logger.warn({ err: error, event: event.id }, "the inbox refused an event's data");
+        throw new PorticoError(
+          "INVALID_WEBHOOK",
+          `Event ${event.id} holds a value the database cannot store`,
+          { cause: error },
+        );
+      });
     const answer = (status: WebhookOutcome) => {
       metrics.webhookEvent(event.type, status);
       return { eventId: event.id, status };
@@ -146,8 +178,7 @@ export function createWebhookService(deps: {
       await apply(event.payload);
     } catch (error) {
       metrics.webhookEvent(event.type, "failed");
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      await failStripeEvent(db, event.id, message).catch((recordError: unknown) =>
+      await failStripeEvent(db, event.id, describeError(error)).catch((recordError: unknown) =>
         logger.warn({ err: recordError, event: event.id }, "could not record a failed event"),
       );
       throw new PorticoError(

@@ -1,13 +1,16 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
+import { createGroupCommit } from "../group-commit.js";
 import { type Database, openDatabase } from "./client.js";
 import { stripeEvents } from "./schema.js";
+import { isDataError, sqlStateOf } from "./sql-state.js";
 import {
   claimStripeEvent,
   completeStripeEvent,
   failStripeEvent,
   insertStripeEvents,
+  type NewStripeEvent,
 } from "./stripe-events.js";
 
 const LEASE = 120;
@@ -96,4 +99,67 @@ describe.each(TEST_ENGINES)("the stripe_events inbox (%s)", (engine) => {
     // Claimed again just now: a second redelivery backs off.
     expect(await claimStripeEvent(database.db, abandoned.id, LEASE)).toBeUndefined();
   });
+
+  /**
+   * What each engine raises for a row it cannot hold: the classification the inbox's group
+   * commit relies on to write the rest of the group without it.
+   */
+  it.each([
+    ["a NUL in the payload", { payload: { name: "a\u0000b" } }, "22P05"],
+    ["a NUL in a payload key", { payload: { "a\u0000": 1 } }, "22P05"],
+    ["an unpaired surrogate in the payload", { payload: { name: "\ud800" } }, "22P02"],
+    ["a NUL in the id", { id: "evt_nul\u0000" }, "22021"],
+    ["a time past year 9999", { created: new Date(8.64e15) }, "22009"],
+    ["a time before year 1", { created: new Date(-62198755200001) }, "22007"],
+  ])("refuses %s as a data error (%s), not an outage", async (_, override, state) => {
+    const row = { ...eventRow(`evt_refused_${++sequence}`), ...override };
+    const error = await insertStripeEvents(database.db, [row]).catch((caught: unknown) => caught);
+    expect(sqlStateOf(error)).toBe(state);
+    expect(isDataError(error)).toBe(true);
+  });
+
+  it("stores a group around a row the database refuses, and fails that row alone", async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => eventRow(`evt_group_${engine}_${i}`));
+    const poison = { ...eventRow(`evt_group_${engine}_poison`), payload: { name: "\u0000" } };
+    rows.splice(15, 0, poison);
+    const inbox = createGroupCommit<NewStripeEvent, boolean>({
+      maxBatch: 500,
+      async write(events) {
+        const inserted = await insertStripeEvents(database.db, events);
+        return events.map((event) => inserted.has(event.id));
+      },
+      isolate: isDataError,
+    });
+    const results = await Promise.allSettled(rows.map((row) => inbox.submit(row)));
+    for (const [i, result] of results.entries()) {
+      if (i === 15) expect(isDataError((result as PromiseRejectedResult).reason)).toBe(true);
+      else expect(result, rows[i]?.id).toEqual({ status: "fulfilled", value: true });
+    }
+    const stored = await database.db
+      .select({ id: stripeEvents.id })
+      .from(stripeEvents)
+      .where(like(stripeEvents.id, `evt_group_${engine}_%`));
+    expect(stored).toHaveLength(30);
+  });
+
+  it("does not take a lost connection for a data error", async () => {
+    const closed = await openDatabase({ url: testDatabase.url, dataDir: "memory://" });
+    await closed.close();
+    const error = await insertStripeEvents(closed.db, [eventRow("evt_closed")]).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(isDataError(error)).toBe(false);
+  });
 });
+
+function eventRow(id: string): NewStripeEvent {
+  return {
+    id,
+    type: "customer.updated",
+    livemode: false,
+    created: new Date(1_800_000_000_000),
+    payload: { id },
+    status: "processing",
+  };
+}

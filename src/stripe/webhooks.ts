@@ -1,6 +1,7 @@
 import Stripe from "stripe";
 import { z } from "zod";
 import type { StripeMode } from "../config.js";
+import { isStorableText, isStorableTime } from "../storable-values.js";
 
 /** Stripe's own default: a signature older than five minutes is a replay. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -29,11 +30,19 @@ export interface VerifiedWebhook {
   payload: Record<string, unknown>;
 }
 
+/** Stored as `text`: a NUL or an unpaired surrogate would fail the inbox's insert. */
+const storableText = z.string().min(1).max(255).refine(isStorableText);
+
 const EventEnvelope = z.looseObject({
-  id: z.string().min(1).max(255),
+  id: storableText,
   object: z.literal("event"),
-  type: z.string().min(1).max(255),
-  created: z.number().int().nonnegative(),
+  type: storableText,
+  // Stored as a timestamptz, which a far-future `created` would overflow.
+  created: z
+    .number()
+    .int()
+    .nonnegative()
+    .refine((seconds) => isStorableTime(seconds * 1000)),
   livemode: z.boolean(),
   data: z.looseObject({ object: z.looseObject({}) }),
 });

@@ -79,6 +79,25 @@ describe.each(TEST_ENGINES)("POST /api/webhooks/stripe, security (%s)", (engine)
     );
   });
 
+  it("refuses with a 400 an envelope PostgreSQL cannot hold, storing nothing", async () => {
+    const farFuture = 253_402_300_800; // 10000-01-01: a Date holds it, a timestamptz does not
+    const cases = [
+      { id: "evt_nul\u0000id", type: "customer.updated" },
+      { id: "evt_lone_\ud800", type: "customer.updated" },
+      { id: "evt_nul_type", type: "customer.\u0000updated" },
+      { id: "evt_far_future", type: "customer.updated", created: farFuture },
+      { id: "evt_far_far_future", type: "customer.updated", created: 1e12 },
+    ];
+    for (const envelope of cases) {
+      const { body, signature } = signedEvent(t.secrets.test, {
+        ...envelope,
+        object: { id: "cus_envelope", object: "customer" },
+      });
+      const code = await expectNothingStored(() => postWebhook(t, body, signature));
+      expect(code, envelope.id).toBe("INVALID_WEBHOOK");
+    }
+  });
+
   it("answers a replayed event 200 with no second effect", async () => {
     const customer = await t.stripe.test.customers.create({ email: "replay@example.com" });
     await t.flush();

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { createGroupCommit } from "./group-commit.js";
+
+class BadItemError extends Error {}
+
+/** A group commit over numbers whose write fails for a batch holding any `bad` item. */
+function numbers(options: { bad?: number[]; outage?: boolean; isolate?: boolean } = {}) {
+  const writes: number[][] = [];
+  const group = createGroupCommit<number, string>({
+    maxBatch: 100,
+    async write(items) {
+      writes.push(items);
+      if (options.outage) throw new Error("connection refused");
+      const culprit = items.find((item) => options.bad?.includes(item));
+      if (culprit !== undefined) throw new BadItemError(`item ${culprit}`);
+      return items.map((item) => `stored ${item}`);
+    },
+    ...(options.isolate === false ? {} : { isolate: (error) => error instanceof BadItemError }),
+  });
+  const submitAll = (items: number[]) =>
+    Promise.allSettled(items.map((item) => group.submit(item)));
+  return { group, writes, submitAll };
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe("group commit", () => {
+  it("writes items submitted together in one batch and answers each its own result", async () => {
+    const { writes, submitAll } = numbers();
+    const results = await submitAll(range(30));
+    expect(writes).toEqual([range(30)]);
+    expect(results).toEqual(range(30).map((i) => ({ status: "fulfilled", value: `stored ${i}` })));
+  });
+
+  it("fails only the bad item of a batch, and writes the rest", async () => {
+    const { writes, submitAll } = numbers({ bad: [17] });
+    const results = await submitAll(range(30));
+    for (const [i, result] of results.entries()) {
+      if (i === 17)
+        expect(result).toMatchObject({ status: "rejected", reason: { message: "item 17" } });
+      else expect(result, `item ${i}`).toEqual({ status: "fulfilled", value: `stored ${i}` });
+    }
+    // Halving: the batch, then about two writes per level down to the culprit alone.
+    expect(writes.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(30)));
+    expect(writes.at(-1)).not.toContain(17);
+    expect(writes.filter((batch) => batch.length === 1 && batch[0] === 17)).toHaveLength(1);
+  });
+
+  it("fails each of several bad items alone", async () => {
+    const { submitAll } = numbers({ bad: [0, 5, 29] });
+    const results = await submitAll(range(30));
+    const rejected = results.flatMap((result, i) => (result.status === "rejected" ? [i] : []));
+    expect(rejected).toEqual([0, 5, 29]);
+  });
+
+  it("fails the whole batch at once on an outage, without writing items one by one", async () => {
+    const { writes, submitAll } = numbers({ outage: true });
+    const results = await submitAll(range(30));
+    expect(results.every((result) => result.status === "rejected")).toBe(true);
+    expect(writes).toHaveLength(1);
+  });
+
+  it("without isolate, one bad item fails its batch (the old contract)", async () => {
+    const { writes, submitAll } = numbers({ bad: [3], isolate: false });
+    const results = await submitAll(range(10));
+    expect(results.every((result) => result.status === "rejected")).toBe(true);
+    expect(writes).toHaveLength(1);
+  });
+});
