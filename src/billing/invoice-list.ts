@@ -3,6 +3,7 @@ import { findBillingCustomer } from "../db/billing-customers.js";
 import { type InvoicePosition, type InvoiceRow, listInvoicePage } from "../db/billing-invoices.js";
 import type { Db } from "../db/client.js";
 import { validationError } from "../errors.js";
+import { isStorableText, isStorableTime } from "../storable-values.js";
 
 /** One invoice as `GET /api/billing/invoices` shows it; amounts in minor units, dates ISO. */
 export interface InvoiceSummary {
@@ -103,17 +104,21 @@ export function decodeInvoiceCursor(cursor: string): InvoicePosition {
   return { created: new Date(position[0]), stripeInvoiceId: position[1] };
 }
 
-/** The largest time a Date can hold, in milliseconds either side of 1970. */
-const MAX_DATE_MS = 8.64e15;
-
+/**
+ * Only what the query can compare: a time a `timestamptz` parameter carries, and an id that
+ * `text` holds. A position outside them would fail in SQL, and a client's bad cursor must be
+ * a 422, never a database error.
+ */
 function isPosition(value: unknown): value is [number, string] {
   if (!Array.isArray(value) || value.length !== 2) return false;
   const [time, id] = value as unknown[];
   return (
     Number.isInteger(time) &&
-    Math.abs(time as number) <= MAX_DATE_MS &&
+    isStorableTime(time as number) &&
     typeof id === "string" &&
-    id.length > 0
+    id.length > 0 &&
+    id.length <= 255 &&
+    isStorableText(id)
   );
 }
 

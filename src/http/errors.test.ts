@@ -1,16 +1,19 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { DrizzleQueryError } from "drizzle-orm/errors";
-import pino from "pino";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { PorticoError } from "../errors.js";
+import { createLogger } from "../logger.js";
 import { mapStripeError } from "../stripe/errors.js";
 import type { AppEnv } from "./context.js";
 import { renderError } from "./errors.js";
 
 function appThrowing(error: unknown, style: "envelope" | "detail" = "envelope") {
   const lines: string[] = [];
-  const logger = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
+  const logger = createLogger(
+    { logLevel: "info", env: "production" },
+    { write: (line: string) => lines.push(line) },
+  );
   const app = new OpenAPIHono<AppEnv>();
   app.use(async (c, next) => {
     c.set("requestId", "req_test");
@@ -53,6 +56,39 @@ describe("renderError", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
       "SERVICE_UNAVAILABLE",
     );
+  });
+
+  it.each([
+    ["22021", 'invalid byte sequence for encoding "UTF8": 0x00'],
+    ["22P05", "unsupported Unicode escape sequence"],
+    ["22007", "invalid input syntax for type timestamp with time zone"],
+    ["22009", "time zone displacement out of range"],
+    ["23505", "duplicate key value violates unique constraint"],
+  ])(
+    "answers a database error caused by data (%s) with a 500, never as an outage",
+    async (code, message) => {
+      const cause = Object.assign(new Error(message), { code, severity: "ERROR" });
+      const { app, lines } = appThrowing(new DrizzleQueryError("select $1", ["x"], cause));
+      const response = await app.request("/");
+      expect(response.status).toBe(500);
+      expect(response.headers.get("retry-after")).toBeNull();
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        "INTERNAL_ERROR",
+      );
+      expect(lines.join("")).toContain(`"sqlState":"${code}"`);
+    },
+  );
+
+  it.each([
+    ["08006", "connection failure"],
+    ["57P01", "terminating connection due to administrator command"],
+    ["53300", "sorry, too many clients already"],
+  ])("still answers a database outage (%s) with a retryable 503", async (code, message) => {
+    const cause = Object.assign(new Error(message), { code, severity: "FATAL" });
+    const { app } = appThrowing(new DrizzleQueryError("select 1", [], cause));
+    const response = await app.request("/");
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
   });
 
   it("sets Retry-After from the error", async () => {

@@ -2,6 +2,7 @@ import { DrizzleQueryError } from "drizzle-orm/errors";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isDataError } from "../db/sql-state.js";
 import { PorticoError } from "../errors.js";
 import { stripeRequestIdOf } from "../stripe/call-metrics.js";
 import { StripeMissingError } from "../stripe/errors.js";
@@ -32,8 +33,11 @@ export function toPorticoError(error: unknown): { error: PorticoError; unexpecte
       unexpected: false,
     };
   }
-  if (error instanceof DrizzleQueryError) {
-    // Logged in full (as unexpected); the client only learns that retrying may help.
+  // A statement refused for its values (SQLSTATE class 22 or 23) is not an outage: retrying
+  // the same values fails the same way. Every request value is validated before it reaches
+  // SQL, so one that gets here is our bug, answered as INTERNAL_ERROR below.
+  if (error instanceof DrizzleQueryError && !isDataError(error)) {
+    // Logged (as unexpected, without its values); the client only learns that retrying may help.
     return {
       error: new PorticoError("SERVICE_UNAVAILABLE", "The database is unavailable, retry shortly", {
         cause: error,

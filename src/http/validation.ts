@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { type FieldIssue, validationError } from "../errors.js";
+import { findUnstorableText } from "../storable-values.js";
 
 export type IssueLocation = "body" | "query" | "header" | "param";
 
@@ -40,9 +41,28 @@ function issueKind(issue: z.core.$ZodIssue): string {
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
-/** The OpenAPIHono hook: a failed zod validation becomes a 422 VALIDATION_ERROR. */
+/**
+ * The OpenAPIHono hook, run on every route's parsed input: a failed zod validation becomes a
+ * 422 VALIDATION_ERROR, and so does a string PostgreSQL cannot hold (a NUL, an unpaired
+ * surrogate) anywhere in a valid input, so that no route lets one reach SQL and come back as
+ * a database error.
+ */
 export function validationHook(
-  result: { success: true } | { success: false; error: z.ZodError; target: string },
+  result:
+    | { success: true; data?: unknown; target?: string }
+    | { success: false; error: z.ZodError; target: string },
 ) {
   if (!result.success) throw validationError(toFieldIssues(result.error, result.target));
+  const path = findUnstorableText(result.data);
+  if (path === undefined) return;
+  const location = TARGET_LOCATION[result.target ?? ""] ?? "body";
+  const field = path.length > 0 ? path.join(".") : location;
+  throw validationError([
+    {
+      path,
+      location,
+      kind: "value_error",
+      message: `${field} must not contain NUL characters or unpaired surrogates`,
+    },
+  ]);
 }

@@ -168,7 +168,9 @@ describe.each(TEST_ENGINES)("GET /api/billing/invoices (%s)", (engine) => {
   it("refuses a bad limit or cursor with 422 naming the parameter", async () => {
     const { token, user } = await signUp(t);
     await giveCustomer(t, user.id);
-    const forged = Buffer.from(JSON.stringify(["yesterday", "in_1"])).toString("base64url");
+    const cursorOf = (position: unknown) =>
+      Buffer.from(JSON.stringify(position)).toString("base64url");
+    const forged = cursorOf(["yesterday", "in_1"]);
     const cases: [string, string][] = [
       ["?limit=0", "limit"],
       ["?limit=101", "limit"],
@@ -178,6 +180,14 @@ describe.each(TEST_ENGINES)("GET /api/billing/invoices (%s)", (engine) => {
       ["?cursor=%25%25", "cursor"],
       [`?cursor=${forged}`, "cursor"],
       [`?cursor=${"A".repeat(401)}`, "cursor"],
+      // Times a Date holds but PostgreSQL cannot, and text it cannot hold: once a 503.
+      [`?cursor=${cursorOf([8.64e15, "x"])}`, "cursor"],
+      [`?cursor=${cursorOf([-62198755200001, "x"])}`, "cursor"],
+      [`?cursor=${cursorOf([253402300800000, "x"])}`, "cursor"],
+      [`?cursor=${cursorOf([0, "\u0000"])}`, "cursor"],
+      [`?cursor=${cursorOf([0, "in_\ud800"])}`, "cursor"],
+      [`?cursor=${cursorOf([0, "x".repeat(256)])}`, "cursor"],
+      ["?cursor=%00", "cursor"],
     ];
     for (const [query, field] of cases) {
       const response = await listPage(token, query);
@@ -188,6 +198,11 @@ describe.each(TEST_ENGINES)("GET /api/billing/invoices (%s)", (engine) => {
       expect(body.error.code).toBe("VALIDATION_ERROR");
       expect(body.error.details[0]?.path, query).toEqual([field]);
     }
+    // A NUL in any route's input is refused by the shared validation hook, before the handler.
+    const nul = await listPage(token, "?cursor=%00");
+    expect(((await nul.json()) as { error: { message: string } }).error.message).toBe(
+      "cursor must not contain NUL characters or unpaired surrogates",
+    );
   });
 
   it("requires a signed-in user", async () => {
