@@ -14,6 +14,19 @@ export async function applyCatalog(t: TestPortico) {
   return t.portico.catalog.applyChanges("test", plan);
 }
 
+/**
+ * Runs the server's billing setup check until it passes, e.g. after `applyCatalog`: the
+ * check the server started at startup may still be in flight, and would land after ours.
+ */
+export async function settleSetupCheck(t: TestPortico) {
+  for (let tries = 0; tries < 50; tries++) {
+    await t.portico.setup.run();
+    if (t.portico.setup.problem("test") === undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`billing setup: ${t.portico.setup.problem("test")}`);
+}
+
 /** What a user does on Stripe's hosted Checkout page: pay with a test card. */
 export async function payOnHostedCheckout(url: string, card = "4242424242424242") {
   const response = await fetch(url, {

@@ -69,13 +69,22 @@ export function createSetupCheck(deps: {
     return problems;
   }
 
+  /** The newest check begun per mode: an older one still in flight must not overwrite it. */
+  let checksBegun = 0;
+  const newestBegun = new Map<StripeMode, number>();
+
   async function checkMode(mode: StripeMode): Promise<void> {
+    const check = ++checksBegun;
+    newestBegun.set(mode, check);
+    // E.g. the startup check, begun before `portico stripe apply`, answering after a recheck.
+    const superseded = () => newestBegun.get(mode) !== check;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("timed out")), CHECK_TIMEOUT_MS);
     });
     try {
       const problems = await Promise.race([findProblems(mode), timeout]);
+      if (superseded()) return;
       const problem = problems.length > 0 ? problems.join("; ") : undefined;
       results.set(mode, { at: Date.now(), problem });
       unreachable.delete(mode);
@@ -84,6 +93,7 @@ export function createSetupCheck(deps: {
           `Billing setup incomplete in ${mode} mode: ${problem}. Run \`portico stripe apply --mode ${mode}\``,
         );
     } catch (error) {
+      if (superseded()) return;
       // Stripe unreachable: say so and carry on; the portal reports its own errors.
       results.delete(mode);
       unreachable.set(mode, { at: Date.now(), reason: (error as Error).message });

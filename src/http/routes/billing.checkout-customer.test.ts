@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyCatalog, EXAMPLE_BILLING_CONFIG } from "../../../test/checkout.js";
+import { applyCatalog, EXAMPLE_BILLING_CONFIG, settleSetupCheck } from "../../../test/checkout.js";
 import { TEST_ENGINES } from "../../../test/database.js";
 import { addEmulatorFault } from "../../../test/emulator-process.js";
 import {
@@ -23,7 +23,7 @@ describe.each(TEST_ENGINES)("checkout's Stripe customer (%s)", (engine) => {
       env: { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG, RATE_LIMIT_CHECKOUT: "100/60s" },
     });
     await applyCatalog(t);
-    await t.portico.setup.run();
+    await settleSetupCheck(t);
   });
   afterAll(() => t.close());
 
