@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import {
+  addEmulatorFault,
   createMonthlyPrice,
   newStripeKeys,
   saveDefaultPortalConfiguration,
@@ -180,8 +181,18 @@ describe("portico start, shutdown during a webhook burst", () => {
       SYNC_SOURCE: "refetch",
       SHUTDOWN_GRACE_MS: "600",
     });
-    // Each refetch takes a while, so the signal lands with events in every stage.
+    // Stripe reads run side by side (no database is held during them): half of them are
+    // quick and finish within the grace period, half are still being read when it ends.
     await setEmulatorLatency(emulatorUrl, keys.test, 150);
+    for (const subscription of subscriptions.filter((_, i) => i % 2 === 1)) {
+      await addEmulatorFault(emulatorUrl, keys.test, {
+        kind: "latency",
+        method: "GET",
+        path: `/v1/subscriptions/${subscription.id}`,
+        ms: 2_500,
+        times: 1,
+      });
+    }
 
     const deliveries = subscriptions.map(async (subscription, i) => {
       const { body, signature } = signedEvent(secret, {

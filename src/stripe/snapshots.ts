@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { replaceUnstorableText } from "../storable-values.js";
 import type {
   CheckoutSessionSnapshot,
   CustomerSnapshot,
@@ -12,13 +13,16 @@ import type {
 
 type Expandable = string | { id: string } | null | undefined;
 
+// Every snapshot is cleaned of text PostgreSQL cannot hold (NUL, unpaired surrogates), which
+// Stripe accepts in names, descriptions and metadata: one such object must not fail its sync.
+
 export const idOf = (value: Expandable): string | null =>
   value == null ? null : typeof value === "string" ? value : value.id;
 
 export function toSubscriptionSnapshot(subscription: Stripe.Subscription): SubscriptionSnapshot {
   const item = subscription.items.data[0];
   const pause = subscription.pause_collection;
-  return {
+  return replaceUnstorableText({
     id: subscription.id,
     customerId: idOf(subscription.customer) ?? "",
     livemode: subscription.livemode,
@@ -38,7 +42,7 @@ export function toSubscriptionSnapshot(subscription: Stripe.Subscription): Subsc
     pauseCollection: pause ? { behavior: pause.behavior, resumesAt: pause.resumes_at } : null,
     defaultPaymentMethodId: idOf(subscription.default_payment_method),
     created: subscription.created,
-  };
+  });
 }
 
 export function toCustomerSnapshot(
@@ -46,7 +50,7 @@ export function toCustomerSnapshot(
   livemode: boolean,
 ): CustomerSnapshot {
   if ("deleted" in customer && customer.deleted) {
-    return {
+    return replaceUnstorableText({
       id: customer.id,
       livemode,
       deleted: true,
@@ -54,11 +58,11 @@ export function toCustomerSnapshot(
       name: null,
       address: null,
       defaultPaymentMethodId: null,
-    };
+    });
   }
   const live = customer as Stripe.Customer;
   const address = live.address;
-  return {
+  return replaceUnstorableText({
     id: live.id,
     livemode: live.livemode,
     deleted: false,
@@ -75,11 +79,11 @@ export function toCustomerSnapshot(
         }
       : null,
     defaultPaymentMethodId: idOf(live.invoice_settings?.default_payment_method),
-  };
+  });
 }
 
 export function toPaymentMethodSnapshot(method: Stripe.PaymentMethod): PaymentMethodSnapshot {
-  return {
+  return replaceUnstorableText({
     id: method.id,
     customerId: idOf(method.customer),
     livemode: method.livemode,
@@ -89,11 +93,11 @@ export function toPaymentMethodSnapshot(method: Stripe.PaymentMethod): PaymentMe
     expMonth: method.card?.exp_month ?? null,
     expYear: method.card?.exp_year ?? null,
     created: method.created,
-  };
+  });
 }
 
 export function toInvoiceSnapshot(invoice: Stripe.Invoice): InvoiceSnapshot {
-  return {
+  return replaceUnstorableText({
     id: invoice.id ?? "",
     customerId: idOf(invoice.customer) ?? "",
     // API 2025-03-31 moved `invoice.subscription` under `parent.subscription_details`.
@@ -112,13 +116,13 @@ export function toInvoiceSnapshot(invoice: Stripe.Invoice): InvoiceSnapshot {
     periodStart: invoice.period_start,
     periodEnd: invoice.period_end,
     created: invoice.created,
-  };
+  });
 }
 
 export function toCheckoutSessionSnapshot(
   session: Stripe.Checkout.Session,
 ): CheckoutSessionSnapshot {
-  return {
+  return replaceUnstorableText({
     id: session.id,
     livemode: session.livemode,
     status: session.status,
@@ -127,5 +131,5 @@ export function toCheckoutSessionSnapshot(
     subscriptionId: idOf(session.subscription),
     clientReferenceId: session.client_reference_id,
     metadata: session.metadata ?? {},
-  };
+  });
 }

@@ -5,7 +5,7 @@ import { giveCustomer, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { expectedDetails } from "../../../test/sync-expected.js";
 import { findBillingCustomer } from "../../db/billing-customers.js";
-import { billingCustomerDetails } from "../../db/schema.js";
+import { billingCustomerDetails, stripeEvents } from "../../db/schema.js";
 
 describe.each(TEST_ENGINES)("customer.* from the emulator (%s)", (engine) => {
   let t: SyncedPortico;
@@ -48,5 +48,17 @@ describe.each(TEST_ENGINES)("customer.* from the emulator (%s)", (engine) => {
     await t.flush();
     expect((await localDetails(customer.id))?.deletedAt).toBeInstanceOf(Date);
     expect(await findBillingCustomer(t.portico.database.db, user.id, false)).toBeUndefined();
+  });
+
+  it("stores a name PostgreSQL cannot hold as it can, read back from Stripe", async () => {
+    // Stripe accepts a NUL in a name; the default SYNC_SOURCE=refetch reads it back from Stripe.
+    const customer = await t.stripe.test.customers.create({ name: "Ada\u0000Lovelace" });
+    await t.flush();
+    expect((await localDetails(customer.id))?.name).toBe("Ada\ufffdLovelace");
+    const created = await t.portico.database.db
+      .select({ status: stripeEvents.status })
+      .from(stripeEvents)
+      .where(eq(stripeEvents.type, "customer.created"));
+    expect(created.map((event) => event.status)).toEqual(created.map(() => "processed"));
   });
 });
