@@ -21,7 +21,7 @@ import {
   saveDefaultPortalConfiguration,
   startEmulatorProcess,
 } from "../test/emulator-process.js";
-import { startPorticoProcess, stopProcess } from "./portico-process.js";
+import { readCpuMs, startPorticoProcess, stopProcess } from "./portico-process.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -38,6 +38,8 @@ interface Result {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU the Portico server spent per request (Portico rows only). */
+  cpuMsPerRequest?: number;
 }
 
 async function main() {
@@ -64,13 +66,22 @@ async function main() {
       (c) => c.id,
     );
     const results: Result[] = [];
+    const server = portico;
+    /** Runs a Portico row and adds the server's CPU per request to it. */
+    const measured = async (run: () => Promise<Result>) => {
+      const before = readCpuMs(server);
+      const result = await run();
+      return { ...result, cpuMsPerRequest: (readCpuMs(server) - before) / result.requests };
+    };
     // At a fixed, evenly paced load both paths are driven by the same loop, so
     // the difference is Portico's own work; at saturation autocannon finds the ceiling.
     results.push(
-      await runPaced(
-        `Portico POST /api/billing/portal, ${RATE} req/s`,
-        users.map((user) => () => callPortico(user.token, body)),
-        RATE,
+      await measured(() =>
+        runPaced(
+          `Portico POST /api/billing/portal, ${RATE} req/s`,
+          users.map((user) => () => callPortico(user.token, body)),
+          RATE,
+        ),
       ),
     );
     results.push(
@@ -81,7 +92,9 @@ async function main() {
       ),
     );
     results.push(
-      await runAutocannon("Portico POST /api/billing/portal, saturation", users, body, DURATION_S),
+      await measured(() =>
+        runAutocannon("Portico POST /api/billing/portal, saturation", users, body, DURATION_S),
+      ),
     );
     results.push(
       await runPaced(
@@ -246,11 +259,12 @@ async function runPaced(
 
 function print(results: Result[]) {
   console.log(`\nportal sessions, ${CONNECTIONS} connections, ${DURATION_S}s per row\n`);
-  console.log("| path | req/s | p50 ms | p99 ms | errors |");
-  console.log("|---|---:|---:|---:|---:|");
+  console.log("| path | req/s | p50 ms | p99 ms | errors | server CPU ms/req |");
+  console.log("|---|---:|---:|---:|---:|---:|");
   for (const r of results) {
+    const cpu = r.cpuMsPerRequest === undefined ? "" : r.cpuMsPerRequest.toFixed(2);
     console.log(
-      `| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`,
+      `| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} | ${cpu} |`,
     );
   }
   for (let i = 0; i + 1 < results.length; i += 2) {

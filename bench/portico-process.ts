@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -50,3 +51,18 @@ export async function stopProcess(child: ChildProcess) {
   child.kill("SIGTERM");
   await exited;
 }
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc (Linux). Per unit
+ * of work it varies far less than throughput when the machine is shared.
+ */
+export function readCpuMs(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** `getconf CLK_TCK`: 100 on every Linux Node.js runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;

@@ -25,7 +25,7 @@ import {
   startEmulatorProcess,
 } from "../test/emulator-process.js";
 import { signedEvent } from "../test/signed-event.js";
-import { startPorticoProcess, stopProcess } from "./portico-process.js";
+import { readCpuMs, startPorticoProcess, stopProcess } from "./portico-process.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -48,6 +48,8 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU the Portico server spent per event (not PostgreSQL's, nor the emulator's). */
+  cpuMsPerEvent: number;
   check: string;
 }
 
@@ -101,13 +103,15 @@ async function runRow(
   try {
     const prefix = `evt_bench_${source}_${engine}_`;
     const events = buildEvents(prefix, subscriptions, count);
+    const cpuBefore = readCpuMs(portico);
     const started = performance.now();
     const result = await send(events);
     const seconds = (performance.now() - started) / 1000;
+    const cpuMsPerEvent = (readCpuMs(portico) - cpuBefore) / count;
     await stopProcess(portico);
     const check = await checkExactlyOnce(database?.url, dataDir, prefix, events.length);
     console.log(`${label}: ${(count / seconds).toFixed(0)} events/s, ${check}`);
-    return { label, events: count, seconds, ...result, check };
+    return { label, events: count, seconds, ...result, cpuMsPerEvent, check };
   } finally {
     await stopProcess(portico);
     await database?.drop();
@@ -227,11 +231,13 @@ function print(rows: Row[]) {
   console.log(
     `\nwebhooks: customer.subscription.updated over ${SUBSCRIPTIONS} subscriptions, ${CONNECTIONS} connections\n`,
   );
-  console.log("| mode, database | events | events/s | p50 ms | p99 ms | errors | check |");
-  console.log("|---|---:|---:|---:|---:|---:|---|");
+  console.log(
+    "| mode, database | events | events/s | p50 ms | p99 ms | errors | server CPU ms/event | check |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|---|");
   for (const r of rows) {
     console.log(
-      `| ${r.label} | ${r.events} | ${(r.events / r.seconds).toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${r.check} |`,
+      `| ${r.label} | ${r.events} | ${(r.events / r.seconds).toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${r.cpuMsPerEvent.toFixed(2)} | ${r.check} |`,
     );
   }
 }
