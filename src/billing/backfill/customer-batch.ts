@@ -43,7 +43,7 @@ export function unlistedItem<S>(
     kind,
     id,
     async refresh(ctx) {
-      const current = await mirrored.fetch(ctx, id);
+      const current = await mirrored.fetch(ctx.stripe, id);
       if (current === undefined) await mirrored.remove(ctx, id, null);
       else await mirrored.write(ctx, current, null);
     },

@@ -29,7 +29,7 @@ async function writeCustomer(ctx: SyncContext, customer: CustomerSnapshot, water
 
 export const mirroredCustomer: MirroredObject<CustomerSnapshot> = {
   table: customerDetailsTable,
-  fetch: (ctx, id) => ctx.stripe.fetchCustomer(id),
+  fetch: (stripe, id) => stripe.fetchCustomer(id),
   write: writeCustomer,
   // Stripe answers a deleted customer with `deleted: true`; a missing one is the same to us.
   remove: (ctx, id, watermark) =>

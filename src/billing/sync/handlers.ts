@@ -1,6 +1,8 @@
+import type { Config } from "../../config.js";
 import { readOwnersAhead } from "../../db/billing-customers.js";
 import type { Db } from "../../db/client.js";
-import { type MirroredTable, readWatermarksAhead } from "../../db/watermark.js";
+import { type MirroredTable, readWatermark, readWatermarksAhead } from "../../db/watermark.js";
+import type { SyncCalls } from "../../stripe/sync-calls.js";
 import type { SyncEvent } from "../../stripe/sync-types.js";
 import { applyCheckoutEvent, CHECKOUT_EVENTS } from "./checkout.js";
 import { applyCustomerEvent, CUSTOMER_EVENTS, mirroredCustomer } from "./customers.js";
@@ -16,7 +18,7 @@ import {
   SUBSCRIPTION_EVENTS,
 } from "./subscriptions.js";
 import type { SyncContext } from "./sync-context.js";
-import type { SyncOutcome } from "./watermark.js";
+import { decideSync, type MirroredObject, type SyncOutcome } from "./watermark.js";
 
 export type EventHandler = (ctx: SyncContext, event: SyncEvent) => Promise<SyncOutcome>;
 
@@ -63,20 +65,52 @@ export function lockKeyFor(event: SyncEvent): string {
   }
 }
 
-/** The mirrored row an event's handler reads first, when it has one. */
-function mirroredRowOf(event: SyncEvent): { table: MirroredTable; id: string } | undefined {
+/** The mirrored object an event's handler reads first, when it has one. */
+function mirroredObjectOf(
+  event: SyncEvent,
+): { mirrored: MirroredObject<unknown>; id: string } | undefined {
   const object = event.object;
   switch (object.kind) {
     case "subscription":
-      return { table: mirroredSubscription.table, id: object.subscription.id };
+      return { mirrored: mirroredSubscription, id: object.subscription.id };
     case "customer":
-      return { table: mirroredCustomer.table, id: object.customer.id };
+      return { mirrored: mirroredCustomer, id: object.customer.id };
     case "payment_method":
-      return { table: mirroredPaymentMethod.table, id: object.paymentMethod.id };
+      return { mirrored: mirroredPaymentMethod, id: object.paymentMethod.id };
     case "invoice":
-      return { table: mirroredInvoice.table, id: object.invoice.id };
+      return { mirrored: mirroredInvoice, id: object.invoice.id };
     default:
       return undefined;
+  }
+}
+
+function mirroredRowOf(event: SyncEvent): { table: MirroredTable; id: string } | undefined {
+  const found = mirroredObjectOf(event);
+  return found && { table: found.mirrored.table, id: found.id };
+}
+
+/**
+ * Reads from Stripe, ahead of the event's transaction, the object its handler will read:
+ * with `refetch`, or for an event from the same second as the stored one. Nothing is read
+ * for an event the watermark already makes stale. A guess: the handler decides again.
+ */
+export async function readEventObjectAhead(
+  db: Db,
+  event: SyncEvent,
+  calls: SyncCalls,
+  source: Config["sync"]["source"],
+): Promise<void> {
+  if (event.object.kind === "checkout_session") {
+    if (source === "refetch") await calls.fetchCheckoutSession(event.object.session.id);
+    return;
+  }
+  const found = mirroredObjectOf(event);
+  if (!found) return;
+  const stored = await readWatermark(db, found.mirrored.table, found.id);
+  // `invoice.deleted` carries no snapshot to trust: its handler always reads.
+  const trusted = event.type === "invoice.deleted" ? "refetch" : source;
+  if (decideSync(stored, event.created, trusted) === "refetch") {
+    await found.mirrored.fetch(calls, found.id);
   }
 }
 

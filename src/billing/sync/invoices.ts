@@ -18,7 +18,7 @@ export const INVOICE_EVENTS = [
 
 export const mirroredInvoice: MirroredObject<InvoiceSnapshot> = {
   table: invoicesTable,
-  fetch: (ctx, id) => ctx.stripe.fetchInvoice(id),
+  fetch: (stripe, id) => stripe.fetchInvoice(id),
   async write(ctx, invoice, watermark) {
     await upsertInvoice(ctx.tx, {
       stripeInvoiceId: invoice.id,

@@ -17,7 +17,7 @@ export const PAYMENT_METHOD_EVENTS = [
 
 export const mirroredPaymentMethod: MirroredObject<PaymentMethodSnapshot> = {
   table: paymentMethodsTable,
-  fetch: (ctx, id) => ctx.stripe.fetchPaymentMethod(id),
+  fetch: (stripe, id) => stripe.fetchPaymentMethod(id),
   async write(ctx, method, watermark) {
     // A detached card keeps its row with no customer, so a late `attached` stays stale.
     await upsertPaymentMethod(ctx.tx, {

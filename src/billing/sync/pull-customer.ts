@@ -30,7 +30,7 @@ export async function pullCustomer(ctx: SyncContext, customerId: string): Promis
   const attached = new Set(methods.map((method) => method.id));
   for (const stale of await listPaymentMethods(ctx.tx, customerId)) {
     if (!attached.has(stale.stripePaymentMethodId)) {
-      const current = await mirroredPaymentMethod.fetch(ctx, stale.stripePaymentMethodId);
+      const current = await mirroredPaymentMethod.fetch(ctx.stripe, stale.stripePaymentMethodId);
       if (current) await mirroredPaymentMethod.write(ctx, current, null);
       else await mirroredPaymentMethod.remove(ctx, stale.stripePaymentMethodId, null);
     }

@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client.js";
 import { withAdvisoryLock } from "../../db/locks.js";
-import { bumpSyncVersions, readSyncVersion } from "../../db/sync-versions.js";
+import { bumpSyncVersions, readSyncVersion, watchSyncVersion } from "../../db/sync-versions.js";
 import { PorticoError } from "../../errors.js";
 import type { SyncCalls } from "../../stripe/sync-calls.js";
 
@@ -38,6 +38,13 @@ function createReadCache(live: SyncCalls) {
   }
 
   return {
+    /** `SyncCalls` that read Stripe now, keeping each answer as of `version`. */
+    readingAt: (version: number): SyncCalls =>
+      syncCallsVia(async (key, call) => {
+        const value = await call(live);
+        reads.set(key, { version, value });
+        return value;
+      }),
     /** The reads as `SyncCalls`, as of `version`: a miss is collected and fails the round. */
     callsAt: (version: number): SyncCalls =>
       syncCallsVia((key, call) => read(key, version, () => call(live))),
@@ -93,13 +100,20 @@ export const noStripeReads: SyncCalls = syncCallsVia(() => Promise.reject(new St
 export function createReadFirstRunner(db: Db) {
   const turns = createTurns();
 
+  /**
+   * `readAhead`, when given, makes the reads the work will likely want before its first
+   * round (an event's object, say), so that round can complete instead of rolling back.
+   */
   function run<T>(
     lockKey: string,
     stripe: SyncCalls,
     work: (tx: Db, calls: SyncCalls) => Promise<T>,
+    readAhead?: (db: Db, calls: SyncCalls) => Promise<unknown>,
   ): Promise<T> {
     return turns.inTurn(lockKey, async () => {
       const cache = createReadCache(stripe);
+      const watched = await watchSyncVersion(db, lockKey);
+      await readAhead?.(db, cache.readingAt(watched));
       for (let round = 1; ; round++) {
         let seen = 0;
         try {

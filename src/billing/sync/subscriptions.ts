@@ -21,7 +21,7 @@ export const SUBSCRIPTION_EVENTS = [
 
 export const mirroredSubscription: MirroredObject<SubscriptionSnapshot> = {
   table: subscriptionsTable,
-  fetch: (ctx, id) => ctx.stripe.fetchSubscription(id),
+  fetch: (stripe, id) => stripe.fetchSubscription(id),
   async write(ctx, subscription, watermark) {
     const owner = await findCustomerOwner(ctx.tx, subscription.customerId);
     const plan =

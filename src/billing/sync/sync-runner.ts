@@ -10,7 +10,12 @@ import type { StripeGateway } from "../../stripe/gateway.js";
 import type { SyncCalls } from "../../stripe/sync-calls.js";
 import type { SyncEvent } from "../../stripe/sync-types.js";
 import type { PlanCatalog } from "../plans.js";
-import { findEventHandler, lockKeyFor, readAheadForBatch } from "./handlers.js";
+import {
+  findEventHandler,
+  lockKeyFor,
+  readAheadForBatch,
+  readEventObjectAhead,
+} from "./handlers.js";
 import { pullCustomer } from "./pull-customer.js";
 import { createReadFirstRunner, noStripeReads } from "./read-first.js";
 import type { SyncContext } from "./sync-context.js";
@@ -66,12 +71,17 @@ export function createSyncRunner(deps: SyncDeps) {
 
   async function applyEvent(event: SyncEvent): Promise<SyncOutcome> {
     const mode = modeOf(event);
-    return readFirst.run(lockKeyFor(event), stripe.sync(mode), async (tx, calls) => {
-      ensureOpen();
-      const outcome = await runHandler(tx, event, calls);
-      await completeStripeEvent(tx, event.id, "processed");
-      return outcome;
-    });
+    return readFirst.run(
+      lockKeyFor(event),
+      stripe.sync(mode),
+      async (tx, calls) => {
+        ensureOpen();
+        const outcome = await runHandler(tx, event, calls);
+        await completeStripeEvent(tx, event.id, "processed");
+        return outcome;
+      },
+      (db, calls) => readEventObjectAhead(db, event, calls, config.sync.source),
+    );
   }
 
   const modeOf = (event: SyncEvent): StripeMode => (event.livemode ? "live" : "test");

@@ -1,5 +1,6 @@
 import type { MirroredTable } from "../../db/watermark.js";
 import { readWatermark } from "../../db/watermark.js";
+import type { SyncCalls } from "../../stripe/sync-calls.js";
 import type { SyncContext } from "./sync-context.js";
 
 /** Unix seconds (Stripe's times) to a Date for the database. */
@@ -29,7 +30,7 @@ export function decideSync(
 /** How one family of Stripe objects is read from Stripe and written locally. */
 export interface MirroredObject<S> {
   table: MirroredTable;
-  fetch(ctx: SyncContext, id: string): Promise<S | undefined>;
+  fetch(stripe: SyncCalls, id: string): Promise<S | undefined>;
   /** Writes Stripe's state; `watermark` is null for a pull, which carries no event time. */
   write(ctx: SyncContext, snapshot: S, watermark: Date | null): Promise<void>;
   /** Stripe no longer has the object. */
@@ -53,7 +54,9 @@ export async function syncObject<S>(
   const decision = decideSync(stored, event.created, event.snapshot ? ctx.source : "refetch");
   if (decision === "skip") return "stale";
   const current =
-    decision === "payload" && event.snapshot ? event.snapshot : await mirrored.fetch(ctx, id);
+    decision === "payload" && event.snapshot
+      ? event.snapshot
+      : await mirrored.fetch(ctx.stripe, id);
   const watermark = fromUnix(event.created);
   if (current === undefined) await mirrored.remove(ctx, id, watermark);
   else await mirrored.write(ctx, current, watermark);
