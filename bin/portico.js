@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx portico` needs no build step.
-import { register } from "tsx/esm/api";
+// The `portico` CLI runs compiled JavaScript (dist/), never TypeScript at runtime.
+import { buildIfStale } from "./build-if-stale.js";
 
-register();
-await import("../src/cli/main.ts");
+buildIfStale();
+await import("../dist/cli/main.js");

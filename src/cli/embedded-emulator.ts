@@ -6,7 +6,14 @@ import { fileURLToPath } from "node:url";
  * group, so Ctrl-C reaches both). Portico never imports the emulator's code.
  */
 
-const EMULATOR_ENTRY = fileURLToPath(new URL("../../emulator/main.ts", import.meta.url));
+/**
+ * Compiled Portico (dist/) runs the compiled emulator with plain Node; from TypeScript
+ * source (tests, `npm run dev`) it runs the emulator's source through tsx, a dev tool.
+ */
+const COMPILED = import.meta.url.endsWith(".js");
+const EMULATOR_COMMAND = COMPILED
+  ? [fileURLToPath(new URL("../../emulator/dist/main.js", import.meta.url))]
+  : ["--import", "tsx", fileURLToPath(new URL("../../emulator/main.ts", import.meta.url))];
 const READY_LINE = /listening on (http:\/\/\S+)/;
 
 export interface EmbeddedEmulator {
@@ -23,7 +30,7 @@ export function startEmbeddedEmulator(options: {
    */
   webhook?: { url: string; secretFile: string; account: string };
 }): Promise<EmbeddedEmulator> {
-  const args = ["--import", "tsx", EMULATOR_ENTRY, "--port", String(options.port)];
+  const args = [...EMULATOR_COMMAND, "--port", String(options.port)];
   if (options.stateFile) args.push("--state-file", options.stateFile);
   if (options.webhook) {
     const { url, secretFile, account } = options.webhook;
