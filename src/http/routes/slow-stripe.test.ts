@@ -39,6 +39,17 @@ async function waitForStalls(t: SyncedPortico, expected: number) {
   throw new Error("the stalled Stripe calls did not all start: one held up the others");
 }
 
+/** Signed-up users, each with a linked Stripe customer, so the portal opens for them. */
+function usersWithCustomers(t: SyncedPortico, count: number) {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const user = await signUp(t);
+      await giveCustomer(t, user.user.id);
+      return user;
+    }),
+  );
+}
+
 function percentile(values: number[], p: number) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
@@ -90,13 +101,7 @@ describe.each(TEST_ENGINES)("a slow Stripe stalls only its own caller (%s)", (en
 
   it("answers other users within 100 ms at p99 while three calls hang for 20 s", async () => {
     // Bystanders: users with customers, who read their state and open the portal.
-    const bystanders = await Promise.all(
-      Array.from({ length: 5 }, async () => {
-        const user = await signUp(t);
-        await giveCustomer(t, user.user.id);
-        return user;
-      }),
-    );
+    const bystanders = await usersWithCustomers(t, 5);
     // The stalled: a first checkout, a webhook for a subscription, a sync.
     const buyer = await signUp(t);
     const syncer = await signUp(t);
@@ -166,13 +171,7 @@ describe("a bound on Stripe calls in flight", () => {
   afterAll(() => t.close());
 
   it("answers 503 with Retry-After beyond it instead of queueing", async () => {
-    const users = await Promise.all(
-      Array.from({ length: 3 }, async () => {
-        const user = await signUp(t);
-        await giveCustomer(t, user.user.id);
-        return user;
-      }),
-    );
+    const users = await usersWithCustomers(t, 3);
     await addEmulatorFault(t.emulatorUrl, t.keys.test, {
       kind: "latency",
       method: "POST",
