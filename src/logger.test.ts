@@ -168,7 +168,9 @@ describe("log redaction", () => {
       });
       try {
         // An inbox that cannot take the row: the insert fails with its parameters attached.
-        await t.portico.database.db.execute(sql`alter table stripe_events rename to inbox_gone`);
+        await t.portico.database.db.execute(
+          sql`alter table portico.stripe_events rename to inbox_gone`,
+        );
         const event = signedEvent(secret, {
           type: "customer.updated",
           object: { id: "cus_logged", object: "customer", email: SECRETS.email },
@@ -184,7 +186,9 @@ describe("log redaction", () => {
         expect(output).not.toContain(SECRETS.email);
         expect(output).not.toContain("cus_logged");
       } finally {
-        await t.portico.database.db.execute(sql`alter table inbox_gone rename to stripe_events`);
+        await t.portico.database.db.execute(
+          sql`alter table portico.inbox_gone rename to stripe_events`,
+        );
         await t.close();
       }
     },

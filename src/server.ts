@@ -5,21 +5,21 @@ import { type AccountService, createAccountService } from "./auth/accounts.js";
 import { readBillingConfigFile, withBillingConfig } from "./billing/billing-config.js";
 import type { BillingConfig } from "./billing/billing-config-schema.js";
 import { type CatalogSync, createCatalogSync } from "./billing/catalog-sync.js";
-import { createInvoiceListService } from "./billing/invoice-list.js";
-import { createPlanCatalog, type PlanCatalog } from "./billing/plans.js";
-import { createPortalService } from "./billing/portal.js";
-import { createReadinessCheck, type ReadinessCheckService } from "./billing/readiness.js";
-import { createSetupCheck, type SetupCheck } from "./billing/setup-check.js";
-import { createSyncServices, type SyncServices } from "./billing/sync-services.js";
+import type { PlanCatalog } from "./billing/plans.js";
+import type { ReadinessCheckService } from "./billing/readiness.js";
+import type { SetupCheck } from "./billing/setup-check.js";
+import type { SyncServices } from "./billing/sync-services.js";
 import type { Config } from "./config.js";
+import { createCore } from "./core.js";
 import { type Database, databaseOptions, openDatabase } from "./db/client.js";
 import { createApp, type PorticoApp } from "./http/app.js";
 import { closeServer } from "./http/close-server.js";
-import { createMetrics, type Metrics } from "./metrics.js";
-import { createStripeClients } from "./stripe/client.js";
-import { createStripeGateway, type StripeGateway } from "./stripe/gateway.js";
+import { credentialIdentity } from "./http/identify.js";
+import type { Metrics } from "./metrics.js";
+import type { StripeGateway } from "./stripe/gateway.js";
 
-export interface Portico {
+/** The standalone service: the core, Portico's own accounts, the web app, on its own port. */
+export interface PorticoService {
   app: PorticoApp;
   database: Database;
   stripe: StripeGateway;
@@ -48,66 +48,38 @@ export interface Portico {
  * answers. A `database` passed in (several instances on one database, in tests)
  * is left open on close.
  */
-export async function createPortico(
+export async function createPorticoService(
   envConfig: Config,
   logger: Logger,
   options: { database?: Database } = {},
-): Promise<Portico> {
+): Promise<PorticoService> {
   const billingConfig = await readBillingConfigFile(envConfig.billingConfigPath);
   const config = withBillingConfig(envConfig, billingConfig);
   const database = options.database ?? (await openDatabase(databaseOptions(config)));
   await database.migrate();
-  const { db } = database;
-  const metrics = createMetrics({ enabled: config.metrics.enabled });
-  const stripe = createStripeGateway(createStripeClients(config.stripe), {
-    metrics,
-    maxConcurrentCalls: config.stripe.maxConcurrentCalls,
-  });
-  const accounts = createAccountService({ db, config });
-  const plans = createPlanCatalog(billingConfig);
-  const setup = createSetupCheck({ stripe, config, billing: billingConfig, plans, logger });
-  const portal = createPortalService({ db, stripe, config, setup, metrics });
-  const readiness = createReadinessCheck({ db, stripe, setup });
-  const billingSync = createSyncServices({
-    db,
-    stripe,
-    plans,
-    config,
-    metrics,
-    logger,
-    // PGlite has one connection; on PostgreSQL a few lanes leave the pool room for requests.
-    applyLanes: database.engine === "postgres" ? 4 : 1,
-  });
-  const invoices = createInvoiceListService({ db });
+  const core = createCore({ config, logger, billingConfig, database });
+  const accounts = createAccountService({ db: database.db, config });
   const app = createApp({
-    config,
-    logger,
+    ...core,
     accounts,
-    portal,
-    metrics,
-    readiness,
-    plans,
-    invoices,
-    ...billingSync,
+    identify: credentialIdentity(accounts, config.appUrl),
   });
 
   let server: Server | undefined;
   return {
     app,
     database,
-    stripe,
+    stripe: core.stripe,
     accounts,
     billingConfig,
-    plans,
-    catalog: createCatalogSync({ stripe }),
-    setup,
-    sync: billingSync.sync,
-    metrics,
-    readiness,
+    plans: core.plans,
+    catalog: createCatalogSync({ stripe: core.stripe }),
+    setup: core.setup,
+    sync: core.sync,
+    metrics: core.metrics,
+    readiness: core.readiness,
     listen() {
-      // In the background: a slow or unreachable Stripe must not hold up startup.
-      void setup.run();
-      billingSync.retries.start();
+      core.start();
       return new Promise((resolve, reject) => {
         server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
           resolve(info.port),
@@ -120,14 +92,9 @@ export async function createPortico(
       });
     },
     async close(closeOptions = {}) {
-      readiness.drain();
-      // The worker finishes the event in hand while requests drain; nothing is cut mid-event.
-      const retriesStopped = billingSync.retries.stop();
-      if (server) await closeServer(server, closeOptions.graceMs ?? config.shutdownGraceMs);
-      // Grace is over: sync work still queued stays in the inbox for a retry.
-      billingSync.sync.close();
-      await billingSync.webhooks.drain();
-      await retriesStopped;
+      await core.stop(async () => {
+        if (server) await closeServer(server, closeOptions.graceMs ?? config.shutdownGraceMs);
+      });
       if (!options.database) await database.close();
     },
   };

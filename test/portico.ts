@@ -5,7 +5,7 @@ import { inject } from "vitest";
 import { type Config, loadConfig } from "../src/config.js";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
 import { createLogger } from "../src/logger.js";
-import { createPortico, type Portico } from "../src/server.js";
+import { createPorticoService, type PorticoService } from "../src/server.js";
 import { createTestDatabase } from "./database.js";
 import { emulatorSdk, newStripeKeys, saveDefaultPortalConfiguration } from "./emulator-process.js";
 
@@ -14,7 +14,7 @@ export { emulatorSdk };
 export const APP_URL = "http://localhost:3000";
 
 export interface TestPortico {
-  portico: Portico;
+  portico: PorticoService;
   config: Config;
   /** Where the server listens, e.g. http://127.0.0.1:41234 */
   url: string;
@@ -67,7 +67,7 @@ export async function startTestPortico(
   const shared =
     options.sibling && !database.url ? { database: options.sibling.portico.database } : {};
   const logger = options.logger?.(config) ?? createLogger(config);
-  const portico = await createPortico(config, logger, shared);
+  const portico = await createPorticoService(config, logger, shared);
   const port = await portico.listen();
   return {
     portico,

@@ -130,6 +130,8 @@ export const BillingConfigSchema = z.strictObject({
 });
 
 export type BillingConfig = z.output<typeof BillingConfigSchema>;
+/** `portico.config.json` as written: defaulted fields may be left out. */
+export type BillingConfigInput = z.input<typeof BillingConfigSchema>;
 export type PlanConfig = BillingConfig["plans"][number];
 export type PortalConfigurationConfig = BillingConfig["portal_configurations"][number];
 export type PortalFeaturesConfig = PortalConfigurationConfig["features"];

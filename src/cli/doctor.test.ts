@@ -217,7 +217,7 @@ describe("portico doctor", () => {
     const database = await openDatabase(databaseOptions(config));
     try {
       await database.db.execute(
-        sql`insert into stripe_events (id, type, livemode, created, status, payload) values ('evt_doctor', 'invoice.paid', false, now(), 'failed', '{}'::jsonb)`,
+        sql`insert into portico.stripe_events (id, type, livemode, created, status, payload) values ('evt_doctor', 'invoice.paid', false, now(), 'failed', '{}'::jsonb)`,
       );
     } finally {
       await database.close();

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { seedDemo } from "../billing/demo-seed.js";
 import type { Config } from "../config.js";
 import { createLogger } from "../logger.js";
-import { createPortico } from "../server.js";
+import { createPorticoService } from "../server.js";
 import {
   type EmbeddedEmulator,
   saveEmulatorDefaultPortal,
@@ -45,7 +45,7 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
     config = { ...config, stripe: { ...config.stripe, webhookSecrets } };
   }
 
-  const portico = await createPortico(config, logger).catch(async (error: unknown) => {
+  const portico = await createPorticoService(config, logger).catch(async (error: unknown) => {
     await emulator?.stop();
     throw error;
   });

@@ -38,12 +38,14 @@ export async function readMigrationStatus(
   db: Db,
   journal: JournalEntry[] = readMigrationJournal(),
 ): Promise<MigrationStatus> {
-  const exists = (await db.execute(
-    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as "exists"`,
-  )) as unknown as Rows<{ exists: boolean }>;
-  if (!exists.rows[0]?.exists) return { applied: 0, pending: journal.map((entry) => entry.tag) };
+  // Before the portico schema, drizzle's own schema held the history.
+  const found = (await db.execute(
+    sql`select coalesce(to_regclass('portico.__drizzle_migrations'), to_regclass('drizzle.__drizzle_migrations'))::text as "table"`,
+  )) as unknown as Rows<{ table: string | null }>;
+  const table = found.rows[0]?.table;
+  if (!table) return { applied: 0, pending: journal.map((entry) => entry.tag) };
   const result = (await db.execute(
-    sql`select count(*)::int as "applied", max(created_at)::text as "latest" from drizzle.__drizzle_migrations`,
+    sql`select count(*)::int as "applied", max(created_at)::text as "latest" from ${sql.raw(table)}`,
   )) as unknown as Rows<{ applied: number; latest: string | null }>;
   const row = result.rows[0];
   const latest = Number(row?.latest ?? 0);
@@ -59,11 +61,11 @@ export async function readMigrationStatus(
  */
 export async function countFailedStripeEvents(db: Db): Promise<number | undefined> {
   const exists = (await db.execute(
-    sql`select to_regclass('stripe_events') is not null as "exists"`,
+    sql`select to_regclass('portico.stripe_events') is not null as "exists"`,
   )) as unknown as Rows<{ exists: boolean }>;
   if (!exists.rows[0]?.exists) return undefined;
   const result = (await db.execute(
-    sql`select count(*)::int as "failed" from stripe_events where status = 'failed'`,
+    sql`select count(*)::int as "failed" from portico.stripe_events where status = 'failed'`,
   )) as unknown as Rows<{ failed: number }>;
   return Number(result.rows[0]?.failed ?? 0);
 }

@@ -6,13 +6,20 @@ import {
   index,
   integer,
   jsonb,
-  pgTable,
+  pgSchema,
   primaryKey,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+
+/**
+ * Portico's own schema, so its tables sit beside the host app's without clashing
+ * (an app's `users` or `sessions`). Migrations are recorded in it too.
+ */
+export const PORTICO_SCHEMA = "portico";
+export const portico = pgSchema(PORTICO_SCHEMA);
 
 const createdAt = () =>
   timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
@@ -28,7 +35,7 @@ const syncColumns = () => ({
   syncedAt: at("synced_at").notNull().defaultNow(),
 });
 
-export const users = pgTable(
+export const users = portico.table(
   "users",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -59,7 +66,7 @@ export const users = pgTable(
   ],
 );
 
-export const sessions = pgTable(
+export const sessions = portico.table(
   "sessions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -75,7 +82,7 @@ export const sessions = pgTable(
   (table) => [index("sessions_user_id_idx").on(table.userId)],
 );
 
-export const billingCustomers = pgTable(
+export const billingCustomers = portico.table(
   "billing_customers",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -97,7 +104,7 @@ export const billingCustomers = pgTable(
 );
 
 /** Audit trail of portal sessions. The portal URL is deliberately not stored. */
-export const portalSessions = pgTable(
+export const portalSessions = portico.table(
   "portal_sessions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -116,7 +123,7 @@ export const portalSessions = pgTable(
 );
 
 /** Fixed-window counters shared by every instance on the same database. */
-export const rateLimits = pgTable("rate_limits", {
+export const rateLimits = portico.table("rate_limits", {
   key: text("key").primaryKey(),
   windowStart: timestamp("window_start", { withTimezone: true, mode: "date" }).notNull(),
   count: integer("count").notNull(),
@@ -126,7 +133,7 @@ export const rateLimits = pgTable("rate_limits", {
  * The webhook inbox: every verified Stripe event, once (the id is the primary key, so
  * a redelivery or a second instance inserting the same event changes nothing).
  */
-export const stripeEvents = pgTable(
+export const stripeEvents = portico.table(
   "stripe_events",
   {
     id: text("id").primaryKey(),
@@ -148,7 +155,7 @@ export const stripeEvents = pgTable(
 );
 
 /** Email, name, address and default card of a Stripe customer, as Stripe last told us. */
-export const billingCustomerDetails = pgTable("billing_customer_details", {
+export const billingCustomerDetails = portico.table("billing_customer_details", {
   stripeCustomerId: text("stripe_customer_id").primaryKey(),
   livemode: boolean("livemode").notNull(),
   email: text("email"),
@@ -159,7 +166,7 @@ export const billingCustomerDetails = pgTable("billing_customer_details", {
   ...syncColumns(),
 });
 
-export const billingSubscriptions = pgTable(
+export const billingSubscriptions = portico.table(
   "billing_subscriptions",
   {
     stripeSubscriptionId: text("stripe_subscription_id").primaryKey(),
@@ -193,7 +200,7 @@ export const billingSubscriptions = pgTable(
   ],
 );
 
-export const billingPaymentMethods = pgTable(
+export const billingPaymentMethods = portico.table(
   "billing_payment_methods",
   {
     stripePaymentMethodId: text("stripe_payment_method_id").primaryKey(),
@@ -213,7 +220,7 @@ export const billingPaymentMethods = pgTable(
   (table) => [index("billing_payment_methods_customer_idx").on(table.stripeCustomerId)],
 );
 
-export const billingInvoices = pgTable(
+export const billingInvoices = portico.table(
   "billing_invoices",
   {
     stripeInvoiceId: text("stripe_invoice_id").primaryKey(),
@@ -243,7 +250,7 @@ export const billingInvoices = pgTable(
  * Checkout sessions Portico created. `checkout.session.completed` links a customer to a
  * user only when the session is one of these, for that user and customer.
  */
-export const checkoutSessions = pgTable(
+export const checkoutSessions = portico.table(
   "checkout_sessions",
   {
     stripeSessionId: text("stripe_session_id").primaryKey(),
@@ -267,7 +274,7 @@ export const checkoutSessions = pgTable(
  * Where `portico sync` stands in each phase of a backfill, per mode, so that a run stopped
  * with Ctrl-C resumes after its last finished page instead of listing everything again.
  */
-export const syncProgress = pgTable(
+export const syncProgress = portico.table(
   "sync_progress",
   {
     livemode: boolean("livemode").notNull(),
@@ -291,7 +298,7 @@ export const syncProgress = pgTable(
  * read is only written when the counter still holds the value seen before the read: no
  * other write landed in between, so the read is newer than anything stored.
  */
-export const syncVersions = pgTable("sync_versions", {
+export const syncVersions = portico.table("sync_versions", {
   lockKey: text("lock_key").primaryKey(),
   version: bigint("version", { mode: "number" }).notNull().default(0),
 });

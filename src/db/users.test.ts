@@ -1,6 +1,3 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -10,31 +7,21 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, TEST_ENGINES } from "../../test/database.js";
+import { migrationsBefore as oldMigrations } from "../../test/old-migrations.js";
 import type { Db } from "./client.js";
+import { runMigrations } from "./migrations.js";
 import * as schema from "./schema.js";
 import { upsertExternalUser } from "./users.js";
-
-const MIGRATIONS = new URL("../../drizzle", import.meta.url).pathname;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** The shipped migrations folder, cut just before `tag`: a database as an older build left it. */
 function migrationsBefore(tag: string): string {
-  const folder = mkdtempSync(join(tmpdir(), "portico-migrations-"));
-  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-  cpSync(MIGRATIONS, folder, { recursive: true });
-  const journalPath = join(folder, "meta", "_journal.json");
-  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
-  const cut = journal.entries.findIndex((entry) => entry.tag === tag);
-  expect(cut).toBeGreaterThan(0);
-  writeFileSync(
-    journalPath,
-    JSON.stringify({ ...journal, entries: journal.entries.slice(0, cut) }),
-  );
-  return folder;
+  const copy = oldMigrations(tag);
+  cleanups.push(copy.remove);
+  return copy.folder;
 }
 
 /** A fresh database of either engine that can be migrated from any folder. */
@@ -46,22 +33,39 @@ async function openBareDatabase(engine: "pglite" | "postgres") {
     cleanups.push(() => client.close());
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,
-      migrate: (folder: string) =>
+      /** As an older build migrated: drizzle's defaults, tables in public. */
+      migrateOld: (folder: string) =>
         migratePglite(drizzlePglite(client), { migrationsFolder: folder }),
+      migrate: () =>
+        runMigrations(
+          (statement) => client.exec(statement),
+          (options) => migratePglite(drizzlePglite(client), options),
+        ),
     };
   }
   const pool = new pg.Pool({ connectionString: created.url, max: 2 });
   cleanups.push(() => pool.end());
   return {
     db: drizzlePg(pool, { schema }) as unknown as Db,
-    migrate: (folder: string) => migratePg(drizzlePg(pool), { migrationsFolder: folder }),
+    migrateOld: (folder: string) => migratePg(drizzlePg(pool), { migrationsFolder: folder }),
+    migrate: async () => {
+      const client = await pool.connect();
+      try {
+        await runMigrations(
+          (statement) => client.query(statement),
+          (options) => migratePg(drizzlePg(client), options),
+        );
+      } finally {
+        client.release();
+      }
+    },
   };
 }
 
 describe.each(TEST_ENGINES)("external identity migration (%s)", (engine) => {
   it("splits each `iss|sub` key at the first `|`, and the user signs in as before", async () => {
     const database = await openBareDatabase(engine);
-    await database.migrate(migrationsBefore("0004_external_identity"));
+    await database.migrateOld(migrationsBefore("0004_external_identity"));
     // The older schema's `external_id` is gone from schema.ts, so the rows are written in SQL.
     const inserted = (await database.db.execute(sql`
       insert into users (external_id, email) values
@@ -75,7 +79,7 @@ describe.each(TEST_ENGINES)("external identity migration (%s)", (engine) => {
     };
     const auth0 = inserted.rows.find((row) => row.external_id?.startsWith("https://"));
 
-    await database.migrate(MIGRATIONS);
+    await database.migrate();
 
     const rows = await database.db
       .select({

@@ -1,23 +1,11 @@
-import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { except } from "hono/combine";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import type { AccountService } from "../auth/accounts.js";
-import type { InvoiceListService } from "../billing/invoice-list.js";
-import type { PlanCatalog } from "../billing/plans.js";
-import type { PortalService } from "../billing/portal.js";
-import type { ReadinessCheckService } from "../billing/readiness.js";
-import type { SyncServices } from "../billing/sync-services.js";
 import type { Config } from "../config.js";
-import { PorticoError } from "../errors.js";
-import type { Metrics } from "../metrics.js";
-import { limitBody } from "./body-limit.js";
+import type { Core } from "../core.js";
 import type { AppEnv } from "./context.js";
-import { renderError } from "./errors.js";
-import { logRequests } from "./request-log.js";
-import { observeRequests } from "./request-metrics.js";
+import type { Identify } from "./identify.js";
+import { renderErrors, useRequestPipeline } from "./request-pipeline.js";
 import { createAuthRoutes } from "./routes/auth.js";
 import { createBillingRoutes } from "./routes/billing.js";
 import { createDocsRoutes } from "./routes/docs.js";
@@ -28,37 +16,31 @@ import { createWebRoutes } from "./routes/web.js";
 import { createWebhookRoutes } from "./routes/webhooks.js";
 import { validationHook } from "./validation.js";
 
-export interface AppDeps {
+export interface AppDeps
+  extends Pick<
+    Core,
+    | "metrics"
+    | "portal"
+    | "readiness"
+    | "webhooks"
+    | "subscriptions"
+    | "checkout"
+    | "invoices"
+    | "plans"
+  > {
   config: Config;
   logger: Logger;
   accounts: AccountService;
-  portal: PortalService;
-  metrics: Metrics;
-  readiness: ReadinessCheckService;
-  webhooks: SyncServices["webhooks"];
-  subscriptions: SyncServices["subscriptions"];
-  checkout: SyncServices["checkout"];
-  invoices: InvoiceListService;
-  plans: Pick<PlanCatalog, "plans">;
+  identify: Identify;
   /** The built web app; default `web/dist` in this repository. */
   webDist?: string;
 }
 
-/** Every route's ceiling; routes that take small bodies (portal: 16 KB) set their own, lower. */
-export const GLOBAL_BODY_LIMIT = 64 * 1024;
-
 export function createApp(deps: AppDeps) {
-  const { config, logger } = deps;
+  const { config } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  app.use(
-    requestId({ generator: () => `req_${randomUUID().replaceAll("-", "")}`, limitLength: 128 }),
-  );
-  app.use(logRequests(logger));
-  app.use(observeRequests(deps.metrics));
-  app.use(secureHeaders());
-  // Stripe's events can be larger: the webhook route sets its own limit (1 MB).
-  app.use(except("/api/webhooks/*", limitBody(GLOBAL_BODY_LIMIT)));
+  useRequestPipeline(app, deps, "/api/webhooks");
 
   const api = app
     .route("/api/auth", createAuthRoutes(deps))
@@ -95,8 +77,7 @@ export function createApp(deps: AppDeps) {
   // Last: its page fallback must not shadow /openapi.json or any other route above.
   app.route("/", createWebRoutes({ config, distDir: deps.webDist }));
 
-  app.notFound((c) => renderError(c, new PorticoError("NOT_FOUND", "Route not found")));
-  app.onError((error, c) => renderError(c, error));
+  renderErrors(app);
   return api;
 }
 

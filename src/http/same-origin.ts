@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { PorticoError } from "../errors.js";
-import { isCookieCredential } from "./session-cookie.js";
 
 /**
  * The CSRF defence for cookie-authenticated form posts: the browser's Origin
@@ -25,14 +24,14 @@ function refererOrigin(referer: string | undefined): string | undefined {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * The portal form's rule, for every state-changing request whose credential is the session
- * cookie. SameSite=Lax keeps the cookie off cross-site posts in current browsers, but not
+ * The portal form's rule, for every state-changing request whose credential is a cookie
+ * (`byCookie`). SameSite=Lax keeps the cookie off cross-site posts in current browsers, but not
  * off posts from another origin of the same site (a sibling subdomain) or from older
  * browsers; so such a request must come from our own origin. A bearer token is never
  * attached by the browser, so bearer calls are not affected.
  */
-export function refuseCrossSiteCookie(c: Context, appUrl: string): void {
-  if (SAFE_METHODS.has(c.req.method) || !isCookieCredential(c)) return;
+export function refuseCrossSiteCookie(c: Context, appUrl: string, byCookie: boolean): void {
+  if (SAFE_METHODS.has(c.req.method) || !byCookie) return;
   if (!isSameOriginPost(c, appUrl)) {
     throw new PorticoError(
       "FORBIDDEN",

@@ -3,10 +3,15 @@ import type { AccountService, IssuedSession } from "../../auth/accounts.js";
 import type { Config } from "../../config.js";
 import { clientIp } from "../client-ip.js";
 import type { AppEnv } from "../context.js";
-import { requireUser } from "../require-user.js";
+import { credentialIdentity, requireUser } from "../identify.js";
 import { refuseCrossSiteCookie } from "../same-origin.js";
 import { BearerSecurity, errorResponses, successEnvelope } from "../schemas/common.js";
-import { clearSessionCookie, readCredential, writeSessionCookie } from "../session-cookie.js";
+import {
+  clearSessionCookie,
+  isCookieCredential,
+  readCredential,
+  writeSessionCookie,
+} from "../session-cookie.js";
 import { validationHook } from "../validation.js";
 
 const CredentialsSchema = z
@@ -105,7 +110,7 @@ export function createAuthRoutes(deps: {
   });
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use("/me", requireUser(accounts, config.appUrl));
+  app.use("/me", requireUser(credentialIdentity(accounts, config.appUrl)));
 
   return app
     .openapi(signupRoute, async (c) => {
@@ -125,7 +130,7 @@ export function createAuthRoutes(deps: {
       return c.json(sessionBody(session), 200);
     })
     .openapi(logoutRoute, async (c) => {
-      refuseCrossSiteCookie(c, config.appUrl);
+      refuseCrossSiteCookie(c, config.appUrl, isCookieCredential(c));
       const token = readCredential(c);
       if (token) await accounts.logout(token);
       clearSessionCookie(c, secureCookie);

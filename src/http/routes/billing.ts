@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import type { AccountService } from "../../auth/accounts.js";
 import type { CheckoutService } from "../../billing/checkout.js";
 import type { InvoiceListService } from "../../billing/invoice-list.js";
 import { summarizePlans } from "../../billing/plan-list.js";
@@ -8,7 +7,7 @@ import type { SubscriptionService } from "../../billing/subscriptions.js";
 import type { Config } from "../../config.js";
 import { limitBody } from "../body-limit.js";
 import type { AppEnv } from "../context.js";
-import { requireUser } from "../require-user.js";
+import { type Identify, requireUser } from "../identify.js";
 import {
   CheckoutRequestSchema,
   CheckoutSessionSchema,
@@ -119,19 +118,19 @@ const listInvoicesRoute = createRoute({
 });
 
 export function createBillingRoutes(deps: {
-  accounts: AccountService;
+  identify: Identify;
   subscriptions: SubscriptionService;
   checkout: CheckoutService;
   invoices: InvoiceListService;
   plans: Pick<PlanCatalog, "plans">;
   config: Pick<Config, "appUrl"> & { stripe: Pick<Config["stripe"], "appMode"> };
 }) {
-  const { accounts, subscriptions, checkout, invoices } = deps;
+  const { identify, subscriptions, checkout, invoices } = deps;
   const mode = deps.config.stripe.appMode;
   // The catalog is read once at startup; so is its public summary.
   const planList = { plans: summarizePlans(deps.plans.plans) };
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const signedIn = requireUser(accounts, deps.config.appUrl);
+  const signedIn = requireUser(identify);
   app.use("/subscription", signedIn);
   app.use("/invoices", signedIn);
   app.use("/sync", signedIn);

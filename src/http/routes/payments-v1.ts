@@ -1,12 +1,11 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AccountService } from "../../auth/accounts.js";
 import type { PortalService } from "../../billing/portal.js";
 import { verifyReturnUrl } from "../../billing/return-url.js";
 import type { Config } from "../../config.js";
 import { validationError } from "../../errors.js";
 import { limitBody } from "../body-limit.js";
 import type { AppEnv } from "../context.js";
-import { requireUser } from "../require-user.js";
+import { type Identify, requireUser } from "../identify.js";
 import { BearerSecurity, errorResponses } from "../schemas/common.js";
 import { validationHook } from "../validation.js";
 
@@ -70,21 +69,17 @@ const customerPortalRoute = createRoute({
 });
 
 export function createPaymentsV1Routes(deps: {
-  accounts: AccountService;
+  identify: Identify;
   portal: PortalService;
   config: Pick<Config, "allowedOrigins" | "appUrl">;
 }) {
-  const { accounts, portal, config } = deps;
+  const { identify, portal, config } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use("*", async (c, next) => {
     c.set("errorStyle", "detail");
     await next();
   });
-  app.use(
-    "/payments/stripe/customer-portal",
-    limitBody(16 * 1024),
-    requireUser(accounts, config.appUrl),
-  );
+  app.use("/payments/stripe/customer-portal", limitBody(16 * 1024), requireUser(identify));
 
   return app.openapi(customerPortalRoute, async (c) => {
     const { return_url } = c.req.valid("json");

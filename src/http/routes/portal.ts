@@ -1,11 +1,10 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import type { AccountService } from "../../auth/accounts.js";
 import type { PortalService } from "../../billing/portal.js";
 import type { Config } from "../../config.js";
 import { PorticoError, validationError } from "../../errors.js";
 import { limitBody } from "../body-limit.js";
 import type { AppEnv } from "../context.js";
-import { requireUser } from "../require-user.js";
+import { type Identify, requireUser } from "../identify.js";
 import { isSameOriginPost } from "../same-origin.js";
 import { BearerSecurity, errorResponses, successEnvelope } from "../schemas/common.js";
 import {
@@ -54,15 +53,15 @@ const isForm = (contentType: string) => /^application\/x-www-form-urlencoded\b/i
 const isJson = (contentType: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType);
 
 export function createPortalRoutes(deps: {
-  accounts: AccountService;
+  identify: Identify;
   portal: PortalService;
   config: Pick<Config, "appUrl" | "stripe">;
 }) {
-  const { accounts, portal, config } = deps;
+  const { identify, portal, config } = deps;
   const defaultReturnUrl = new URL("/settings/billing", config.appUrl).href;
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use("/portal", limitBody(PORTAL_BODY_LIMIT), requireUser(accounts, config.appUrl));
+  app.use("/portal", limitBody(PORTAL_BODY_LIMIT), requireUser(identify));
 
   return app.openapi(portalRoute, async (c) => {
     const contentType = c.req.header("content-type") ?? "";

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle } from "drizzle-orm/pglite";
+import { migrate } from "drizzle-orm/pglite/migrator";
+import { afterEach, describe, expect, it } from "vitest";
+import { migrationsBefore } from "../../test/old-migrations.js";
+import { openDatabase } from "./client.js";
+import { readMigrationStatus } from "./health.js";
+import { runMigrations } from "./migrations.js";
+
+const rowsOf = async (client: PGlite, query: string) => (await client.query(query)).rows;
+
+describe("Portico's tables live in the portico schema", () => {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0)) await step();
+  });
+
+  it("moves a database from before the schema, keeping its rows and its history", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "portico-legacy-"));
+    const old = migrationsBefore("0006_portico_schema");
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }), old.remove);
+    // As a build from before the schema migrated: drizzle's defaults, tables in public.
+    const legacy = await PGlite.create(join(dataDir, "pglite"));
+    await migrate(drizzle(legacy), { migrationsFolder: old.folder });
+    await legacy.exec("insert into public.users (email) values ('kept@example.com')");
+    await legacy.close();
+
+    const database = await openDatabase({ dataDir });
+    cleanup.push(() => database.close());
+    await database.migrate();
+    expect(await readMigrationStatus(database.db)).toMatchObject({ pending: [] });
+
+    const client = await PGlite.create(join(dataDir, "pglite"));
+    await database.close();
+    cleanup.pop();
+    cleanup.push(() => client.close());
+    expect(await rowsOf(client, "select email from portico.users")).toEqual([
+      { email: "kept@example.com" },
+    ]);
+    expect(await rowsOf(client, "select to_regclass('public.users') as t")).toEqual([{ t: null }]);
+    // Applied once: the history came along, so 0000 did not run again into the portico schema.
+    const [history] = await rowsOf(
+      client,
+      "select count(*)::int as n from portico.__drizzle_migrations",
+    );
+    expect(history).toEqual({ n: 7 });
+  });
+
+  it("installs beside a host app's own users table and drizzle history, touching neither", async () => {
+    const client = await PGlite.create("memory://");
+    cleanup.push(() => client.close());
+    await client.exec(`
+      create table public.users (id serial primary key, name text not null);
+      insert into public.users (name) values ('host');
+      create schema drizzle;
+      create table drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint);
+      insert into drizzle.__drizzle_migrations (hash, created_at) values ('host-app', 1);
+    `);
+    const [searchPathBefore] = await rowsOf(client, "show search_path");
+    // The steps `Database.migrate()` takes, on this client's in-memory database.
+    await runMigrations(
+      (statement) => client.exec(statement),
+      (options) => migrate(drizzle(client), options),
+    );
+
+    expect(await rowsOf(client, "select name from public.users")).toEqual([{ name: "host" }]);
+    expect(await rowsOf(client, "select hash from drizzle.__drizzle_migrations")).toEqual([
+      { hash: "host-app" },
+    ]);
+    const [portico] = await rowsOf(client, "select count(*)::int as n from portico.users");
+    expect(portico).toEqual({ n: 0 });
+    const [searchPath] = await rowsOf(client, "show search_path");
+    expect(searchPath).toEqual(searchPathBefore);
+  });
+});

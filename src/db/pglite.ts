@@ -1,0 +1,30 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import type { Database, Db } from "./client.js";
+import { runMigrations } from "./migrations.js";
+import * as schema from "./schema.js";
+
+/** The embedded engine: PGlite in this process, in a directory or `memory://`. */
+export async function openPglite(dataDir: string): Promise<Database> {
+  let location = dataDir;
+  if (!dataDir.startsWith("memory://")) {
+    mkdirSync(dataDir, { recursive: true });
+    location = join(dataDir, "pglite");
+  }
+  const client = await PGlite.create(location);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    engine: "pglite",
+    // A single embedded connection: nobody to race with.
+    migrate: () =>
+      runMigrations(
+        (statement) => client.exec(statement),
+        (options) => migratePglite(drizzlePglite(client), options),
+      ),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,39 @@
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import type { Database, DatabaseOptions, Db } from "./client.js";
+import { MIGRATION_LOCK_ID, runMigrations } from "./migrations.js";
+import * as schema from "./schema.js";
+
+/** A PostgreSQL server through a pool: Portico's own (from `url`), or the host app's. */
+export function openPostgres(options: DatabaseOptions): Database {
+  if (options.pool) return postgresDatabase(options.pool, { owned: false });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  return postgresDatabase(pool, { owned: true });
+}
+
+function postgresDatabase(pool: pg.Pool, { owned }: { owned: boolean }): Database {
+  // An idle client's error (e.g. the server restarting) must not crash the process.
+  if (owned) pool.on("error", () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    engine: "postgres",
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_ID]);
+        await runMigrations(
+          (statement) => client.query(statement),
+          (options) => migratePg(drizzlePg(client), options),
+        );
+      } finally {
+        await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_ID]).catch(() => {});
+        client.release();
+      }
+    },
+    close: async () => {
+      if (owned) await pool.end();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { randomUUID } from "node:crypto";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { except } from "hono/combine";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { Logger } from "pino";
+import { PorticoError } from "../errors.js";
+import type { Metrics } from "../metrics.js";
+import { limitBody } from "./body-limit.js";
+import type { AppEnv } from "./context.js";
+import { renderError } from "./errors.js";
+import { logRequests } from "./request-log.js";
+import { observeRequests } from "./request-metrics.js";
+
+/** Every route's ceiling; routes that take small bodies (portal: 16 KB) set their own, lower. */
+export const GLOBAL_BODY_LIMIT = 64 * 1024;
+
+/**
+ * What every request goes through, embedded or standalone: an id, a log line, metrics,
+ * security headers and the body ceiling. Stripe's events can be larger: the webhook
+ * routes under `webhookPrefix` set their own limit (1 MB).
+ */
+export function useRequestPipeline(
+  app: OpenAPIHono<AppEnv>,
+  deps: { logger: Logger; metrics: Metrics },
+  webhookPrefix: string,
+) {
+  app.use(
+    requestId({ generator: () => `req_${randomUUID().replaceAll("-", "")}`, limitLength: 128 }),
+  );
+  app.use(logRequests(deps.logger));
+  app.use(observeRequests(deps.metrics));
+  app.use(secureHeaders());
+  app.use(except(`${webhookPrefix}/*`, limitBody(GLOBAL_BODY_LIMIT)));
+}
+
+/** Portico's envelope for unknown routes and for every error, with no stack or secret. */
+export function renderErrors(app: OpenAPIHono<AppEnv>) {
+  app.notFound((c) => renderError(c, new PorticoError("NOT_FOUND", "Route not found")));
+  app.onError((error, c) => renderError(c, error));
+}

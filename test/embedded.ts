@@ -1,0 +1,122 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type Stripe from "stripe";
+import { inject } from "vitest";
+import { toNodeListener } from "../src/adapters/node.js";
+import { readBillingConfigFile } from "../src/billing/billing-config.js";
+import { createCatalogSync } from "../src/billing/catalog-sync.js";
+import { loadConfig } from "../src/config.js";
+import { createPortico, type Portico, type PorticoOptions } from "../src/index.js";
+import { createStripeClients } from "../src/stripe/client.js";
+import { createStripeGateway } from "../src/stripe/gateway.js";
+import { EXAMPLE_BILLING_CONFIG } from "./checkout.js";
+import { createTestDatabase } from "./database.js";
+import {
+  emulatorSdk,
+  newStripeKeys,
+  postEmulatorControl,
+  saveDefaultPortalConfiguration,
+} from "./emulator-process.js";
+import { APP_URL } from "./portico.js";
+
+/**
+ * A host app with Portico embedded, as a developer wires it: the host's own session (a
+ * cookie, or a bearer token for its API clients) says who the user is, and Portico's
+ * handler serves `/api/billing/*` on the host's server. Stripe is a fresh emulator account
+ * with the example catalog applied and its webhooks delivered to the mounted route.
+ */
+export interface EmbeddedHost {
+  portico: Portico;
+  /** The host's origin, e.g. http://127.0.0.1:41234 */
+  url: string;
+  stripe: Stripe;
+  /** Signs a host user in: the cookie and bearer token the host's auth accepts. */
+  signIn(user: { id: string; email?: string }): { cookie: string; authorization: string };
+  /** Waits until the emulator has delivered every webhook. */
+  flushWebhooks(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedHost(
+  options: { engine?: "pglite" | "postgres"; portico?: Partial<PorticoOptions> } = {},
+): Promise<EmbeddedHost> {
+  const emulatorUrl = inject("emulatorUrl");
+  const keys = newStripeKeys();
+  const stripe = emulatorSdk(keys.test, emulatorUrl);
+  await applyExampleCatalog(keys.test, emulatorUrl);
+  await saveDefaultPortalConfiguration(emulatorUrl, keys.test);
+  const endpoint = await stripe.webhookEndpoints.create({
+    url: "http://127.0.0.1:9/",
+    enabled_events: ["*"],
+  });
+  const database = await createTestDatabase(options.engine ?? "pglite");
+
+  const sessions = new Map<string, { id: string; email?: string }>();
+  let portico: Portico | undefined;
+  const server: Server = createServer((request, response) => {
+    if (!portico) throw new Error("not started");
+    return toNodeListener(portico)(request, response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  portico = createPortico({
+    identify: (request) => {
+      const bearer = /^Bearer (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+      const cookie = /(?:^|; )app_session=([^;]+)/.exec(request.headers.get("cookie") ?? "")?.[1];
+      return sessions.get(bearer ?? cookie ?? "") ?? null;
+    },
+    appUrl: APP_URL,
+    database: database.url ?? "memory://",
+    migrate: true,
+    billing: EXAMPLE_BILLING_CONFIG,
+    stripe: {
+      testSecretKey: keys.test,
+      apiBase: emulatorUrl,
+      webhookSecret: endpoint.secret ?? "",
+    },
+    env: { NODE_ENV: "test", LOG_LEVEL: "silent", STRIPE_MAX_NETWORK_RETRIES: "0" },
+    ...options.portico,
+  });
+  await portico.ready();
+  await stripe.webhookEndpoints.update(endpoint.id, { url: `${url}/api/billing/webhooks/stripe` });
+  await postEmulatorControl(emulatorUrl, keys.test, "webhooks/settings", {
+    mode: "ordered",
+    retry_base_ms: 25,
+    max_attempts: 4,
+  });
+
+  const started = portico;
+  return {
+    portico: started,
+    url,
+    stripe,
+    signIn(user) {
+      const token = `host_${Math.random().toString(36).slice(2)}`;
+      sessions.set(token, user);
+      return { cookie: `app_session=${token}`, authorization: `Bearer ${token}` };
+    },
+    async flushWebhooks() {
+      const result = (await postEmulatorControl(emulatorUrl, keys.test, "webhooks/flush")) as {
+        idle: boolean;
+      };
+      if (!result.idle) throw new Error("emulator deliveries did not settle");
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await started.close();
+      await database.drop();
+    },
+  };
+}
+
+/** `portico stripe apply` of the repository's example catalog to an emulator account. */
+async function applyExampleCatalog(key: string, emulatorUrl: string) {
+  const config = loadConfig({ STRIPE_TEST_SECRET_KEY: key, STRIPE_API_BASE: emulatorUrl });
+  const billing = await readBillingConfigFile(EXAMPLE_BILLING_CONFIG);
+  if (!billing) throw new Error("no example billing config");
+  const catalog = createCatalogSync({
+    stripe: createStripeGateway(createStripeClients(config.stripe)),
+  });
+  await catalog.applyChanges("test", await catalog.planChanges("test", billing));
+}
