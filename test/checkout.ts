@@ -1,4 +1,9 @@
 import { fileURLToPath } from "node:url";
+import { readBillingConfigFile } from "../src/billing/billing-config.js";
+import { createCatalogSync } from "../src/billing/catalog-sync.js";
+import { loadConfig } from "../src/config.js";
+import { createStripeClients } from "../src/stripe/client.js";
+import { createStripeGateway } from "../src/stripe/gateway.js";
 import type { TestPortico } from "./portico.js";
 
 /** The repository's example billing file: Free, Starter and Pro with 14-day trials. */
@@ -12,6 +17,16 @@ export async function applyCatalog(t: TestPortico) {
   if (!config) throw new Error("start the server with PORTICO_CONFIG");
   const plan = await t.portico.catalog.planChanges("test", config);
   return t.portico.catalog.applyChanges("test", plan);
+}
+
+/** `portico stripe apply` of a billing file to an emulator account, with no server running. */
+export async function applyCatalogFile(key: string, emulatorUrl: string, path: string) {
+  const config = loadConfig({ STRIPE_TEST_SECRET_KEY: key, STRIPE_API_BASE: emulatorUrl });
+  const billing = await readBillingConfigFile(path);
+  if (!billing) throw new Error(`no billing file at ${path}`);
+  const stripe = createStripeGateway(createStripeClients(config.stripe));
+  const catalog = createCatalogSync({ stripe });
+  await catalog.applyChanges("test", await catalog.planChanges("test", billing));
 }
 
 /**

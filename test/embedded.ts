@@ -3,13 +3,8 @@ import type { AddressInfo } from "node:net";
 import type Stripe from "stripe";
 import { inject } from "vitest";
 import { toNodeListener } from "../src/adapters/node.js";
-import { readBillingConfigFile } from "../src/billing/billing-config.js";
-import { createCatalogSync } from "../src/billing/catalog-sync.js";
-import { loadConfig } from "../src/config.js";
 import { createPortico, type Portico, type PorticoOptions } from "../src/index.js";
-import { createStripeClients } from "../src/stripe/client.js";
-import { createStripeGateway } from "../src/stripe/gateway.js";
-import { EXAMPLE_BILLING_CONFIG } from "./checkout.js";
+import { applyCatalogFile, EXAMPLE_BILLING_CONFIG } from "./checkout.js";
 import { createTestDatabase } from "./database.js";
 import {
   emulatorSdk,
@@ -43,7 +38,7 @@ export async function startEmbeddedHost(
   const emulatorUrl = inject("emulatorUrl");
   const keys = newStripeKeys();
   const stripe = emulatorSdk(keys.test, emulatorUrl);
-  await applyExampleCatalog(keys.test, emulatorUrl);
+  await applyCatalogFile(keys.test, emulatorUrl, EXAMPLE_BILLING_CONFIG);
   await saveDefaultPortalConfiguration(emulatorUrl, keys.test);
   const endpoint = await stripe.webhookEndpoints.create({
     url: "http://127.0.0.1:9/",
@@ -108,15 +103,4 @@ export async function startEmbeddedHost(
       await database.drop();
     },
   };
-}
-
-/** `portico stripe apply` of the repository's example catalog to an emulator account. */
-async function applyExampleCatalog(key: string, emulatorUrl: string) {
-  const config = loadConfig({ STRIPE_TEST_SECRET_KEY: key, STRIPE_API_BASE: emulatorUrl });
-  const billing = await readBillingConfigFile(EXAMPLE_BILLING_CONFIG);
-  if (!billing) throw new Error("no example billing config");
-  const catalog = createCatalogSync({
-    stripe: createStripeGateway(createStripeClients(config.stripe)),
-  });
-  await catalog.applyChanges("test", await catalog.planChanges("test", billing));
 }

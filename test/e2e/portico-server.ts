@@ -12,7 +12,7 @@ import { type SyncedPortico, startSyncedPortico } from "../sync.js";
 export const E2E_BILLING_CONFIG = fileURLToPath(new URL("fixtures/billing.json", import.meta.url));
 
 /** A port nobody listens on right now; APP_URL must name it before the server starts. */
-function reservePort(): Promise<number> {
+export function reservePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
