@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 /** `npm run test:e2e`: the web app in Chromium against Portico and the emulator; not in `npm test`. */
 export default defineConfig({
   test: {
-    include: ["test/e2e/**/*.e2e.test.ts"],
+    include: ["test/e2e/**/*.e2e.test.ts", "test/package/*.test.ts"],
     // Builds web/ when web/dist is missing or stale, then starts the run's one emulator.
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,

@@ -1,0 +1,16 @@
+// Type-checked in the fresh folder against the packed package's .d.ts files.
+import { createPortico, type Portico, type PorticoOptions } from "portico";
+import { toExpressHandler } from "portico/express";
+import { toHonoHandler } from "portico/hono";
+import { redirectToPortal, toNextHandlers } from "portico/next";
+import { toNodeListener } from "portico/node";
+
+const options: PorticoOptions = { identify: async () => ({ id: "user" }), basePath: "/billing" };
+const portico: Portico = createPortico(options);
+const handlers: { GET(request: Request): Promise<Response> } = toNextHandlers(portico);
+const action: Promise<void> = redirectToPortal(portico, { userId: "user", returnUrl: "/" });
+
+export { action, handlers, toExpressHandler, toHonoHandler, toNodeListener };
+
+// @ts-expect-error: identify is required.
+createPortico({});
