@@ -1,4 +1,4 @@
-import { redirect } from "next/navigation";
+import { redirect } from "next/navigation.js";
 import type { ForUser } from "../embedded/api.js";
 import type { Portico } from "../embedded/create-portico.js";
 

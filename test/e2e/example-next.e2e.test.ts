@@ -1,0 +1,177 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+// @ts-expect-error: a JavaScript module of the repository's bin/, without types.
+import { buildIfStale } from "../../bin/build-if-stale.js";
+import { launchBrowser } from "../browser.js";
+import { uniqueEmail } from "../portico.js";
+import { CARDS, fillCheckoutForm, returnLinkName } from "./emulator-pages.js";
+import { type ExampleApp, REPOSITORY, startExampleApp } from "./example-app.js";
+
+/**
+ * examples/next as its developer ships it: `next build`, then `next start`, with Portico
+ * embedded behind the example's own sign-in. The browser buys Pro on the emulator's
+ * Checkout, the emulator's webhooks reach the route the example mounts, and both "Manage
+ * billing" buttons (a server action, and a client component's fetch) open the portal.
+ */
+
+const EXAMPLE_DIR = join(REPOSITORY, "examples", "next");
+const NEXT_BIN = join(REPOSITORY, "node_modules", "next", "dist", "bin", "next");
+
+/** Runs a program in examples/next; its output becomes the error when it fails. */
+function runInExample(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: EXAMPLE_DIR,
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited ${code}:\n${output}`)),
+    );
+  });
+}
+
+/** The server renders dates in UTC with `dateStyle: long`. */
+const formatUtcDate = (unixSeconds: number) =>
+  new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" }).format(
+    new Date(unixSeconds * 1000),
+  );
+
+let app: ExampleApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  // The example imports Portico's compiled package, copied in as `npm install` would.
+  buildIfStale();
+  await runInExample(["scripts/install-portico.mjs"]);
+  const started = Date.now();
+  await runInExample([NEXT_BIN, "build"]);
+  console.info(`next build took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  app = await startExampleApp({
+    example: "next",
+    command: [process.execPath, NEXT_BIN, "start", "-H", "127.0.0.1"],
+    readyTimeoutMs: 60_000,
+  });
+  browser = await launchBrowser();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+const onEmulator = (url: URL) => url.origin === new URL(inject("emulatorUrl")).origin;
+const onBillingPage = (url: URL) => url.href.startsWith(`${app.url}/settings/billing`);
+const text = (page: Page, testId: string) => page.getByTestId(testId).textContent();
+
+/** Signs in with the example's own form and buys Pro; ends on the billing page, Pro. */
+async function signInAndBuyPro(page: Page): Promise<{ email: string; periodEnd: number }> {
+  const email = uniqueEmail();
+  await page.goto(`${app.url}/settings/billing`);
+  await page.waitForURL(`${app.url}/sign-in`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(onBillingPage);
+  expect(await text(page, "plan-name")).toBe("Free");
+
+  await page.getByRole("button", { name: "Subscribe to Pro" }).click();
+  await page.waitForURL(onEmulator);
+  expect(new URL(page.url()).pathname).toMatch(/^\/c\/pay\//);
+  await fillCheckoutForm(page, CARDS.visa, email);
+  await page.getByRole("button", { name: "Subscribe" }).click();
+  await page.waitForURL(onBillingPage);
+
+  // Webhooks alone update the page: delivered to the example's route, then a reload.
+  await app.flushWebhooks();
+  await page.reload();
+  expect(await text(page, "plan-name")).toBe("Pro");
+  expect(await text(page, "status")).toBe("active");
+  const [customer] = (await app.stripe.customers.list({ email })).data;
+  if (!customer) throw new Error(`no Stripe customer for ${email}`);
+  const [subscription] = (await app.stripe.subscriptions.list({ customer: customer.id })).data;
+  if (!subscription) throw new Error(`no subscription for ${email}`);
+  const periodEnd = Math.max(...subscription.items.data.map((item) => item.current_period_end));
+  expect(await text(page, "renewal")).toBe(`Renews on ${formatUtcDate(periodEnd)}`);
+  return { email, periodEnd };
+}
+
+/** On the emulator's portal: cancels at period end, then follows the link back. */
+async function cancelInPortal(page: Page): Promise<void> {
+  await page.waitForURL(onEmulator);
+  expect(new URL(page.url()).pathname).toMatch(/^\/p\/session\//);
+  await page.getByRole("link", { name: "Cancel plan" }).click();
+  await page.getByRole("radio", { name: "It's too expensive" }).check();
+  await page.getByRole("button", { name: "Cancel plan" }).click();
+  await page.getByRole("button", { name: "Renew plan" }).waitFor();
+  await page.getByRole("link", { name: returnLinkName(app.url) }).click();
+  await page.waitForURL(onBillingPage);
+}
+
+async function expectCancellationShown(page: Page, periodEnd: number): Promise<void> {
+  await app.flushWebhooks();
+  await page.reload();
+  expect(await text(page, "plan-name")).toBe("Pro");
+  expect(await text(page, "renewal")).toBe(`Cancels on ${formatUtcDate(periodEnd)}`);
+}
+
+describe("examples/next", () => {
+  it("the server-action Manage billing button redirects to the portal; a cancellation shows on return", {
+    timeout: 120_000,
+  }, async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const { periodEnd } = await signInAndBuyPro(page);
+      // A <form action={serverAction}>: redirectToPortal's NEXT_REDIRECT reaches Next.js.
+      await page.getByRole("button", { name: "Manage billing", exact: true }).click();
+      await cancelInPortal(page);
+      await expectCancellationShown(page, periodEnd);
+    } catch (error) {
+      throw new Error(`${error}\n--- next start printed:\n${app.output()}`, { cause: error });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("the fetch-based Manage billing button shows a failure, then opens the portal", {
+    timeout: 120_000,
+  }, async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const { periodEnd } = await signInAndBuyPro(page);
+      const button = page.getByRole("button", { name: "Manage billing (fetch)" });
+
+      // A failing route: the client component says so instead of navigating.
+      await page.route("**/api/billing/portal", (route) =>
+        route.fulfill({
+          status: 503,
+          json: { success: false, error: { code: "SERVICE_UNAVAILABLE", message: "Try later" } },
+        }),
+      );
+      await button.click();
+      // Filtered: Next.js's route announcer is an alert too.
+      await page.getByRole("alert").filter({ hasText: "Try later" }).waitFor();
+      expect(onBillingPage(new URL(page.url()))).toBe(true);
+      await page.unroute("**/api/billing/portal");
+
+      await button.click();
+      await cancelInPortal(page);
+      await expectCancellationShown(page, periodEnd);
+    } catch (error) {
+      throw new Error(`${error}\n--- next start printed:\n${app.output()}`, { cause: error });
+    } finally {
+      await context.close();
+    }
+  });
+});
