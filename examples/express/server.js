@@ -61,7 +61,11 @@ app.use((error, _req, res, _next) => {
 
 // Fail at boot, not on the first request, when the database or configuration is wrong.
 await portico.ready();
-const server = app.listen(port, host, () => console.log(`Listening on ${appUrl}`));
+const server = app.listen(port, host, (error) => {
+  // Express 5 hands listen errors (port in use) to this callback instead of throwing.
+  if (error) throw error;
+  console.log(`Listening on ${appUrl}`);
+});
 
 // Close the database cleanly: PGlite writes its files on the way out.
 async function shutDown() {

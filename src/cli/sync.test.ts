@@ -217,7 +217,7 @@ describe.each(SCENARIOS)(
       // The finished pages' objects are not read again one by one either.
       expect(sent.filter(isRetrieve)).toEqual([]);
       await expectLocalStateEqualsStripe(database.db, stripe);
-    }, 30_000);
+    }, 90_000);
 
     it("--dry-run reports exactly the drifted fields and writes nothing; a run then repairs them", async () => {
       const { db } = database;
@@ -309,7 +309,7 @@ describe.each(SCENARIOS)(
       expect(repair.code).toBe(0);
       expect(repair.out).toContain("7 rows");
       await expectLocalStateEqualsStripe(db, stripe);
-    }, 30_000);
+    }, 90_000);
 
     it("a Stripe failure stops with a clear error, keeps the progress, and the next run resumes", async () => {
       await clearLocalState();
@@ -338,7 +338,7 @@ describe.each(SCENARIOS)(
         true,
       );
       await expectLocalStateEqualsStripe(database.db, stripe);
-    }, 30_000);
+    }, 90_000);
   },
 );
 

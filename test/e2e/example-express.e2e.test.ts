@@ -16,7 +16,15 @@ import { type ExampleApp, startExampleApp } from "./example-app.js";
  */
 
 const startExpressExample = (env: Record<string, string> = {}) =>
-  startExampleApp({ example: "express", command: ["node", "server.js"], env });
+  // A fresh PGlite database and its migrations: seconds, or 20 s on a busy 2-core machine.
+  startExampleApp({
+    example: "express",
+    command: ["node", "server.js"],
+    env,
+    readyTimeoutMs: 60_000,
+  });
+
+const STARTUP_TIMEOUT_MS = 90_000;
 
 /** Every webhook POST the emulator made for the app's account. */
 async function webhookDeliveries(app: ExampleApp): Promise<DeliveryAttempt[]> {
@@ -54,7 +62,7 @@ describe("examples/express: Portico mounted in the seed's Express app", () => {
   let browser: Browser | undefined;
   beforeAll(async () => {
     [app, browser] = await Promise.all([startExpressExample(), launchBrowser()]);
-  });
+  }, STARTUP_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
     await app?.close();
@@ -180,7 +188,9 @@ describe("examples/express: Portico mounted in the seed's Express app", () => {
 });
 
 describe("examples/express with express.json() mounted before Portico", () => {
-  it("answers 500 on the webhook route and logs how to fix the mounting", async () => {
+  it("answers 500 on the webhook route and logs how to fix the mounting", {
+    timeout: STARTUP_TIMEOUT_MS,
+  }, async () => {
     const app = await startExpressExample({ PARSE_JSON_FIRST: "1" });
     try {
       await app.stripe.customers.create({ email: uniqueEmail() });
