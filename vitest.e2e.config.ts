@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ["test/e2e/**/*.e2e.test.ts", "test/package/*.test.ts"],
     // Builds web/ when web/dist is missing or stale, then starts the run's one emulator.
-    globalSetup: ["test/global-setup.ts"],
+    globalSetup: ["test/global-setup.ts", "test/e2e/build-package.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -5,8 +5,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type Stripe from "stripe";
 import { inject } from "vitest";
-// @ts-expect-error: a JavaScript module of the repository's bin/, without types.
-import { buildIfStale } from "../../bin/build-if-stale.js";
 import { applyCatalogFile } from "../checkout.js";
 import {
   emulatorSdk,
@@ -35,7 +33,7 @@ export interface ExampleApp {
  * folder), Portico embedded and configured from the environment, on a fresh emulator
  * account with the e2e catalog (no trials) applied, a default portal configuration, and a
  * webhook endpoint pointing at the app's mounted route `/api/billing/webhooks/stripe`.
- * Portico's package (dist/) is compiled first when stale: the example imports it by name.
+ * The example imports Portico's compiled package (dist/), which test/e2e/build-package.ts builds.
  */
 export async function startExampleApp(options: {
   /** The folder under examples/, e.g. "express". */
@@ -45,7 +43,6 @@ export async function startExampleApp(options: {
   /** How long the app may take to answer its first request. */
   readyTimeoutMs?: number;
 }): Promise<ExampleApp> {
-  buildIfStale();
   const emulatorUrl = inject("emulatorUrl");
   const keys = newStripeKeys();
   const stripe = emulatorSdk(keys.test, emulatorUrl);
@@ -105,7 +102,7 @@ export async function startExampleApp(options: {
     rmSync(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   while (true) {
     if (child.exitCode !== null) {
       await stop();

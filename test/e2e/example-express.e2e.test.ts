@@ -21,7 +21,6 @@ const startExpressExample = (env: Record<string, string> = {}) =>
     example: "express",
     command: ["node", "server.js"],
     env,
-    readyTimeoutMs: 60_000,
   });
 
 const STARTUP_TIMEOUT_MS = 90_000;

@@ -2,8 +2,6 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-// @ts-expect-error: a JavaScript module of the repository's bin/, without types.
-import { buildIfStale } from "../../bin/build-if-stale.js";
 import { launchBrowser } from "../browser.js";
 import { uniqueEmail } from "../portico.js";
 import { CARDS, fillCheckoutForm, returnLinkName } from "./emulator-pages.js";
@@ -52,7 +50,6 @@ let browser: Browser;
 
 beforeAll(async () => {
   // The example imports Portico's compiled package, copied in as `npm install` would.
-  buildIfStale();
   await runInExample(["scripts/install-portico.mjs"]);
   const started = Date.now();
   await runInExample([NEXT_BIN, "build"]);
@@ -60,7 +57,6 @@ beforeAll(async () => {
   app = await startExampleApp({
     example: "next",
     command: [process.execPath, NEXT_BIN, "start", "-H", "127.0.0.1"],
-    readyTimeoutMs: 60_000,
   });
   browser = await launchBrowser();
 }, 300_000);
