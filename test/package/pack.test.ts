@@ -60,7 +60,8 @@ describe("the packed portico package", () => {
     expect(files).toContain("package/drizzle/meta/_journal.json");
     expect(files).toContain("package/web/dist/index.html");
     expect(files).toContain("package/emulator/dist/main.js");
-    expect(files.filter((file) => /\.map$|\.test\.|^package\/(src|test)\//.test(file))).toEqual([]);
+    const unwanted = /\.map$|\.test\.|tsbuildinfo|\.built$|^package\/(src|test)\//;
+    expect(files.filter((file) => unwanted.test(file))).toEqual([]);
   });
 
   it("serves a request through every subpath export", async () => {
