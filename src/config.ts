@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PORTICO_SCHEMA, schemaNameProblem } from "./db/schema-name.js";
 
 /**
  * The whole environment, parsed once at startup. No other module reads
@@ -67,6 +68,13 @@ const EnvSchema = z.object({
     .optional(),
   PORTICO_DATA_DIR: z.string().min(1).default(".portico"),
   PORTICO_CONFIG: z.string().min(1).default("./portico.config.json"),
+  PORTICO_DB_SCHEMA: z
+    .string()
+    .default(PORTICO_SCHEMA)
+    .superRefine((value, ctx) => {
+      const problem = schemaNameProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, "must look like sk_test_… or sk_live_…")

@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import type { Db } from "./client.js";
+import { MIGRATIONS_SCHEMA, MIGRATIONS_TABLE } from "./migrations.js";
+import { stripeEvents } from "./schema.js";
+import { PORTICO_SCHEMA } from "./schema-name.js";
 
 const journalPath = new URL("../../drizzle/meta/_journal.json", import.meta.url);
 
@@ -40,7 +43,7 @@ export async function readMigrationStatus(
 ): Promise<MigrationStatus> {
   // Before the portico schema, drizzle's own schema held the history.
   const found = (await db.execute(
-    sql`select coalesce(to_regclass('portico.__drizzle_migrations'), to_regclass('drizzle.__drizzle_migrations'))::text as "table"`,
+    sql`select coalesce(to_regclass(${`${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}`}), to_regclass('drizzle.__drizzle_migrations'))::text as "table"`,
   )) as unknown as Rows<{ table: string | null }>;
   const table = found.rows[0]?.table;
   if (!table) return { applied: 0, pending: journal.map((entry) => entry.tag) };
@@ -61,11 +64,11 @@ export async function readMigrationStatus(
  */
 export async function countFailedStripeEvents(db: Db): Promise<number | undefined> {
   const exists = (await db.execute(
-    sql`select to_regclass('portico.stripe_events') is not null as "exists"`,
+    sql`select to_regclass(${`${PORTICO_SCHEMA}.stripe_events`}) is not null as "exists"`,
   )) as unknown as Rows<{ exists: boolean }>;
   if (!exists.rows[0]?.exists) return undefined;
   const result = (await db.execute(
-    sql`select count(*)::int as "failed" from portico.stripe_events where status = 'failed'`,
+    sql`select count(*)::int as "failed" from ${stripeEvents} where ${stripeEvents.status} = 'failed'`,
   )) as unknown as Rows<{ failed: number }>;
   return Number(result.rows[0]?.failed ?? 0);
 }

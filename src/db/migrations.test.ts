@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,4 +76,28 @@ describe("Portico's tables live in the portico schema", () => {
     const [searchPath] = await rowsOf(client, "show search_path");
     expect(searchPath).toEqual(searchPathBefore);
   });
+
+  it("puts them in PORTICO_DB_SCHEMA's schema instead, and refuses public", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "portico-schema-"));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const migrateWith = (schema: string) =>
+      spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "migrate"], {
+        encoding: "utf8",
+        env: { ...process.env, PORTICO_DATA_DIR: dataDir, PORTICO_DB_SCHEMA: schema },
+      });
+    const migrated = migrateWith("billing_data");
+    expect(migrated.status, migrated.stderr).toBe(0);
+    const refused = migrateWith("public");
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("PORTICO_DB_SCHEMA: \"public\" must be a lower-case identifier");
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+
+    const client = await PGlite.create(join(dataDir, "db", "pglite"));
+    cleanup.push(() => client.close());
+    const tables = await rowsOf(
+      client,
+      "select table_schema as schema, count(*)::int as n from information_schema.tables where table_name in ('users', 'stripe_events', '__drizzle_migrations') group by 1",
+    );
+    expect(tables).toEqual([{ schema: "billing_data", n: 3 }]);
+  }, 60_000);
 });

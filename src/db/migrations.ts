@@ -1,4 +1,4 @@
-import { PORTICO_SCHEMA } from "./schema.js";
+import { PORTICO_SCHEMA } from "./schema-name.js";
 
 /** Where drizzle records applied migrations: in Portico's schema, not the host app's `drizzle`. */
 export const MIGRATIONS_SCHEMA = PORTICO_SCHEMA;

@@ -13,12 +13,12 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { PORTICO_SCHEMA } from "./schema-name.js";
 
 /**
  * Portico's own schema, so its tables sit beside the host app's without clashing
  * (an app's `users` or `sessions`). Migrations are recorded in it too.
  */
-export const PORTICO_SCHEMA = "portico";
 export const portico = pgSchema(PORTICO_SCHEMA);
 
 const createdAt = () =>
