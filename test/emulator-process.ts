@@ -128,6 +128,23 @@ export async function addEmulatorFault(
   await postEmulatorControl(url, key, "faults", fault);
 }
 
+/**
+ * Waits until this key's faults have been hit `expected` times in all: the calls they
+ * stall have reached the emulator, so the requests behind them are inside the server.
+ */
+export async function waitForFaultHits(url: string, key: string, expected: number) {
+  // Generous on a busy machine: the calls only have to begin before the first stall ends.
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const { data } = (await fetch(`${url}/_emulator/faults`, {
+      headers: { authorization: `Bearer ${key}` },
+    }).then((response) => response.json())) as { data: { hits: number }[] };
+    if (data.reduce((hits, fault) => hits + fault.hits, 0) >= expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`the emulator's faults were not hit ${expected} times within 15 s`);
+}
+
 /** Delays every API request of this key's account by `ms`. */
 export async function setEmulatorLatency(url: string, key: string, ms: number): Promise<void> {
   await postEmulatorControl(url, key, "latency", { ms });

@@ -10,6 +10,7 @@ import {
   newStripeKeys,
   saveDefaultPortalConfiguration,
   setEmulatorLatency,
+  waitForFaultHits,
 } from "../../test/emulator-process.js";
 import { sample } from "../../test/metrics.js";
 import { APP_URL, emulatorSdk } from "../../test/portico.js";
@@ -112,17 +113,25 @@ async function startSlowServer(env: Record<string, string>, latencyMs: number) {
     ...env,
   });
   // After startup, so that the startup check of the billing setup is not slowed down.
-  await setEmulatorLatency(emulatorUrl, keys.test, latencyMs);
-  return { server, token };
+  if (latencyMs > 0) await setEmulatorLatency(emulatorUrl, keys.test, latencyMs);
+  return { server, token, key: keys.test };
 }
 
 describe("portico start, shutdown", () => {
   it("on SIGTERM stops accepting, finishes in-flight requests and exits 0", async () => {
-    const { server, token } = await startSlowServer({}, 1_000);
+    const { server, token, key } = await startSlowServer({}, 0);
+    await addEmulatorFault(emulatorUrl, key, {
+      kind: "latency",
+      method: "POST",
+      path: "/v1/billing_portal/sessions",
+      ms: 1_000,
+      times: 3,
+    });
 
     const started = Date.now();
     const inFlight = [1, 2, 3].map(() => portalRequest(server.url, token));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // In flight means inside the server, waiting on Stripe: not merely sent by this process.
+    await waitForFaultHits(emulatorUrl, key, 3);
     server.child.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 100));
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();

@@ -6,7 +6,7 @@ import {
   settleSetupCheck,
 } from "../../../test/checkout.js";
 import { TEST_ENGINES } from "../../../test/database.js";
-import { addEmulatorFault } from "../../../test/emulator-process.js";
+import { addEmulatorFault, waitForFaultHits } from "../../../test/emulator-process.js";
 import {
   APP_URL,
   giveCustomer,
@@ -24,22 +24,10 @@ import {
 /** How long Stripe hangs on each stalled call: far longer than any bystander may wait. */
 const STALL_MS = 20_000;
 
-type Fault = { path: string; method: string; hits: number };
-
 /** Waits until the emulator is holding `expected` stalled calls. */
-async function waitForStalls(t: SyncedPortico, expected: number) {
-  // Generous on a busy machine: the calls only have to begin before the first stall ends.
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const { data } = (await fetch(`${t.emulatorUrl}/_emulator/faults`, {
-      headers: { authorization: `Bearer ${t.keys.test}` },
-    }).then((response) => response.json())) as { data: Fault[] };
-    if (data.reduce((hits, fault) => hits + fault.hits, 0) >= expected) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+const waitForStalls = (t: SyncedPortico, expected: number) =>
   // Each stalled call begins only once the one before it lets go of the database.
-  throw new Error("the stalled Stripe calls did not all start: one held up the others");
-}
+  waitForFaultHits(t.emulatorUrl, t.keys.test, expected);
 
 /** Signed-up users, each with a linked Stripe customer, so the portal opens for them. */
 function usersWithCustomers(t: SyncedPortico, count: number) {
