@@ -1,0 +1,68 @@
+"use client";
+
+import type { FormEvent } from "react";
+import type { PortalFlowType } from "../client/api-types.js";
+import type { MessageOverrides } from "../messages.js";
+import { useMessages, usePortico } from "../provider.js";
+import { returnUrlFor } from "../store/return-from-stripe.js";
+import { Alert } from "./alert.js";
+import { join } from "./class-names.js";
+import { useRedirectAction } from "./use-redirect-action.js";
+
+export interface ManageBillingButtonProps {
+  /** Opens one task of the portal instead of its home page. */
+  flow?: PortalFlowType;
+  /** Where Stripe sends the user back; default this page (marked so it refreshes on return). */
+  returnUrl?: string;
+  /** The portal's language (`fr`, `pt-BR`, `auto`…); JavaScript only. */
+  locale?: string;
+  messages?: MessageOverrides;
+  className?: string;
+}
+
+/**
+ * Opens the Stripe customer portal. It is a real form: without JavaScript (or before
+ * hydration) the browser posts it and Portico answers 303 to the portal, which needs the
+ * session cookie. With JavaScript it posts JSON, so errors are shown here instead.
+ */
+export function ManageBillingButton(props: ManageBillingButtonProps) {
+  const { basePath, client } = usePortico();
+  const messages = useMessages(props.messages);
+  const { state, error, alertRef, run } = useRedirectAction(messages);
+  const pending = state === "pending";
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void run(async () => {
+      const session = await client.createPortalSession({
+        returnUrl: props.returnUrl ?? returnUrlFor("portal"),
+        ...(props.flow ? { flow: { type: props.flow } } : {}),
+        ...(props.locale ? { locale: props.locale } : {}),
+      });
+      return session.url;
+    });
+  };
+
+  return (
+    <form
+      method="post"
+      action={`${basePath}/portal`}
+      onSubmit={onSubmit}
+      className={join("portico-manage-billing", props.className)}
+      data-state={state}
+    >
+      {/* Without returnUrl the no-JS post goes back to Portico's default, APP_URL/settings/billing. */}
+      {props.returnUrl && <input type="hidden" name="returnUrl" value={props.returnUrl} />}
+      {props.flow && <input type="hidden" name="flow" value={props.flow} />}
+      <button
+        type="submit"
+        className="portico-button portico-button-primary"
+        disabled={pending}
+        aria-busy={pending || undefined}
+      >
+        {pending ? messages.openingPortal : messages.manageBilling}
+      </button>
+      <Alert text={error} alertRef={alertRef} />
+    </form>
+  );
+}

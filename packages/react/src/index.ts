@@ -1,0 +1,37 @@
+/**
+ * `@portico/react`: hooks and components for Portico's billing routes. This file is the
+ * whole public surface; anything not exported here may change.
+ */
+
+export type {
+  EntitlementValue,
+  Invoice,
+  InvoicePage,
+  PaymentMethod,
+  Plan,
+  PortalFlowType,
+  PriceInterval,
+  PriceSummary,
+} from "./client/api-types.js";
+/** A failed billing request: Portico's `code` (or `NETWORK_ERROR`), HTTP `status`, `message`. */
+export { PorticoRequestError } from "./client/request-error.js";
+/** Opens the Stripe customer portal; a real form that also works without JavaScript. */
+export {
+  ManageBillingButton,
+  type ManageBillingButtonProps,
+} from "./components/manage-billing-button.js";
+/** Starts Stripe Checkout for one plan. */
+export { UpgradeButton, type UpgradeButtonProps } from "./components/upgrade-button.js";
+/** One entitlement of the user's current plan. */
+export { useEntitlement } from "./hooks/use-entitlement.js";
+/** The user's invoices, a page at a time. */
+export { type UseInvoicesResult, useInvoices } from "./hooks/use-invoices.js";
+/** The configured plans. */
+export { usePlans } from "./hooks/use-plans.js";
+/** The user's subscription, refreshed on tab focus and on a return from Stripe. */
+export { type UseSubscriptionResult, useSubscription } from "./hooks/use-subscription.js";
+/** The default English texts, and the type of a `messages` override. */
+export { defaultMessages, type MessageOverrides, type PorticoMessages } from "./messages.js";
+/** Wraps the billing UI: base path, credentials or token, and shared state. */
+export { PorticoProvider, type PorticoProviderProps } from "./provider.js";
+export type { Subscription } from "./store/to-subscription.js";

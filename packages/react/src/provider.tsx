@@ -1,0 +1,81 @@
+"use client";
+
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from "react";
+import { createPorticoClient, type PorticoClient } from "./client/create-client.js";
+import { type MessageOverrides, mergeMessages, type PorticoMessages } from "./messages.js";
+import { type BillingStore, createBillingStore } from "./store/create-billing-store.js";
+import { type ReturnKind, takeReturnKind } from "./store/return-from-stripe.js";
+
+export interface PorticoProviderProps {
+  /** Where the host app mounts Portico's routes. Default `/api/billing`. */
+  basePath?: string;
+  /** `"include"` for cookie sessions on another origin. Default `"same-origin"`. */
+  credentials?: RequestCredentials;
+  /** For bearer-token apps: resolves the current user's token before every request. */
+  getToken?: () => Promise<string | null>;
+  /** Replaces the global `fetch` (tests, instrumentation). */
+  fetch?: typeof fetch;
+  /** Text overrides shared by every component below; a component's own `messages` win. */
+  messages?: MessageOverrides;
+  children?: ReactNode;
+}
+
+interface PorticoContextValue {
+  basePath: string;
+  client: PorticoClient;
+  store: BillingStore;
+  messages: PorticoMessages;
+  /** Set when this page load is a return from the portal or Checkout. */
+  returnKind: ReturnKind | undefined;
+}
+
+const PorticoContext = createContext<PorticoContextValue | null>(null);
+
+/** Gives the hooks and components below one client and one shared billing state. */
+export function PorticoProvider(props: PorticoProviderProps) {
+  const basePath = (props.basePath ?? "/api/billing").replace(/\/+$/, "");
+  const { credentials, getToken, fetch } = props;
+  // The options are read through a ref-like closure so an inline `getToken` does not reset state.
+  const [options] = useState(() => ({ current: { credentials, getToken, fetch } }));
+  options.current = { credentials, getToken, fetch };
+  const client = useMemo(
+    () =>
+      createPorticoClient({
+        basePath,
+        get credentials() {
+          return options.current.credentials;
+        },
+        getToken: () => options.current.getToken?.() ?? Promise.resolve(null),
+        fetch: (input, init) => (options.current.fetch ?? globalThis.fetch)(input, init),
+      }),
+    [basePath, options],
+  );
+  const store = useMemo(() => createBillingStore(client), [client]);
+  const [returnKind, setReturnKind] = useState<ReturnKind>();
+
+  useEffect(() => {
+    const kind = takeReturnKind();
+    if (!kind) return;
+    setReturnKind(kind);
+    void store.syncSubscription();
+  }, [store]);
+
+  const messages = useMemo(() => mergeMessages(props.messages), [props.messages]);
+  const value = useMemo(
+    () => ({ basePath, client, store, messages, returnKind }),
+    [basePath, client, store, messages, returnKind],
+  );
+  return <PorticoContext.Provider value={value}>{props.children}</PorticoContext.Provider>;
+}
+
+export function usePortico(): PorticoContextValue {
+  const value = useContext(PorticoContext);
+  if (!value) throw new Error("Portico hooks and components must be inside <PorticoProvider>");
+  return value;
+}
+
+/** The provider's messages with a component's own overrides on top. */
+export function useMessages(overrides?: MessageOverrides): PorticoMessages {
+  const { messages } = usePortico();
+  return useMemo(() => mergeMessages(messages, overrides), [messages, overrides]);
+}
