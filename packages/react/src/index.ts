@@ -15,6 +15,8 @@ export type {
 } from "./client/api-types.js";
 /** A failed billing request: Portico's `code` (or `NETWORK_ERROR`), HTTP `status`, `message`. */
 export { PorticoRequestError } from "./client/request-error.js";
+/** A settings-page section: plan, status, next date, Manage billing or Upgrade. */
+export { BillingSettings, type BillingSettingsProps } from "./components/billing-settings.js";
 /** Opens the Stripe customer portal; a real form that also works without JavaScript. */
 export {
   ManageBillingButton,

@@ -1,0 +1,92 @@
+"use client";
+
+import { formatStatus } from "../format.js";
+import { usePlans } from "../hooks/use-plans.js";
+import { useSubscription } from "../hooks/use-subscription.js";
+import type { MessageOverrides } from "../messages.js";
+import { useMessages, usePortico } from "../provider.js";
+import { join } from "./class-names.js";
+import { ManageBillingButton } from "./manage-billing-button.js";
+import { renewalText } from "./renewal-text.js";
+import { returnNotice } from "./return-notice.js";
+import { UpgradeButton } from "./upgrade-button.js";
+
+export interface BillingSettingsProps {
+  /** The plan the Upgrade button buys on the free plan; default the catalog's first paid plan. */
+  upgradePlan?: string;
+  messages?: MessageOverrides;
+  className?: string;
+}
+
+/**
+ * A settings-page section: the current plan and status, what happens next, the card on
+ * file, and Manage billing (or Upgrade on the free plan).
+ */
+export function BillingSettings(props: BillingSettingsProps) {
+  const { subscription, isLoading, refresh } = useSubscription();
+  const { plans } = usePlans();
+  const { returnKind } = usePortico();
+  const messages = useMessages(props.messages);
+  const className = join("portico-billing-settings", props.className);
+
+  if (isLoading) {
+    return (
+      <section className={className} data-state="loading" aria-busy="true">
+        <p className="portico-loading" role="status">
+          {messages.loading}
+        </p>
+      </section>
+    );
+  }
+  if (!subscription) {
+    return (
+      <section className={className} data-state="error">
+        <p className="portico-alert" role="alert">
+          {messages.loadError}
+        </p>
+        <button type="button" className="portico-button" onClick={() => void refresh()}>
+          {messages.retry}
+        </button>
+      </section>
+    );
+  }
+
+  const { plan, status, paymentMethod } = subscription;
+  const renewal = renewalText(subscription, messages);
+  const upgradePlan =
+    props.upgradePlan ?? plans?.find((p) => p.prices.monthly || p.prices.annual)?.key;
+  return (
+    <section className={className} data-state="ready" data-status={status ?? "none"}>
+      {returnKind && (
+        <p className="portico-notice" role="status">
+          {returnNotice(returnKind, subscription, messages)}
+        </p>
+      )}
+      <p className="portico-plan">
+        <span className="portico-plan-label">{messages.currentPlan}</span>{" "}
+        <strong className="portico-plan-name">{plan?.name ?? messages.freePlan}</strong>
+        {status && (
+          <>
+            {" "}
+            <span className="portico-status" data-status={status}>
+              {formatStatus(status, messages)}
+            </span>
+          </>
+        )}
+      </p>
+      {renewal && <p className="portico-renewal">{renewal}</p>}
+      {status === "past_due" && <p className="portico-warning">{messages.pastDue}</p>}
+      {paymentMethod && (
+        <p className="portico-payment-method">
+          {messages.paymentMethod(capitalize(paymentMethod.brand), paymentMethod.last4)}
+        </p>
+      )}
+      <div className="portico-actions">
+        {(subscription.hasCustomer || plan) && <ManageBillingButton messages={props.messages} />}
+        {!plan && upgradePlan && <UpgradeButton plan={upgradePlan} messages={props.messages} />}
+      </div>
+    </section>
+  );
+}
+
+const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

@@ -1,0 +1,15 @@
+import { formatDate } from "../format.js";
+import type { PorticoMessages } from "../messages.js";
+import type { Subscription } from "../store/to-subscription.js";
+
+/** What happens next to the subscription, and when; null when nothing is scheduled. */
+export function renewalText(subscription: Subscription, messages: PorticoMessages): string | null {
+  const { status, currentPeriodEnd, cancelAtPeriodEnd, cancelAt, trialEnd } = subscription;
+  if (status === null || status === "canceled" || status === "incomplete_expired") return null;
+  if (cancelAtPeriodEnd && currentPeriodEnd)
+    return messages.cancelsOn(formatDate(currentPeriodEnd));
+  if (cancelAt) return messages.cancelsOn(formatDate(cancelAt));
+  if (status === "trialing" && trialEnd) return messages.trialEnds(formatDate(trialEnd));
+  if (currentPeriodEnd) return messages.renewsOn(formatDate(currentPeriodEnd));
+  return null;
+}
