@@ -89,7 +89,7 @@ describe("Portico's tables live in the portico schema", () => {
     expect(migrated.status, migrated.stderr).toBe(0);
     const refused = migrateWith("public");
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toContain("PORTICO_DB_SCHEMA: \"public\" must be a lower-case identifier");
+    expect(refused.stderr).toContain('PORTICO_DB_SCHEMA: "public" must be a lower-case identifier');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
 
     const client = await PGlite.create(join(dataDir, "db", "pglite"));
