@@ -17,11 +17,15 @@ export type {
 export { PorticoRequestError } from "./client/request-error.js";
 /** A settings-page section: plan, status, next date, Manage billing or Upgrade. */
 export { BillingSettings, type BillingSettingsProps } from "./components/billing-settings.js";
+/** The user's invoices as a table, with Show more. */
+export { InvoiceList, type InvoiceListProps } from "./components/invoice-list.js";
 /** Opens the Stripe customer portal; a real form that also works without JavaScript. */
 export {
   ManageBillingButton,
   type ManageBillingButtonProps,
 } from "./components/manage-billing-button.js";
+/** The plans with a monthly/annual switch; each paid plan starts Checkout. */
+export { PricingTable, type PricingTableProps } from "./components/pricing-table.js";
 /** Starts Stripe Checkout for one plan. */
 export { UpgradeButton, type UpgradeButtonProps } from "./components/upgrade-button.js";
 /** One entitlement of the user's current plan. */

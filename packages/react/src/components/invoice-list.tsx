@@ -1,0 +1,103 @@
+"use client";
+
+import { useState } from "react";
+import type { Invoice } from "../client/api-types.js";
+import { formatDate, formatMoney, formatStatus } from "../format.js";
+import { useInvoices } from "../hooks/use-invoices.js";
+import type { MessageOverrides, PorticoMessages } from "../messages.js";
+import { useMessages } from "../provider.js";
+import { join } from "./class-names.js";
+
+export interface InvoiceListProps {
+  pageSize?: number;
+  messages?: MessageOverrides;
+  className?: string;
+}
+
+/** The user's invoices, newest first, with links to Stripe's hosted page and PDF. */
+export function InvoiceList(props: InvoiceListProps) {
+  const { invoices, isLoading, error, hasMore, isLoadingMore, loadMore } = useInvoices({
+    pageSize: props.pageSize,
+  });
+  const messages = useMessages(props.messages);
+  const [moreError, setMoreError] = useState(false);
+  const className = join("portico-invoice-list", props.className);
+
+  if (isLoading) return <div className={className} data-state="loading" aria-busy="true" />;
+  if (error || !invoices) {
+    return (
+      <div className={className} data-state="error">
+        <p className="portico-alert" role="alert">
+          {messages.invoicesLoadError}
+        </p>
+      </div>
+    );
+  }
+  if (invoices.length === 0) {
+    return (
+      <div className={className} data-state="empty">
+        <p className="portico-empty">{messages.noInvoices}</p>
+      </div>
+    );
+  }
+  const onLoadMore = () => {
+    setMoreError(false);
+    loadMore().catch(() => setMoreError(true));
+  };
+  return (
+    <div className={className} data-state="ready">
+      <table className="portico-invoices">
+        <caption>{messages.invoices}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{messages.invoiceDate}</th>
+            <th scope="col">{messages.invoiceNumber}</th>
+            <th scope="col">{messages.invoiceAmount}</th>
+            <th scope="col">{messages.invoiceStatus}</th>
+            <th scope="col" />
+          </tr>
+        </thead>
+        <tbody>
+          {invoices.map((invoice) => (
+            <InvoiceRow key={invoice.id} invoice={invoice} messages={messages} />
+          ))}
+        </tbody>
+      </table>
+      {moreError && (
+        <p className="portico-alert" role="alert">
+          {messages.loadMoreError}
+        </p>
+      )}
+      {hasMore && (
+        <button
+          type="button"
+          className="portico-button portico-load-more"
+          onClick={onLoadMore}
+          disabled={isLoadingMore}
+          aria-busy={isLoadingMore || undefined}
+        >
+          {messages.loadMore}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function InvoiceRow({ invoice, messages }: { invoice: Invoice; messages: PorticoMessages }) {
+  return (
+    <tr data-status={invoice.status ?? undefined}>
+      <td>{formatDate(new Date(invoice.created))}</td>
+      <td>{invoice.number ?? "—"}</td>
+      <td>{formatMoney(invoice.total, invoice.currency)}</td>
+      <td>{invoice.status ? formatStatus(invoice.status, messages) : "—"}</td>
+      <td>
+        {invoice.hostedInvoiceUrl && (
+          <a href={invoice.hostedInvoiceUrl} target="_blank" rel="noreferrer">
+            {messages.viewInvoice}
+          </a>
+        )}{" "}
+        {invoice.invoicePdf && <a href={invoice.invoicePdf}>{messages.downloadInvoice}</a>}
+      </td>
+    </tr>
+  );
+}
