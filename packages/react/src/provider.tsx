@@ -1,6 +1,14 @@
 "use client";
 
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from "react";
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { createPorticoClient, type PorticoClient } from "./client/create-client.js";
 import { type MessageOverrides, mergeMessages, type PorticoMessages } from "./messages.js";
 import { type BillingStore, createBillingStore } from "./store/create-billing-store.js";
@@ -34,21 +42,21 @@ const PorticoContext = createContext<PorticoContextValue | null>(null);
 /** Gives the hooks and components below one client and one shared billing state. */
 export function PorticoProvider(props: PorticoProviderProps) {
   const basePath = (props.basePath ?? "/api/billing").replace(/\/+$/, "");
-  const { credentials, getToken, fetch } = props;
-  // The options are read through a ref-like closure so an inline `getToken` does not reset state.
-  const [options] = useState(() => ({ current: { credentials, getToken, fetch } }));
-  options.current = { credentials, getToken, fetch };
+  // Read at request time, so an inline `getToken` or `fetch` does not rebuild the client and
+  // throw away the loaded state on every render of the host.
+  const latest = useRef(props);
+  latest.current = props;
   const client = useMemo(
     () =>
       createPorticoClient({
         basePath,
         get credentials() {
-          return options.current.credentials;
+          return latest.current.credentials;
         },
-        getToken: () => options.current.getToken?.() ?? Promise.resolve(null),
-        fetch: (input, init) => (options.current.fetch ?? globalThis.fetch)(input, init),
+        getToken: () => latest.current.getToken?.() ?? Promise.resolve(null),
+        fetch: (input, init) => (latest.current.fetch ?? globalThis.fetch)(input, init),
       }),
-    [basePath, options],
+    [basePath],
   );
   const store = useMemo(() => createBillingStore(client), [client]);
   const [returnKind, setReturnKind] = useState<ReturnKind>();
