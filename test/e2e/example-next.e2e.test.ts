@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../browser.js";
 import { uniqueEmail } from "../portico.js";
@@ -11,11 +11,15 @@ import { type ExampleApp, REPOSITORY, startExampleApp } from "./example-app.js";
  * examples/next as its developer ships it: `next build`, then `next start`, with Portico
  * embedded behind the example's own sign-in. The browser buys Pro on the emulator's
  * Checkout, the emulator's webhooks reach the route the example mounts, and both "Manage
- * billing" buttons (a server action, and a client component's fetch) open the portal.
+ * billing" buttons (a server action, and @portico/react's ManageBillingButton) open the portal.
+ * The package's button is server-rendered by `next start` as a working form, and hydrates
+ * without a mismatch.
  */
 
 const EXAMPLE_DIR = join(REPOSITORY, "examples", "next");
 const NEXT_BIN = join(REPOSITORY, "node_modules", "next", "dist", "bin", "next");
+const TSC_BIN = join(REPOSITORY, "node_modules", "typescript", "bin", "tsc");
+const REACT_TSCONFIG = join(REPOSITORY, "packages", "react", "tsconfig.build.json");
 
 /** Runs a program in examples/next; its output becomes the error when it fails. */
 function runInExample(args: string[]): Promise<void> {
@@ -49,7 +53,9 @@ let app: ExampleApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  // The example imports Portico's compiled package, copied in as `npm install` would.
+  // The example imports Portico's compiled package, copied in as `npm install` would, and
+  // @portico/react's dist/ through the workspace link; its `prebuild` does the same.
+  await runInExample([TSC_BIN, "-p", REACT_TSCONFIG]);
   await runInExample(["scripts/install-portico.mjs"]);
   const started = Date.now();
   await runInExample([NEXT_BIN, "build"]);
@@ -69,6 +75,36 @@ afterAll(async () => {
 const onEmulator = (url: URL) => url.origin === new URL(inject("emulatorUrl")).origin;
 const onBillingPage = (url: URL) => url.href.startsWith(`${app.url}/settings/billing`);
 const text = (page: Page, testId: string) => page.getByTestId(testId).textContent();
+
+/**
+ * React's hydration complaints. A production build logs them minified, as links to
+ * react.dev/errors/418 (text mismatch), 419, 421-423 and 425, so both forms are matched.
+ */
+const HYDRATION =
+  /hydrat|did not match|react\.dev\/errors\/(418|419|42[1-35])\b|#(418|419|42[1-35])\b/i;
+
+/** Every console error or warning and uncaught error on the page, as text. */
+function watchConsole(page: Page): string[] {
+  const messages: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") {
+      messages.push(`${message.type()}: ${message.text()}`);
+    }
+  });
+  page.on("pageerror", (error) => messages.push(`pageerror: ${error.message}\n${error.stack}`));
+  return messages;
+}
+
+/** The billing page's HTML exactly as `next start` serves it to this context's session. */
+async function serverHtml(context: BrowserContext): Promise<string> {
+  const cookies = await context.cookies(app.url);
+  const response = await fetch(`${app.url}/settings/billing`, {
+    headers: { cookie: cookies.map(({ name, value }) => `${name}=${value}`).join("; ") },
+    redirect: "manual",
+  });
+  expect(response.status).toBe(200);
+  return response.text();
+}
 
 /** Signs in with the example's own form and buys Pro; ends on the billing page, Pro. */
 async function signInAndBuyPro(page: Page): Promise<{ email: string; periodEnd: number }> {
@@ -127,11 +163,13 @@ describe("examples/next", () => {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
+      const logged = watchConsole(page);
       const { periodEnd } = await signInAndBuyPro(page);
       // A <form action={serverAction}>: redirectToPortal's NEXT_REDIRECT reaches Next.js.
       await page.getByRole("button", { name: "Manage billing", exact: true }).click();
       await cancelInPortal(page);
       await expectCancellationShown(page, periodEnd);
+      expect(logged.filter((line) => HYDRATION.test(line))).toEqual([]);
     } catch (error) {
       throw new Error(`${error}\n--- next start printed:\n${app.output()}`, { cause: error });
     } finally {
@@ -139,13 +177,38 @@ describe("examples/next", () => {
     }
   });
 
-  it("the fetch-based Manage billing button shows a failure, then opens the portal", {
+  it("@portico/react's Manage billing button is server-rendered, works before hydration, hydrates cleanly, shows a failure, then opens the portal", {
     timeout: 120_000,
   }, async () => {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
+      const logged = watchConsole(page);
       const { periodEnd } = await signInAndBuyPro(page);
+
+      // Rendered on the server: the package's form and its button are in next start's HTML.
+      const html = await serverHtml(context);
+      const form = html.match(/<form[^>]*class="portico-manage-billing"[^>]*>(.*?)<\/form>/)?.[0];
+      expect(form).toContain('action="/api/billing/portal"');
+      expect(form).toContain('method="post"');
+      expect(form).toMatch(/<button type="submit"[^>]*>Manage billing \(fetch\)<\/button>/);
+
+      // That HTML alone, never hydrated, is a working form: the browser posts it with the
+      // session cookie and Portico answers 303 to the portal.
+      const noScript = await browser.newContext({
+        javaScriptEnabled: false,
+        storageState: await context.storageState(),
+      });
+      try {
+        const staticPage = await noScript.newPage();
+        await staticPage.goto(`${app.url}/settings/billing`);
+        await staticPage.getByRole("button", { name: "Manage billing (fetch)" }).click();
+        await staticPage.waitForURL(onEmulator);
+        expect(new URL(staticPage.url()).pathname).toMatch(/^\/p\/session\//);
+      } finally {
+        await noScript.close();
+      }
+
       const button = page.getByRole("button", { name: "Manage billing (fetch)" });
 
       // A failing route: the client component says so instead of navigating.
@@ -164,6 +227,7 @@ describe("examples/next", () => {
       await button.click();
       await cancelInPortal(page);
       await expectCancellationShown(page, periodEnd);
+      expect(logged.filter((line) => HYDRATION.test(line))).toEqual([]);
     } catch (error) {
       throw new Error(`${error}\n--- next start printed:\n${app.output()}`, { cause: error });
     } finally {

@@ -1,8 +1,9 @@
+import { ManageBillingButton, PorticoProvider } from "@portico/react";
 import { requireUser } from "@/lib/current-user";
-import { billingPageUrl, portico } from "@/lib/portico";
+import { portico } from "@/lib/portico";
 import { signOut } from "../../sign-in/actions";
 import { openBillingPortal, subscribeToPro } from "./actions";
-import { ManageBillingButton } from "./manage-billing-button";
+import "@portico/react/styles.css";
 
 // Read on every request: the subscription changes with Stripe's webhooks, not with deploys.
 export const dynamic = "force-dynamic";
@@ -65,7 +66,15 @@ export default async function BillingPage({
           <form action={openBillingPortal}>
             <button type="submit">Manage billing</button>
           </form>
-          <ManageBillingButton returnUrl={billingPageUrl()} />
+          {/* @portico/react's button, server-rendered as a real form posting to the mounted
+              route; once hydrated it fetches the portal URL and shows failures in place. */}
+          <PorticoProvider
+            basePath="/api/billing"
+            credentials="same-origin"
+            messages={{ manageBilling: "Manage billing (fetch)" }}
+          >
+            <ManageBillingButton />
+          </PorticoProvider>
         </>
       )}
     </>
