@@ -182,7 +182,7 @@ describe.each(SCENARIOS)(
       // `synced_at` included: not one row was rewritten.
       expect(await readLocalRows(database.db)).toEqual(before);
       expect(requests().filter(isRetrieve)).toEqual([]);
-    });
+    }, 60_000);
 
     it("resumes an interrupted run after its last finished page", async () => {
       await clearLocalState();
