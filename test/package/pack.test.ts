@@ -14,20 +14,28 @@ async function run(command: string, args: string[], cwd: string): Promise<string
   return stdout;
 }
 
+/** Packs one workspace (the root when undefined) into `folder`; its prepack builds it. */
+async function pack(folder: string, workspace?: string): Promise<string> {
+  const args = ["pack", "--silent", "--pack-destination", folder];
+  const packed = await run("npm", workspace ? [...args, "-w", workspace] : args, REPOSITORY);
+  return join(folder, packed.trim().split("\n").at(-1) ?? "");
+}
+
 /**
- * The package as a user gets it: `npm pack` (its prepack builds), installed from the tarball
- * into a fresh folder with the frameworks beside it, then every subpath export imported by
+ * The packages as a user gets them: `npm pack` (prepack builds), installed from the tarballs
+ * into a fresh folder with the frameworks beside them, then every subpath export imported by
  * name, type-checked, and run. A broken `exports` map or a file left out of `files` fails here.
  */
-describe("the packed portico package", () => {
+describe("the packed portico and @portico/react packages", () => {
   let folder: string;
   let app: string;
   let tarball: string;
+  let reactTarball: string;
   // Packing builds dist/ and the web app; installing brings Next.js (about 450 MB from npm's cache).
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), "portico-pack-"));
-    const packed = await run("npm", ["pack", "--silent", "--pack-destination", folder], REPOSITORY);
-    tarball = join(folder, packed.trim().split("\n").at(-1) ?? "");
+    tarball = await pack(folder);
+    reactTarball = await pack(folder, "@portico/react");
     app = join(folder, "app");
     mkdirSync(app);
     writeFileSync(
@@ -42,6 +50,7 @@ describe("the packed portico package", () => {
         "--no-audit",
         "--no-fund",
         tarball,
+        reactTarball,
         "express@^5",
         "hono@^4",
         "next@^16",
@@ -96,6 +105,15 @@ describe("the packed portico package", () => {
     );
     const tsc = join(REPOSITORY, "node_modules/typescript/bin/tsc");
     await expect(run("node", [tsc, "-p", "tsconfig.json"], app)).resolves.toBe("");
+  });
+
+  it("renders @portico/react on the server, imported by name, with its stylesheet", async () => {
+    copyFileSync(here("react.mjs"), join(app, "react.mjs"));
+    const output = (await run("node", ["react.mjs"], app)).trim().split("\n").at(-1) ?? "";
+    expect(JSON.parse(output)).toEqual({ rendered: true });
+    const files = (await run("tar", ["-tzf", reactTarball], folder)).split("\n");
+    expect(files).toContain("package/dist/index.d.ts");
+    expect(files.filter((file) => /\.test\.|^package\/src\//.test(file))).toEqual([]);
   });
 
   it("runs the standalone CLI from the installed package", async () => {

@@ -1,4 +1,5 @@
 // Type-checked in the fresh folder against the packed package's .d.ts files.
+import { ManageBillingButton, type ManageBillingButtonProps } from "@portico/react";
 import { createPortico, type Portico, type PorticoOptions } from "portico";
 import { toExpressHandler } from "portico/express";
 import { toHonoHandler } from "portico/hono";
@@ -10,7 +11,17 @@ const portico: Portico = createPortico(options);
 const handlers: { GET(request: Request): Promise<Response> } = toNextHandlers(portico);
 const action: Promise<void> = redirectToPortal(portico, { userId: "user", returnUrl: "/" });
 
-export { action, handlers, toExpressHandler, toHonoHandler, toNodeListener };
+const buttonProps: ManageBillingButtonProps = { flow: "payment_method_update" };
+
+export {
+  action,
+  buttonProps,
+  handlers,
+  ManageBillingButton,
+  toExpressHandler,
+  toHonoHandler,
+  toNodeListener,
+};
 
 // @ts-expect-error: identify is required.
 createPortico({});
