@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { summarizePlans } from "../billing/plan-list.js";
 import type { Core } from "../core.js";
 import { validationError } from "../errors.js";
+import { newRequestId } from "../http/request-pipeline.js";
 import { CheckoutRequestSchema, InvoiceListQuerySchema } from "../http/schemas/billing.js";
 import { PortalRequestSchema } from "../http/schemas/portal.js";
 import { toFieldIssues } from "../http/validation.js";
@@ -33,7 +33,6 @@ export function createPorticoApi(core: Core) {
   const defaultReturnUrl = new URL("/settings/billing", core.config.appUrl).href;
   const userOf = (input: ForUser) =>
     resolveHostUser(core.database.db, { id: input.userId, email: input.email });
-  const requestId = () => `req_${randomUUID().replaceAll("-", "")}`;
 
   return {
     /** A fresh customer-portal URL, for a redirect. */
@@ -47,7 +46,7 @@ export function createPorticoApi(core: Core) {
         userId: user.id,
         mode,
         ...body,
-        requestId: requestId(),
+        requestId: newRequestId(),
       });
     },
 
@@ -56,7 +55,7 @@ export function createPorticoApi(core: Core) {
       const { userId: _userId, email: _email, ...request } = input;
       const body = parse(CheckoutRequestSchema, request);
       const user = await userOf(input);
-      return core.checkout.startCheckout({ user, mode, ...body, requestId: requestId() });
+      return core.checkout.startCheckout({ user, mode, ...body, requestId: newRequestId() });
     },
 
     /** The user's plan, status, period and card from Portico's synced copy. */

@@ -15,6 +15,9 @@ import { observeRequests } from "./request-metrics.js";
 /** Every route's ceiling; routes that take small bodies (portal: 16 KB) set their own, lower. */
 export const GLOBAL_BODY_LIMIT = 64 * 1024;
 
+/** Portico's request id (`req_` and 32 hex digits), for each request and each API call. */
+export const newRequestId = () => `req_${randomUUID().replaceAll("-", "")}`;
+
 /**
  * What every request goes through, embedded or standalone: an id, a log line, metrics,
  * security headers and the body ceiling. Stripe's events can be larger: the webhook
@@ -25,9 +28,7 @@ export function useRequestPipeline(
   deps: { logger: Logger; metrics: Metrics },
   webhookPrefix: string,
 ) {
-  app.use(
-    requestId({ generator: () => `req_${randomUUID().replaceAll("-", "")}`, limitLength: 128 }),
-  );
+  app.use(requestId({ generator: newRequestId, limitLength: 128 }));
   app.use(logRequests(deps.logger));
   app.use(observeRequests(deps.metrics));
   app.use(secureHeaders());

@@ -156,82 +156,92 @@ async function expectCancellationShown(page: Page, periodEnd: number): Promise<v
   expect(await text(page, "renewal")).toBe(`Cancels on ${formatUtcDate(periodEnd)}`);
 }
 
+/**
+ * Runs a journey in a fresh browser context on the app, with its console watched; a failure
+ * carries what `next start` printed, and the journey must have logged no hydration error.
+ */
+async function inAppContext(
+  journey: (page: Page, context: BrowserContext) => Promise<void>,
+): Promise<void> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const logged = watchConsole(page);
+    await journey(page, context);
+    expect(logged.filter((line) => HYDRATION.test(line))).toEqual([]);
+  } catch (error) {
+    throw new Error(`${error}\n--- next start printed:\n${app.output()}`, { cause: error });
+  } finally {
+    await context.close();
+  }
+}
+
 describe("examples/next", () => {
-  it("the server-action Manage billing button redirects to the portal; a cancellation shows on return", {
-    timeout: 120_000,
-  }, async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      const logged = watchConsole(page);
-      const { periodEnd } = await signInAndBuyPro(page);
-      // A <form action={serverAction}>: redirectToPortal's NEXT_REDIRECT reaches Next.js.
-      await page.getByRole("button", { name: "Manage billing", exact: true }).click();
-      await cancelInPortal(page);
-      await expectCancellationShown(page, periodEnd);
-      expect(logged.filter((line) => HYDRATION.test(line))).toEqual([]);
-    } catch (error) {
-      throw new Error(`${error}\n--- next start printed:\n${app.output()}`, { cause: error });
-    } finally {
-      await context.close();
-    }
-  });
+  it(
+    "the server-action Manage billing button redirects to the portal; a cancellation shows on return",
+    {
+      timeout: 120_000,
+    },
+    () =>
+      inAppContext(async (page) => {
+        const { periodEnd } = await signInAndBuyPro(page);
+        // A <form action={serverAction}>: redirectToPortal's NEXT_REDIRECT reaches Next.js.
+        await page.getByRole("button", { name: "Manage billing", exact: true }).click();
+        await cancelInPortal(page);
+        await expectCancellationShown(page, periodEnd);
+      }),
+  );
 
-  it("@portico/react's Manage billing button is server-rendered, works before hydration, hydrates cleanly, shows a failure, then opens the portal", {
-    timeout: 120_000,
-  }, async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      const logged = watchConsole(page);
-      const { periodEnd } = await signInAndBuyPro(page);
+  it(
+    "@portico/react's Manage billing button is server-rendered, works before hydration, hydrates cleanly, shows a failure, then opens the portal",
+    {
+      timeout: 120_000,
+    },
+    () =>
+      inAppContext(async (page, context) => {
+        const { periodEnd } = await signInAndBuyPro(page);
 
-      // Rendered on the server: the package's form and its button are in next start's HTML.
-      const html = await serverHtml(context);
-      const form = html.match(/<form[^>]*class="portico-manage-billing"[^>]*>(.*?)<\/form>/)?.[0];
-      expect(form).toContain('action="/api/billing/portal"');
-      expect(form).toContain('method="post"');
-      expect(form).toMatch(/<button type="submit"[^>]*>Manage billing \(fetch\)<\/button>/);
+        // Rendered on the server: the package's form and its button are in next start's HTML.
+        const html = await serverHtml(context);
+        const form = html.match(/<form[^>]*class="portico-manage-billing"[^>]*>(.*?)<\/form>/)?.[0];
+        expect(form).toContain('action="/api/billing/portal"');
+        expect(form).toContain('method="post"');
+        expect(form).toMatch(/<button type="submit"[^>]*>Manage billing \(fetch\)<\/button>/);
 
-      // That HTML alone, never hydrated, is a working form: the browser posts it with the
-      // session cookie and Portico answers 303 to the portal.
-      const noScript = await browser.newContext({
-        javaScriptEnabled: false,
-        storageState: await context.storageState(),
-      });
-      try {
-        const staticPage = await noScript.newPage();
-        await staticPage.goto(`${app.url}/settings/billing`);
-        await staticPage.getByRole("button", { name: "Manage billing (fetch)" }).click();
-        await staticPage.waitForURL(onEmulator);
-        expect(new URL(staticPage.url()).pathname).toMatch(/^\/p\/session\//);
-      } finally {
-        await noScript.close();
-      }
+        // That HTML alone, never hydrated, is a working form: the browser posts it with the
+        // session cookie and Portico answers 303 to the portal.
+        const noScript = await browser.newContext({
+          javaScriptEnabled: false,
+          storageState: await context.storageState(),
+        });
+        try {
+          const staticPage = await noScript.newPage();
+          await staticPage.goto(`${app.url}/settings/billing`);
+          await staticPage.getByRole("button", { name: "Manage billing (fetch)" }).click();
+          await staticPage.waitForURL(onEmulator);
+          expect(new URL(staticPage.url()).pathname).toMatch(/^\/p\/session\//);
+        } finally {
+          await noScript.close();
+        }
 
-      const button = page.getByRole("button", { name: "Manage billing (fetch)" });
+        const button = page.getByRole("button", { name: "Manage billing (fetch)" });
 
-      // A failing route: the client component says so instead of navigating.
-      await page.route("**/api/billing/portal", (route) =>
-        route.fulfill({
-          status: 503,
-          json: { success: false, error: { code: "SERVICE_UNAVAILABLE", message: "Try later" } },
-        }),
-      );
-      await button.click();
-      // Filtered: Next.js's route announcer is an alert too.
-      await page.getByRole("alert").filter({ hasText: "Try later" }).waitFor();
-      expect(onBillingPage(new URL(page.url()))).toBe(true);
-      await page.unroute("**/api/billing/portal");
+        // A failing route: the client component says so instead of navigating.
+        await page.route("**/api/billing/portal", (route) =>
+          route.fulfill({
+            status: 503,
+            json: { success: false, error: { code: "SERVICE_UNAVAILABLE", message: "Try later" } },
+          }),
+        );
+        await button.click();
+        // Filtered: Next.js's route announcer is an alert too.
+        await page.getByRole("alert").filter({ hasText: "Try later" }).waitFor();
+        expect(onBillingPage(new URL(page.url()))).toBe(true);
+        await page.unroute("**/api/billing/portal");
 
-      await button.click();
-      await cancelInPortal(page);
-      await expectCancellationShown(page, periodEnd);
-      expect(logged.filter((line) => HYDRATION.test(line))).toEqual([]);
-    } catch (error) {
-      throw new Error(`${error}\n--- next start printed:\n${app.output()}`, { cause: error });
-    } finally {
-      await context.close();
-    }
-  });
+        await button.click();
+        await cancelInPortal(page);
+        await expectCancellationShown(page, periodEnd);
+      }),
+  );
 });

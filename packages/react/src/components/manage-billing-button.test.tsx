@@ -1,19 +1,12 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 import { fakeBillingApi, never } from "../test/fake-billing-api.js";
 import { renderWithPortico } from "../test/render-with-portico.js";
+import { stubNavigation } from "../test/stub-navigation.js";
 import { ManageBillingButton } from "./manage-billing-button.js";
 
-let assign: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-  window.history.replaceState(null, "", "/settings/billing");
-  assign = vi.spyOn(window.location, "assign").mockImplementation(() => undefined);
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+const assign = stubNavigation();
 
 const button = () => screen.getByRole("button");
 
@@ -43,7 +36,7 @@ describe("ManageBillingButton", () => {
     const fetch = fakeBillingApi({ "POST /portal": { data: { url: "https://portal.test/s/1" } } });
     renderWithPortico(<ManageBillingButton flow="subscription_cancel" locale="fr" />, fetch);
     fireEvent.click(button());
-    await waitFor(() => expect(assign).toHaveBeenCalledWith("https://portal.test/s/1"));
+    await waitFor(() => expect(assign()).toHaveBeenCalledWith("https://portal.test/s/1"));
     expect(JSON.parse(String(fetch.mock.calls[0]?.[1]?.body))).toEqual({
       returnUrl: `${window.location.origin}/settings/billing?portico=portal`,
       flow: { type: "subscription_cancel" },
@@ -76,7 +69,7 @@ describe("ManageBillingButton", () => {
     expect(document.activeElement).toBe(alert);
     expect(button()).toHaveProperty("disabled", false);
     expect(button().hasAttribute("aria-busy")).toBe(false);
-    expect(assign).not.toHaveBeenCalled();
+    expect(assign()).not.toHaveBeenCalled();
   });
 
   it("takes its texts from messages, by error code too", async () => {

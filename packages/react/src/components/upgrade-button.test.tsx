@@ -1,19 +1,12 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { fakeBillingApi, never } from "../test/fake-billing-api.js";
 import { renderWithPortico } from "../test/render-with-portico.js";
+import { stubNavigation } from "../test/stub-navigation.js";
 import { UpgradeButton } from "./upgrade-button.js";
 
-let assign: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-  window.history.replaceState(null, "", "/settings/billing");
-  assign = vi.spyOn(window.location, "assign").mockImplementation(() => undefined);
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+const assign = stubNavigation();
 
 describe("UpgradeButton", () => {
   it("starts Checkout with marked return URLs and leaves for it", async () => {
@@ -22,7 +15,7 @@ describe("UpgradeButton", () => {
     });
     renderWithPortico(<UpgradeButton plan="pro" interval="annual" />, fetch);
     fireEvent.click(screen.getByRole("button", { name: "Upgrade" }));
-    await waitFor(() => expect(assign).toHaveBeenCalledWith("https://checkout.test/cs_1"));
+    await waitFor(() => expect(assign()).toHaveBeenCalledWith("https://checkout.test/cs_1"));
     const page = `${window.location.origin}/settings/billing`;
     expect(JSON.parse(String(fetch.mock.calls[0]?.[1]?.body))).toEqual({
       plan: "pro",
