@@ -13,6 +13,7 @@ import {
 } from "./http/pipeline.js";
 import type { ApiRoute } from "./http/route.js";
 import { registerCheckoutPages } from "./pages/checkout.js";
+import { registerFavicon } from "./pages/favicon.js";
 import { registerInvoicePages } from "./pages/invoice.js";
 import { registerPortalPages } from "./pages/portal.js";
 import { trackMutations } from "./persistence/state-file.js";
@@ -82,6 +83,7 @@ export function createEmulatorApp(
   registerPortalPages(app, store);
   registerInvoicePages(app, store);
   registerCheckoutPages(app, store);
+  registerFavicon(app);
   registerWebhookControlRoutes(app, store, deliveries);
   registerFaultControlRoutes(app, store, faults);
   app.all("/v1/*", (c) =>

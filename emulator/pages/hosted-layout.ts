@@ -1,5 +1,6 @@
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { FAVICON_LINK } from "./favicon.js";
 
 type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -30,6 +31,7 @@ export function renderHostedPage(title: string, body: Content) {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${title}</title>
+    ${FAVICON_LINK}
     <style>${STYLE}</style>
   </head>
   <body>

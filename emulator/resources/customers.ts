@@ -1,6 +1,12 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { attachPaymentMethod, requireAttachedPaymentMethod } from "../billing/payment-methods.js";
+import { resolveCustomerPaymentMethod } from "../billing/payment-method-tokens.js";
+import {
+  attachPaymentMethod,
+  requireAttachedPaymentMethod,
+  resolvePaymentMethod,
+} from "../billing/payment-methods.js";
+import { isCardToken } from "../billing/test-cards.js";
 import { emitEvent } from "../events.js";
 import { expandObject } from "../http/expand.js";
 import { matchesRange } from "../http/list.js";
@@ -21,7 +27,7 @@ import { saveObject } from "../store.js";
 import type { Wire } from "../wire.js";
 import { applyMetadata, emptyToNull, notEmulated } from "./common.js";
 import { createListHandler, createRetrieveHandler, saveUpdate } from "./crud.js";
-import { isDeleted, requireLiveCustomer, requirePaymentMethod } from "./lookup.js";
+import { isDeleted, requireLiveCustomer } from "./lookup.js";
 
 const addressSchema = z.strictObject({
   city: z.string().optional(),
@@ -83,6 +89,7 @@ const listSchema = z.strictObject({
 });
 
 type CustomerChanges = z.output<typeof updateSchema>;
+type CreateParams = z.output<typeof createSchema>;
 
 function toAddress(address: z.output<typeof addressSchema>): Stripe.Address {
   return {
@@ -178,30 +185,49 @@ function buildCustomer(request: ApiRequest): Wire<Stripe.Customer> {
   return blank;
 }
 
+/**
+ * Resolves `payment_method` and `invoice_settings[default_payment_method]` before anything is
+ * saved. Test tokens become fresh cards; the same token in both names one card, as in
+ * Stripe's quickstart call. Returns the ids to attach once the customer exists.
+ */
+function resolveCreatePaymentMethods(request: ApiRequest, params: CreateParams) {
+  const { account } = request;
+  const requested = params.invoice_settings?.default_payment_method;
+  const param = "invoice_settings[default_payment_method]";
+  const separateDefault = requested && requested !== params.payment_method;
+  // A real id cannot be attached to a customer that does not exist yet; Stripe refuses it.
+  if (separateDefault && !isCardToken(requested)) {
+    requireAttachedPaymentMethod(account, "", requested, param);
+  }
+  const attach: string[] = [];
+  if (params.payment_method) {
+    attach.push(resolvePaymentMethod(account, params.payment_method, "payment_method").id);
+  }
+  if (!requested) return { attach, defaultId: requested };
+  if (!separateDefault) return { attach, defaultId: attach[0] };
+  const created = resolvePaymentMethod(account, requested, param);
+  attach.push(created.id);
+  return { attach, defaultId: created.id };
+}
+
 /** `POST /v1/customers`; hosted checkout creates its customers through it too. */
 export function createCustomer(request: ApiRequest) {
   const { account } = request;
   const params = parseParams(createSchema, request.params);
-  if (params.payment_method) requirePaymentMethod(account, params.payment_method, "payment_method");
-  const paymentMethod = params.invoice_settings?.default_payment_method;
-  if (paymentMethod && paymentMethod !== params.payment_method) {
-    // Stripe only accepts a default that ends up attached: the `payment_method` being attached.
-    requireAttachedPaymentMethod(
-      account,
-      "",
-      paymentMethod,
-      "invoice_settings[default_payment_method]",
-    );
-  }
+  const { attach, defaultId } = resolveCreatePaymentMethods(request, params);
+  const changes: CreateParams = defaultId
+    ? {
+        ...params,
+        invoice_settings: { ...params.invoice_settings, default_payment_method: defaultId },
+      }
+    : params;
   const customer = saveObject(
     account,
     "customer",
-    applyCustomerChanges(buildCustomer(request), params),
+    applyCustomerChanges(buildCustomer(request), changes),
   );
   emitEvent(account, "customer.created", customer, undefined, request);
-  if (params.payment_method) {
-    attachPaymentMethod(account, params.payment_method, customer.id, request);
-  }
+  for (const id of attach) attachPaymentMethod(account, id, customer.id, request);
   return expandObject(account, customer, params.expand);
 }
 
@@ -210,16 +236,23 @@ export function updateCustomer(request: ApiRequest) {
   const { account } = request;
   const params = parseParams(updateSchema, request.params);
   const before = requireLiveCustomer(account, request.pathParams.id ?? "");
-  const paymentMethod = params.invoice_settings?.default_payment_method;
-  if (paymentMethod) {
-    requireAttachedPaymentMethod(
-      account,
-      before.id,
-      paymentMethod,
-      "invoice_settings[default_payment_method]",
-    );
-  }
-  const after = applyCustomerChanges(before, params);
+  const requested = params.invoice_settings?.default_payment_method;
+  const changes: CustomerChanges = requested
+    ? {
+        ...params,
+        invoice_settings: {
+          ...params.invoice_settings,
+          default_payment_method: resolveCustomerPaymentMethod(
+            account,
+            before.id,
+            requested,
+            "invoice_settings[default_payment_method]",
+            request,
+          ).id,
+        },
+      }
+    : params;
+  const after = applyCustomerChanges(before, changes);
   saveUpdate(request, "customer", before, after, "customer.updated");
   return expandObject(account, after, params.expand);
 }

@@ -6,6 +6,7 @@ import {
   toCardError,
 } from "../billing/invoice-actions.js";
 import type { Invoice } from "../billing/invoice-build.js";
+import { resolveCustomerPaymentMethod } from "../billing/payment-method-tokens.js";
 import { settleSubscription } from "../billing/subscription-invoicing.js";
 import { expandObject } from "../http/expand.js";
 import { listArray, matchesRange } from "../http/list.js";
@@ -95,11 +96,21 @@ function settleParent(request: ApiRequest, invoice: Invoice) {
 function pay(request: ApiRequest) {
   const params = parseParams(paySchema, request.params);
   const id = request.pathParams.id ?? "";
-  if (requireObject(request.account, "invoice", id).status === "draft") {
+  const invoice = requireObject(request.account, "invoice", id);
+  if (invoice.status === "draft") {
     finalizeInvoice(request, id);
   }
+  const paymentMethod = params.payment_method
+    ? resolveCustomerPaymentMethod(
+        request.account,
+        invoice.customer as string,
+        params.payment_method,
+        "payment_method",
+        request,
+      ).id
+    : undefined;
   const result = payInvoice(request, id, {
-    ...(params.payment_method ? { paymentMethod: params.payment_method } : {}),
+    ...(paymentMethod ? { paymentMethod } : {}),
     outOfBand: params.paid_out_of_band ?? false,
   });
   settleParent(request, result.invoice);

@@ -32,11 +32,3 @@ export function requireLiveCustomer(
   if (isDeleted(customer)) throw resourceMissing("customer", id, param);
   return customer;
 }
-
-export function requirePaymentMethod(
-  account: Account,
-  id: string,
-  param: string,
-): Wire<Stripe.PaymentMethod> {
-  return requireObject(account, "payment_method", id, param);
-}

@@ -1,6 +1,6 @@
 import type { BillingContext } from "../billing/context.js";
 import { toCardError } from "../billing/invoice-actions.js";
-import { requireAttachedPaymentMethod } from "../billing/payment-methods.js";
+import { resolveCustomerPaymentMethod } from "../billing/payment-method-tokens.js";
 import {
   type FirstInvoicePlan,
   issueFirstInvoice,
@@ -47,15 +47,6 @@ function resolveTrialEnd(
 function buildNewSubscription(context: BillingContext, params: CreateSubscriptionParams) {
   const { account } = context;
   const customer = requireLiveCustomer(account, params.customer, "customer");
-  const defaultPaymentMethod = emptyToNull(params.default_payment_method, null);
-  if (defaultPaymentMethod) {
-    requireAttachedPaymentMethod(
-      account,
-      customer.id,
-      defaultPaymentMethod,
-      "default_payment_method",
-    );
-  }
   const prices = params.items.map((item, i) =>
     requireRecurringPrice(account, item.price, `items[${i}][price]`),
   );
@@ -76,6 +67,16 @@ function buildNewSubscription(context: BillingContext, params: CreateSubscriptio
     });
   });
   assertCompatibleItems(items);
+  const requested = emptyToNull(params.default_payment_method, null);
+  const defaultPaymentMethod = requested
+    ? resolveCustomerPaymentMethod(
+        account,
+        customer.id,
+        requested,
+        "default_payment_method",
+        context,
+      ).id
+    : null;
   const cancelAtPeriodEnd = params.cancel_at_period_end ?? false;
   return {
     id,

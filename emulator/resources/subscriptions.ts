@@ -1,3 +1,4 @@
+import { resolveCustomerPaymentMethod } from "../billing/payment-method-tokens.js";
 import { applyProration, planProration } from "../billing/prorations.js";
 import { emitEvent } from "../events.js";
 import { invalidRequest } from "../http/errors.js";
@@ -8,7 +9,7 @@ import { type ApiRequest, defineRoute } from "../http/route.js";
 import { saveObject } from "../store.js";
 import { applyMetadata, emptyToNull } from "./common.js";
 import { createListHandler, createRetrieveHandler, saveUpdate } from "./crud.js";
-import { requireObject, requirePaymentMethod } from "./lookup.js";
+import { requireObject } from "./lookup.js";
 import {
   applyItemChanges,
   periodEndOf,
@@ -102,9 +103,15 @@ export function updateSubscription(request: ApiRequest) {
   const params = parseParams(updateSubscriptionSchema, request.params);
   const before = requireObject(account, "subscription", request.pathParams.id ?? "");
   assertUpdatable(before, params);
-  if (params.default_payment_method) {
-    requirePaymentMethod(account, params.default_payment_method, "default_payment_method");
-  }
+  const defaultPaymentMethod = params.default_payment_method
+    ? resolveCustomerPaymentMethod(
+        account,
+        before.customer as string,
+        params.default_payment_method,
+        "default_payment_method",
+        request,
+      ).id
+    : params.default_payment_method;
   const changed = applySubscriptionChanges(request, before, params);
   const proration = planProration(
     account,
@@ -116,7 +123,7 @@ export function updateSubscription(request: ApiRequest) {
   const after = {
     ...changed,
     default_payment_method: emptyToNull(
-      params.default_payment_method,
+      defaultPaymentMethod,
       before.default_payment_method as string | null,
     ),
     latest_invoice: proration.invoiceId ?? before.latest_invoice,

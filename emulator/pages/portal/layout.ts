@@ -1,4 +1,5 @@
 import { html } from "hono/html";
+import { FAVICON_LINK } from "../favicon.js";
 import { describeReturnLink } from "./format.js";
 import type { PortalView } from "./session.js";
 
@@ -62,6 +63,7 @@ export function renderPage(options: {
     <meta name="referrer" content="no-referrer" />
     ${options.csrfToken ? html`<meta name="csrf-token" content="${options.csrfToken}" />` : ""}
     <title>${options.title}</title>
+    ${FAVICON_LINK}
     <style>${STYLES}</style>
   </head>
   <body>
