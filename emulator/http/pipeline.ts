@@ -7,6 +7,7 @@ import { StripeApiError } from "./errors.js";
 import { parseForm } from "./form.js";
 import { claimIdempotencyKey, type StoredResponse } from "./idempotency.js";
 import type { ApiHandler } from "./route.js";
+import { assertRecognizedPath } from "./unrecognized.js";
 
 function generateRequestId(): string {
   return `req_${generateRandomString(14)}`;
@@ -46,6 +47,8 @@ export function createApiPipeline(store: Store, handler: ApiHandler) {
   return async (c: Context) => {
     const requestId = generateRequestId();
     try {
+      const pathParams = c.req.param() as Record<string, string>;
+      assertRecognizedPath(c.req.method, c.req.path, pathParams);
       const { accountId, livemode } = parseApiKey(c.req.header("authorization"));
       const account = store.getAccount(accountId, livemode);
       const method = c.req.method;
@@ -68,7 +71,7 @@ export function createApiPipeline(store: Store, handler: ApiHandler) {
           account,
           store,
           params,
-          pathParams: c.req.param() as Record<string, string>,
+          pathParams,
           origin: new URL(c.req.url).origin,
           requestId,
           idempotencyKey,
