@@ -27,3 +27,24 @@ export async function createCustomerWithCard(stripe: Stripe, token = "pm_card_vi
   });
   return { customer, paymentMethod };
 }
+
+/** A 7-day trial (or `trialDays`) for a customer with no card, $9/month afterwards. */
+export async function createTrialWithoutCard(
+  stripe: Stripe,
+  missing: "pause" | "cancel" | "create_invoice",
+  trialDays = 7,
+) {
+  const price = await stripe.prices.create({
+    currency: "usd",
+    unit_amount: 900,
+    recurring: { interval: "month" },
+    product_data: { name: "Plan" },
+  });
+  const customer = await stripe.customers.create({ email: "trial@example.com" });
+  return stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price.id }],
+    trial_period_days: trialDays,
+    trial_settings: { end_behavior: { missing_payment_method: missing } },
+  });
+}

@@ -8,17 +8,22 @@ import type { BillingContext } from "./context.js";
 import { payInvoice } from "./invoice-actions.js";
 import type { Invoice } from "./invoice-build.js";
 import { takePendingProrations } from "./prorations.js";
+import { endSubscription } from "./subscription-end.js";
 import {
   collectSubscriptionInvoice,
   issueSubscriptionInvoice,
   periodLines,
   settleSubscription,
 } from "./subscription-invoicing.js";
+import {
+  endTrialWithoutPaymentMethod,
+  missingPaymentMethodBehavior,
+  trialWarningDueAt,
+  warnIfTrialEndsSoon,
+} from "./trial-end.js";
 
 type Subscription = Wire<Stripe.Subscription>;
 
-/** Stripe warns three days before a trial ends. */
-const TRIAL_WARNING_SECONDS = 3 * 86_400;
 const ENDED = new Set(["canceled", "incomplete_expired"]);
 /** An unpaid first invoice gives up after 23 hours, as Stripe's does. */
 const INCOMPLETE_LIFETIME_SECONDS = 23 * 3600;
@@ -33,29 +38,8 @@ function pendingRetries(context: BillingContext, subscriptionId: string): Invoic
   );
 }
 
-/** Whether a charge could find a method: the subscription's default or the customer's. */
-function hasPaymentMethod(context: BillingContext, subscription: Subscription): boolean {
-  if (subscription.default_payment_method) return true;
-  const customer = context.account.collections.customer.get(subscription.customer as string);
-  return Boolean(
-    customer && !("deleted" in customer) && customer.invoice_settings.default_payment_method,
-  );
-}
-
 function periodEndOf(subscription: Subscription): number {
   return Math.min(...subscription.items.data.map((item) => item.current_period_end));
-}
-
-function trialWarningSent(context: BillingContext, subscriptionId: string): boolean {
-  for (const event of context.account.collections.event.values()) {
-    if (
-      event.type === "customer.subscription.trial_will_end" &&
-      (event.data.object as { id?: string }).id === subscriptionId
-    ) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /** The next moment something is due for one subscription, or null. */
@@ -71,58 +55,9 @@ function nextDueAt(context: BillingContext, subscription: Subscription): number 
     times.push(invoice.next_payment_attempt as number);
   }
   if (subscription.cancel_at !== null) times.push(subscription.cancel_at);
-  if (
-    subscription.status === "trialing" &&
-    subscription.trial_end !== null &&
-    !trialWarningSent(context, subscription.id)
-  ) {
-    times.push(subscription.trial_end - TRIAL_WARNING_SECONDS);
-  }
+  const warning = trialWarningDueAt(context.account, subscription);
+  if (warning !== null) times.push(warning);
   return Math.min(...times);
-}
-
-/** Ends a subscription whose scheduled cancellation time has come. */
-function endSubscription(context: BillingContext, subscription: Subscription, at: number) {
-  const ended: Subscription = {
-    ...subscription,
-    status: "canceled",
-    ended_at: at,
-    canceled_at: subscription.canceled_at ?? at,
-    cancellation_details: {
-      comment: subscription.cancellation_details?.comment ?? null,
-      feedback: subscription.cancellation_details?.feedback ?? null,
-      feedback_option: subscription.cancellation_details?.feedback_option ?? null,
-      reason: "cancellation_requested",
-    },
-  };
-  saveObject(context.account, "subscription", ended);
-  emitEvent(context.account, "customer.subscription.deleted", ended, undefined, context);
-}
-
-/**
- * A trial ends with no payment method and `trial_settings.end_behavior.missing_payment_method`
- * is `pause` or `cancel`: Stripe pauses (no invoice) or cancels instead of billing.
- */
-function endTrialWithoutPaymentMethod(
-  context: BillingContext,
-  subscription: Subscription,
-  behavior: "pause" | "cancel",
-  at: number,
-) {
-  if (behavior === "cancel") {
-    endSubscription(context, subscription, at);
-    return;
-  }
-  const paused: Subscription = { ...subscription, status: "paused" };
-  saveObject(context.account, "subscription", paused);
-  emitEvent(context.account, "customer.subscription.paused", paused, undefined, context);
-  emitEvent(
-    context.account,
-    "customer.subscription.updated",
-    paused,
-    diffAttributes(subscription, paused),
-    context,
-  );
 }
 
 /**
@@ -235,29 +170,10 @@ function processSubscription(context: BillingContext, subscription: Subscription
     return true;
   }
   if (retryDuePayments(context, subscription)) return true;
-  if (
-    subscription.status === "trialing" &&
-    subscription.trial_end !== null &&
-    subscription.trial_end - TRIAL_WARNING_SECONDS <= now &&
-    !trialWarningSent(context, subscription.id)
-  ) {
-    emitEvent(
-      context.account,
-      "customer.subscription.trial_will_end",
-      subscription,
-      undefined,
-      context,
-    );
-    return true;
-  }
-  const missing = subscription.trial_settings?.end_behavior.missing_payment_method;
-  if (
-    periodEnd <= now &&
-    subscription.status === "trialing" &&
-    (missing === "pause" || missing === "cancel") &&
-    !hasPaymentMethod(context, subscription)
-  ) {
-    endTrialWithoutPaymentMethod(context, subscription, missing as "pause" | "cancel", periodEnd);
+  if (warnIfTrialEndsSoon(context, subscription)) return true;
+  const missing = missingPaymentMethodBehavior(context.account, subscription);
+  if (periodEnd <= now && subscription.status === "trialing" && missing) {
+    endTrialWithoutPaymentMethod(context, subscription, missing, periodEnd);
     return true;
   }
   if (periodEnd <= now) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createRecurringPrice, createTestAccount, type TestAccount } from "../testing.js";
 import {
   createCustomerWithCard,
+  createTrialWithoutCard,
   latestEventId,
   listEvents,
   listEventTypes,
@@ -22,26 +23,11 @@ async function setDefaultCard(stripe: Stripe, customer: string, token: string) {
   });
 }
 
-async function trialWithoutCard(
-  account: TestAccount,
-  missing: "pause" | "cancel" | "create_invoice",
-) {
-  const { stripe } = account;
-  const price = await createRecurringPrice(stripe, { interval: "month", unitAmount: 900 });
-  const customer = await stripe.customers.create({ email: "trial@example.com" });
-  return stripe.subscriptions.create({
-    customer: customer.id,
-    items: [{ price: price.id }],
-    trial_period_days: 7,
-    trial_settings: { end_behavior: { missing_payment_method: missing } },
-  });
-}
-
 describe("trial end without a payment method", () => {
   it("pauses, then resumes with a new period billed to the default card", async () => {
     const account = createTestAccount();
     const { stripe } = account;
-    const subscription = await trialWithoutCard(account, "pause");
+    const subscription = await createTrialWithoutCard(account.stripe, "pause");
     expect(subscription.trial_settings?.end_behavior.missing_payment_method).toBe("pause");
     const before = await latestEventId(stripe);
     await advance(account, 8 * DAY);
@@ -83,7 +69,7 @@ describe("trial end without a payment method", () => {
   it("cancels with missing_payment_method=cancel", async () => {
     const account = createTestAccount();
     const { stripe } = account;
-    const subscription = await trialWithoutCard(account, "cancel");
+    const subscription = await createTrialWithoutCard(account.stripe, "cancel");
     const before = await latestEventId(stripe);
     await advance(account, 8 * DAY);
     expect(await listEventTypes(stripe, before)).toEqual([
@@ -97,7 +83,7 @@ describe("trial end without a payment method", () => {
   it("still pauses nothing when the customer has a card", async () => {
     const account = createTestAccount();
     const { stripe } = account;
-    const subscription = await trialWithoutCard(account, "pause");
+    const subscription = await createTrialWithoutCard(account.stripe, "pause");
     await setDefaultCard(stripe, subscription.customer as string, "pm_card_visa");
     await advance(account, 8 * DAY);
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");

@@ -103,6 +103,24 @@ export function restartPeriods(items: SubscriptionItem[], now: number): Subscrip
   });
 }
 
+/**
+ * A new future `trial_end` on a trialing subscription moves the end of the trial period;
+ * the period start stays where the trial began.
+ */
+export function extendTrialPeriods(
+  items: SubscriptionItem[],
+  trialEnd: number,
+  now: number,
+): SubscriptionItem[] {
+  if (trialEnd <= now) {
+    throw invalidRequest(
+      "Invalid timestamp: must be an integer Unix timestamp in the future.",
+      "trial_end",
+    );
+  }
+  return items.map((item) => ({ ...item, current_period_end: trialEnd }));
+}
+
 /** `cancel_at_period_end` schedules cancellation at the end of the current period. */
 export function periodEndOf(items: readonly SubscriptionItem[]): number {
   return Math.max(...items.map((item) => item.current_period_end));

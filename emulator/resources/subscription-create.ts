@@ -7,6 +7,7 @@ import {
   planFirstInvoice,
   settleSubscription,
 } from "../billing/subscription-invoicing.js";
+import { warnIfTrialEndsSoon } from "../billing/trial-end.js";
 import { emitEvent } from "../events.js";
 import { invalidRequest } from "../http/errors.js";
 import { expandObject } from "../http/expand.js";
@@ -181,7 +182,9 @@ export function startSubscription(
   saveObject(account, "subscription", announced);
   emitEvent(account, "customer.subscription.created", announced, undefined, context);
   const { invoice } = issueFirstInvoice(context, announced, plan);
-  return settleSubscription(context, announced.id, invoice, "incomplete");
+  const settled = settleSubscription(context, announced.id, invoice, "incomplete");
+  warnIfTrialEndsSoon(context, settled);
+  return settled;
 }
 
 export function createSubscription(request: ApiRequest) {

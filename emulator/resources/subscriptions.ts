@@ -1,5 +1,10 @@
 import { resolveCustomerPaymentMethod } from "../billing/payment-method-tokens.js";
 import { applyProration, planProration } from "../billing/prorations.js";
+import {
+  applyEarlyTrialEnd,
+  planEarlyTrialEnd,
+  warnIfTrialEndsSoon,
+} from "../billing/trial-end.js";
 import { emitEvent } from "../events.js";
 import { invalidRequest } from "../http/errors.js";
 import { expandObject } from "../http/expand.js";
@@ -12,6 +17,7 @@ import { createListHandler, createRetrieveHandler, saveUpdate } from "./crud.js"
 import { requireObject } from "./lookup.js";
 import {
   applyItemChanges,
+  extendTrialPeriods,
   periodEndOf,
   restartPeriods,
   type Subscription,
@@ -62,6 +68,9 @@ function applySubscriptionChanges(
   if (params.trial_end === "now" && before.status === "trialing") {
     items = restartPeriods(items, now);
     trial = { status: "active", trial_end: now, anchor: now };
+  } else if (typeof params.trial_end === "number" && before.status === "trialing") {
+    items = extendTrialPeriods(items, params.trial_end, now);
+    trial = { status: "trialing", trial_end: params.trial_end, anchor: params.trial_end };
   }
   const cancelAtPeriodEnd = params.cancel_at_period_end ?? before.cancel_at_period_end;
   const scheduleChanged =
@@ -120,16 +129,26 @@ export function updateSubscription(request: ApiRequest) {
     params.proration_behavior ?? "create_prorations",
     params.proration_date ?? account.clock.now(),
   );
-  const after = {
+  const withPaymentMethod = {
     ...changed,
     default_payment_method: emptyToNull(
       defaultPaymentMethod,
       before.default_payment_method as string | null,
     ),
-    latest_invoice: proration.invoiceId ?? before.latest_invoice,
+  };
+  const trialEnd = planEarlyTrialEnd(account, before, withPaymentMethod);
+  const after = {
+    ...withPaymentMethod,
+    status: trialEnd?.kind === "pause" ? ("paused" as const) : withPaymentMethod.status,
+    latest_invoice:
+      (trialEnd?.kind === "invoice" ? trialEnd.invoiceId : null) ??
+      proration.invoiceId ??
+      before.latest_invoice,
   };
   saveUpdate(request, "subscription", before, after, "customer.subscription.updated");
   applyProration(request, after, proration);
+  applyEarlyTrialEnd(request, after, trialEnd);
+  warnIfTrialEndsSoon(request, after);
   return expandObject(account, requireObject(account, "subscription", after.id), params.expand);
 }
 
