@@ -26,6 +26,7 @@ import { portalConfigurationRoutes } from "./resources/portal-configurations.js"
 import { portalSessionRoutes } from "./resources/portal-sessions.js";
 import { priceRoutes } from "./resources/prices.js";
 import { productRoutes } from "./resources/products.js";
+import { searchRoutes } from "./resources/search-routes.js";
 import { subscriptionRoutes } from "./resources/subscriptions.js";
 import { createStore, type Store } from "./store.js";
 import { registerWebhookControlRoutes } from "./webhooks/control-routes.js";
@@ -35,6 +36,8 @@ import { webhookEndpointRoutes } from "./webhooks/endpoints.js";
 
 /** Every `/v1` endpoint the emulator speaks. New resources add their route lists here. */
 const API_ROUTES: readonly ApiRoute[] = [
+  // Fixed paths first: Hono tries routes in order, and `/v1/customers/:id` matches `search`.
+  ...searchRoutes,
   ...customerRoutes,
   ...productRoutes,
   ...priceRoutes,
