@@ -77,10 +77,10 @@ export function buildSession(
   input: SessionInput,
 ): CheckoutSession {
   const now = account.clock.now();
-  const amount = input.lines.reduce(
-    (sum, line) => sum + (line.price.unit_amount ?? 0) * line.quantity,
-    0,
-  );
+  // A trial's first invoice is $0, and Stripe's session totals say what is due today.
+  const amount = input.subscriptionData.trialPeriodDays
+    ? 0
+    : input.lines.reduce((sum, line) => sum + (line.price.unit_amount ?? 0) * line.quantity, 0);
   const priced = input.mode !== "setup";
   return {
     id,

@@ -30,22 +30,45 @@ function readExpiry(value: string, now: number): CheckoutPayment["expiry"] | str
   return { month, year };
 }
 
+/** `$290.00 per year`, or `$30.00 every 3 months`. */
+function describeRecurring(
+  amount: string,
+  recurring: { interval: string; interval_count: number },
+) {
+  const { interval, interval_count: count } = recurring;
+  return count === 1 ? `${amount} per ${interval}` : `${amount} every ${count} ${interval}s`;
+}
+
+/**
+ * What the customer pays today and afterwards. With a trial, Stripe's page says "14 days
+ * free", totals $0.00 today and states the recurring amount that follows.
+ */
 function renderSummary(account: Account, session: CheckoutSession) {
-  const lines = account.collections["checkout.session.line_items"].get(session.id)?.data ?? [];
+  const record = account.collections["checkout.session.line_items"].get(session.id);
+  const lines = record?.data ?? [];
   if (session.mode === "setup") return html`<p>Save a card for future payments.</p>`;
+  const trialDays = record?.subscription_data.trial_period_days ?? null;
   const money = (amount: number) => formatAmount(amount, session.currency ?? "usd");
+  const recurringTotal = lines.reduce((sum, line) => sum + line.amount_total, 0);
+  const recurring = lines.find((line) => line.price?.recurring)?.price?.recurring;
   return html`<table aria-label="Order summary">
     <tbody>
       ${lines.map((line) => {
         const interval = line.price?.recurring?.interval;
+        const price = html`${money(line.amount_total)}${interval ? html` / ${interval}` : ""}`;
         return html`<tr>
           <td>${line.description}${line.quantity && line.quantity > 1 ? html` × ${line.quantity}` : ""}</td>
-          <td class="amount">${money(line.amount_total)}${interval ? html` / ${interval}` : ""}</td>
+          <td class="amount">${trialDays ? html`${trialDays} days free<br />then ${price}` : price}</td>
         </tr>`;
       })}
     </tbody>
     <tfoot><tr><th>Total due today</th><th class="amount">${money(session.amount_total ?? 0)}</th></tr></tfoot>
-  </table>`;
+  </table>
+  ${
+    trialDays && recurring
+      ? html`<p>Then ${describeRecurring(money(recurringTotal), recurring)} after the trial.</p>`
+      : ""
+  }`;
 }
 
 function renderForm(
