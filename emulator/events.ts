@@ -7,6 +7,22 @@ import { type Account, type EmulatorEvent, saveObject } from "./store.js";
 export type EventOrigin = { requestId: string | null; idempotencyKey: string | null };
 
 /**
+ * Stripe keeps events for 30 days; a load test makes that many in minutes (one per portal
+ * session), so the emulator keeps the newest ones per account within a memory budget.
+ * Deliveries already under way hold their own copy.
+ */
+export const MAX_EVENTS_PER_ACCOUNT = 10_000;
+
+function dropOldestEvents(account: Account): void {
+  const events = account.collections.event;
+  while (events.size > MAX_EVENTS_PER_ACCOUNT) {
+    const oldest = events.keys().next();
+    if (oldest.done) return;
+    events.delete(oldest.value);
+  }
+}
+
+/**
  * Records a Stripe-shaped event and hands it to listeners (webhook delivery builds on this).
  * The object is snapshotted so later changes do not rewrite history.
  */
@@ -32,6 +48,7 @@ export function emitEvent(
     type,
   } satisfies EmulatorEvent;
   saveObject(account, "event", event);
+  dropOldestEvents(account);
   for (const listener of account.eventListeners) listener(account, event);
   return event;
 }

@@ -4,6 +4,7 @@ import { generateRandomString } from "../ids.js";
 import { addInterval } from "../resources/subscription-items.js";
 import { saveObject } from "../store.js";
 import type { Wire } from "../wire.js";
+import { checkoutExpiryTimes, expireDueCheckoutSessions } from "./checkout-expiry.js";
 import type { BillingContext } from "./context.js";
 import { payInvoice } from "./invoice-actions.js";
 import type { Invoice } from "./invoice-build.js";
@@ -204,10 +205,12 @@ export function advanceClock(context: BillingContext, target: number): void {
   for (;;) {
     const due = [...account.collections.subscription.values()]
       .map((subscription) => nextDueAt(context, subscription))
+      .concat(checkoutExpiryTimes(context))
       .filter((at): at is number => at !== null && at <= target);
     const next = due.length > 0 ? Math.max(Math.min(...due), account.clock.now()) : target;
     account.clock.advanceTo(next);
     processDueWork(context);
+    expireDueCheckoutSessions(context);
     if (next >= target) return;
   }
 }

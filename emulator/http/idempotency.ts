@@ -15,6 +15,11 @@ export type IdempotencyClaim =
 
 /** Stripe keeps idempotency keys for 24 hours. */
 const TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * Each key keeps its whole response. The SDK sends a key with every POST when retries are
+ * on, so a load test would keep a day of responses; the oldest keys go first beyond this.
+ */
+export const MAX_KEYS_PER_ACCOUNT = 10_000;
 const MAX_KEY_LENGTH = 255;
 
 /** Keys are scoped per account and mode; a WeakMap drops them with a reset account. */
@@ -71,6 +76,10 @@ export function claimIdempotencyKey(
   }
   const entry: Entry = { fingerprint, expiresAt: nowMs + TTL_MS, response: null };
   entries.set(key, entry);
+  if (entries.size > MAX_KEYS_PER_ACCOUNT) {
+    const oldest = entries.keys().next();
+    if (!oldest.done) entries.delete(oldest.value);
+  }
   return {
     kind: "fresh",
     complete(response) {

@@ -11,6 +11,7 @@ import type { Wire } from "../wire.js";
 import { assertValidUrl, notEmulated } from "./common.js";
 import { requireLiveCustomer, requireObject } from "./lookup.js";
 import { buildPortalFlow, flowDataSchema } from "./portal-flow.js";
+import { sweepExpiredPortalSessions } from "./portal-session-expiry.js";
 
 const LOCALES = [
   "auto",
@@ -99,6 +100,7 @@ function resolveConfiguration(account: Account, id: string | undefined) {
 
 function createPortalSession(request: ApiRequest) {
   const { account } = request;
+  sweepExpiredPortalSessions(request.store, account);
   const params = parseParams(createSchema, request.params);
   if (!params.customer) {
     throw invalidRequest("Missing required param: customer.", "customer", "parameter_missing");

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context } from "hono";
 import { findPortalCustomer, type PortalActor } from "../../resources/portal-actions.js";
+import { findExpiredPortalSession } from "../../resources/portal-session-expiry.js";
 import type { PortalSessionLink, Store } from "../../store.js";
 
 /** A portal session as a page sees it: who may act, and where its URLs live. */
@@ -49,7 +50,10 @@ export function resolvePortalSession(store: Store, c: Context): ResolvedSession 
   const token = c.req.param("token") ?? "";
   const link = store.portalLinks.get(token);
   const session = link?.account.collections["billing_portal.session"].get(link.sessionId);
-  if (!link || !session) return { kind: "missing" };
+  if (!link || !session) {
+    const returnUrl = findExpiredPortalSession(store, token);
+    return returnUrl === undefined ? { kind: "missing" } : { kind: "expired", returnUrl };
+  }
   if (isPortalSessionExpired(link, session.created)) {
     return { kind: "expired", returnUrl: session.return_url };
   }
