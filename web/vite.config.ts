@@ -20,7 +20,7 @@ function devPortalReturnUrl(): Plugin {
     apply: "serve",
     transformIndexHtml(html, context) {
       const origin = context.server?.resolvedUrls?.local[0] ?? "http://localhost:5173/";
-      const returnUrl = new URL("/settings/billing?from=portal", origin).href;
+      const returnUrl = new URL("/settings/billing?portico=portal", origin).href;
       return html.replaceAll("__PORTICO_PORTAL_RETURN_URL__", returnUrl);
     },
   };
@@ -29,6 +29,12 @@ function devPortalReturnUrl(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   plugins: [react(), devPortalReturnUrl()],
+  // The React package from source: the app is rebuilt on it without building it first.
+  resolve: {
+    alias: {
+      "@portico/react": fileURLToPath(new URL("../packages/react/src/index.ts", import.meta.url)),
+    },
+  },
   build: {
     outDir: "dist",
     emptyOutDir: true,

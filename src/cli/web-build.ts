@@ -7,10 +7,12 @@ import { fileURLToPath } from "node:url";
 
 /**
  * Keeps `web/dist` current for `npm start` and the test run: rebuild with Vite when
- * the build is missing or older than any file in `web/`.
+ * the build is missing or older than any file in `web/` or in the React package it is
+ * built on (bundled from source, see web/vite.config.ts).
  */
 
 export const WEB_ROOT = fileURLToPath(new URL("../../web", import.meta.url));
+const REACT_PACKAGE_SOURCE = fileURLToPath(new URL("../../packages/react/src", import.meta.url));
 
 /** Build output, dependencies, and our own temporary build directories are not sources. */
 const isSource = (name: string) =>
@@ -27,10 +29,14 @@ function newestSourceTime(directory: string): number {
   return newest;
 }
 
-export function isWebBuildStale(webRoot = WEB_ROOT): boolean {
+export function isWebBuildStale(
+  webRoot = WEB_ROOT,
+  packageSources = existsSync(REACT_PACKAGE_SOURCE) ? [REACT_PACKAGE_SOURCE] : [],
+): boolean {
   const index = join(webRoot, "dist", "index.html");
   if (!existsSync(index)) return true;
-  return newestSourceTime(webRoot) > statSync(index).mtimeMs;
+  const built = statSync(index).mtimeMs;
+  return [webRoot, ...packageSources].some((root) => newestSourceTime(root) > built);
 }
 
 /**

@@ -1,4 +1,6 @@
+import { PorticoProvider } from "@portico/react";
 import { useEffect } from "react";
+import { sessionAwareFetch } from "./api/client.js";
 import { Header } from "./components/header.js";
 import { BillingPage } from "./pages/billing.js";
 import { NotFoundPage } from "./pages/not-found.js";
@@ -12,6 +14,9 @@ const SIGNED_IN_PAGES: Record<string, () => React.JSX.Element> = {
   "/settings/billing": BillingPage,
   "/pricing": PricingPage,
 };
+/** The billing page follows webhooks live: a plan changed elsewhere shows within seconds. */
+const REFRESH_INTERVAL_MS = 3_000;
+
 const SIGNED_OUT_PAGES: Record<string, () => React.JSX.Element> = {
   "/signin": SignInPage,
   "/signup": SignUpPage,
@@ -43,7 +48,21 @@ export function App() {
       </a>
       <Header />
       <main id="main" tabIndex={-1}>
-        {ready ? <Page /> : <p className="loading">Loading…</p>}
+        {!ready ? (
+          <p className="loading">Loading…</p>
+        ) : signedIn ? (
+          // Keyed by user: a different user signing in starts from empty billing state.
+          <PorticoProvider
+            key={session.user.id}
+            basePath="/api/billing"
+            fetch={sessionAwareFetch}
+            refreshInterval={REFRESH_INTERVAL_MS}
+          >
+            <Page />
+          </PorticoProvider>
+        ) : (
+          <Page />
+        )}
       </main>
     </>
   );

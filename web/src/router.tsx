@@ -18,7 +18,7 @@ function subscribe(listener: () => void) {
 
 const currentPath = () => window.location.pathname + window.location.search;
 
-/** The current path and query, e.g. `/settings/billing?from=portal`. */
+/** The current path and query, e.g. `/settings/billing?portico=portal`. */
 export function useLocation(): { pathname: string; search: URLSearchParams; href: string } {
   const href = useSyncExternalStore(subscribe, currentPath);
   const url = new URL(href, window.location.origin);

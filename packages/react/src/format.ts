@@ -17,6 +17,23 @@ export function formatMoney(minorUnits: number, currency: string, locale?: strin
   return format.format(minorUnits / 10 ** digits);
 }
 
+const CARD_BRANDS: Partial<Record<string, string>> = {
+  amex: "Amex",
+  american_express: "Amex",
+  diners: "Diners Club",
+  discover: "Discover",
+  eftpos_au: "eftpos",
+  jcb: "JCB",
+  mastercard: "Mastercard",
+  unionpay: "UnionPay",
+  visa: "Visa",
+};
+
+/** Stripe's `visa`, `american_express`… as people write them. */
+export function formatCardBrand(brand: string): string {
+  return CARD_BRANDS[brand.toLowerCase()] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
+}
+
 /** `past_due` as "Past due"; a status Stripe adds later is still readable. */
 export function formatStatus(status: string, messages: PorticoMessages): string {
   const label = messages.statuses[status];

@@ -28,12 +28,16 @@ export {
 export { PricingTable, type PricingTableProps } from "./components/pricing-table.js";
 /** Starts Stripe Checkout for one plan. */
 export { UpgradeButton, type UpgradeButtonProps } from "./components/upgrade-button.js";
+/** The components' formats and texts, for a billing page laid out by the host. */
+export { type BillingFormat, useBillingFormat } from "./hooks/use-billing-format.js";
 /** One entitlement of the user's current plan. */
 export { useEntitlement } from "./hooks/use-entitlement.js";
 /** The user's invoices, a page at a time. */
 export { type UseInvoicesResult, useInvoices } from "./hooks/use-invoices.js";
 /** The configured plans. */
 export { usePlans } from "./hooks/use-plans.js";
+/** What to say after a return from the portal or Checkout. */
+export { useReturnNotice } from "./hooks/use-return-notice.js";
 /** The user's subscription, refreshed on tab focus and on a return from Stripe. */
 export { type UseSubscriptionResult, useSubscription } from "./hooks/use-subscription.js";
 /** The default English texts, and the type of a `messages` override. */

@@ -18,6 +18,7 @@ export const defaultMessages = {
   trialEnds: (date: string) => `Trial ends ${date}`,
   pastDue: "Your last payment failed. Update your payment method to keep your plan.",
   paymentMethod: (brand: string, last4: string) => `${brand} ending in ${last4}`,
+  cardExpires: (month: number, year: number) => `Expires ${String(month).padStart(2, "0")}/${year}`,
   portalReturned: "Your subscription was updated",
   checkoutSucceeded: "Your subscription is active",
   checkoutCanceled: "Checkout was canceled. You have not been charged.",

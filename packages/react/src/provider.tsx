@@ -10,6 +10,7 @@ import {
   useState,
 } from "react";
 import { createPorticoClient, type PorticoClient } from "./client/create-client.js";
+import { usePageRefresh } from "./hooks/use-page-refresh.js";
 import { type MessageOverrides, mergeMessages, type PorticoMessages } from "./messages.js";
 import { type BillingStore, createBillingStore } from "./store/create-billing-store.js";
 import { type ReturnKind, takeReturnKind } from "./store/return-from-stripe.js";
@@ -25,6 +26,13 @@ export interface PorticoProviderProps {
   fetch?: typeof fetch;
   /** Text overrides shared by every component below; a component's own `messages` win. */
   messages?: MessageOverrides;
+  /** BCP 47 tag for dates and money (`fr`, `en-GB`); default the browser's language. */
+  locale?: string;
+  /**
+   * Also reload the subscription and invoices every this many milliseconds while the tab is
+   * visible, for a page that must follow webhooks live. Default: only when the tab is shown.
+   */
+  refreshInterval?: number;
   children?: ReactNode;
 }
 
@@ -33,6 +41,7 @@ interface PorticoContextValue {
   client: PorticoClient;
   store: BillingStore;
   messages: PorticoMessages;
+  locale: string | undefined;
   /** Set when this page load is a return from the portal or Checkout. */
   returnKind: ReturnKind | undefined;
 }
@@ -67,11 +76,13 @@ export function PorticoProvider(props: PorticoProviderProps) {
     setReturnKind(kind);
     void store.syncSubscription();
   }, [store]);
+  usePageRefresh(() => store.refresh(), props.refreshInterval);
 
   const messages = useMemo(() => mergeMessages(props.messages), [props.messages]);
+  const { locale } = props;
   const value = useMemo(
-    () => ({ basePath, client, store, messages, returnKind }),
-    [basePath, client, store, messages, returnKind],
+    () => ({ basePath, client, store, messages, locale, returnKind }),
+    [basePath, client, store, messages, locale, returnKind],
   );
   return <PorticoContext.Provider value={value}>{props.children}</PorticoContext.Provider>;
 }

@@ -48,7 +48,7 @@ describe("the web app served by Portico", () => {
 
   it("fills the no-JavaScript form's return URL from APP_URL", () => {
     expect(html).toMatch(/<noscript>[\s\S]*<form method="post" action="\/api\/billing\/portal">/);
-    expect(html).toContain(`name="returnUrl" value="${APP_URL}/settings/billing?from=portal"`);
+    expect(html).toContain(`name="returnUrl" value="${APP_URL}/settings/billing?portico=portal"`);
     expect(html).not.toContain("__PORTICO_PORTAL_RETURN_URL__");
   });
 
@@ -138,7 +138,7 @@ describe("createWebRoutes without a build", () => {
     expect(await asset.text()).toBe("export {};\n");
     const page = await app.request("/pricing");
     expect(await page.text()).toBe(
-      "<p>https://billing.example.com/settings/billing?from=portal</p>",
+      "<p>https://billing.example.com/settings/billing?portico=portal</p>",
     );
   });
 

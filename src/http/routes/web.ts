@@ -69,7 +69,7 @@ export function createWebRoutes(deps: {
 }) {
   const distDir = resolve(deps.distDir ?? DEFAULT_WEB_DIST);
   const csp = webAppCsp(deps.config);
-  const returnUrl = new URL("/settings/billing?from=portal", deps.config.appUrl).href;
+  const returnUrl = new URL("/settings/billing?portico=portal", deps.config.appUrl).href;
   const app = new Hono<AppEnv>();
 
   // Read on each request: `npm start` or a rebuild may replace the files while we run.

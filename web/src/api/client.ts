@@ -2,11 +2,11 @@ import { type ClientResponse, hc } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
 import type { ErrorCode } from "../../../src/errors.js";
 import type { AppType } from "../../../src/http/app.js";
-import type { PortalRequest } from "../../../src/http/schemas/portal.js";
 
 /**
- * The one way the page talks to Portico. Requests and responses are typed by the
- * server's own routes (`AppType`), so a change there breaks `npm run typecheck` here.
+ * How the page talks to Portico's account routes; billing goes through `@portico/react`.
+ * Requests and responses are typed by the server's own routes (`AppType`), so a change
+ * there breaks `npm run typecheck` here.
  */
 export const api = hc<AppType>(window.location.origin).api;
 
@@ -42,6 +42,17 @@ export function onUnauthorized(listener: () => void): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
+const notifyUnauthorized = () => {
+  for (const listener of unauthorizedListeners) listener();
+};
+
+/** `fetch` for the billing components: a 401 there signs the page out too. */
+export const sessionAwareFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  if (response.status === 401) notifyUnauthorized();
+  return response;
+};
+
 /** Awaits a typed call and returns its `data`; anything else becomes an ApiError. */
 export async function call<R extends ClientResponse<unknown>>(
   request: Promise<R>,
@@ -53,7 +64,7 @@ export async function call<R extends ClientResponse<unknown>>(
     throw new ApiError(0, "NETWORK_ERROR", "Portico can't be reached. Check your connection.");
   }
   if (!response.ok) {
-    if (response.status === 401) for (const listener of unauthorizedListeners) listener();
+    if (response.status === 401) notifyUnauthorized();
     throw await toApiError(response);
   }
   const body = (await response.json()) as { data: never };
@@ -80,12 +91,3 @@ async function toApiError(response: ClientResponse<unknown>): Promise<ApiError> 
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null;
-
-/**
- * `POST /api/billing/portal` with a JSON body. The route also accepts a form post, and
- * zod-openapi types a two-content-type body as needing both `json` and `form`; hc sends
- * whichever one it is given, so the JSON half alone is the honest type.
- */
-export const postPortal = api.billing.portal.$post as unknown as (args: {
-  json: PortalRequest;
-}) => ReturnType<typeof api.billing.portal.$post>;

@@ -1,14 +1,14 @@
-import type { Interval } from "../billing/use-plans.js";
+import type { PriceInterval } from "@portico/react";
 
-const OPTIONS: { value: Interval; label: string }[] = [
+const OPTIONS: { value: PriceInterval; label: string }[] = [
   { value: "monthly", label: "Monthly" },
   { value: "annual", label: "Annual" },
 ];
 
 /** Real radio buttons (arrow keys move between them), drawn as a segmented control. */
 export function IntervalToggle(props: {
-  value: Interval;
-  onChange(value: Interval): void;
+  value: PriceInterval;
+  onChange(value: PriceInterval): void;
   annualSavings?: number | undefined;
 }) {
   return (

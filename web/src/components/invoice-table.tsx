@@ -1,12 +1,12 @@
+import { type BillingFormat, type Invoice, useBillingFormat } from "@portico/react";
 import { useState } from "react";
-import type { Invoice } from "../billing/use-billing.js";
-import { formatDate, formatMoney, formatStatus } from "../format.js";
 
 export function InvoiceTable(props: {
   invoices: Invoice[];
   hasMore: boolean;
   loadMore(): Promise<void>;
 }) {
+  const format = useBillingFormat();
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string>();
 
@@ -38,7 +38,7 @@ export function InvoiceTable(props: {
         </thead>
         <tbody>
           {props.invoices.map((invoice) => (
-            <InvoiceRow key={invoice.id} invoice={invoice} />
+            <InvoiceRow key={invoice.id} invoice={invoice} format={format} />
           ))}
         </tbody>
       </table>
@@ -62,19 +62,19 @@ export function InvoiceTable(props: {
   );
 }
 
-function InvoiceRow({ invoice }: { invoice: Invoice }) {
+function InvoiceRow({ invoice, format }: { invoice: Invoice; format: BillingFormat }) {
   const number = invoice.number ?? "—";
   return (
     <tr>
-      <td data-label="Date">{formatDate(invoice.created)}</td>
+      <td data-label="Date">{format.date(invoice.created)}</td>
       <td data-label="Number">{number}</td>
       <td data-label="Amount" className="numeric">
-        {formatMoney(invoice.total, invoice.currency)}
+        {format.money(invoice.total, invoice.currency)}
       </td>
       <td data-label="Status">
         {invoice.status ? (
           <span className={`invoice-status invoice-status-${invoice.status}`}>
-            {formatStatus(invoice.status)}
+            {format.status(invoice.status)}
           </span>
         ) : (
           "—"

@@ -1,20 +1,20 @@
-import type { Interval, Plan } from "../billing/use-plans.js";
-import { formatMoney } from "../format.js";
+import { type Plan, type PriceInterval, UpgradeButton, useBillingFormat } from "@portico/react";
 
-const PER: Record<Interval, string> = { monthly: "month", annual: "year" };
+const PER: Record<PriceInterval, string> = { monthly: "month", annual: "year" };
 
+/**
+ * One plan. Its button is the package's UpgradeButton: Checkout for a new subscriber, the
+ * portal's plan change for one who already pays (Checkout refuses a second subscription).
+ */
 export function PlanCard(props: {
   plan: Plan;
-  interval: Interval;
+  interval: PriceInterval;
   /** For the free plan's "0", in the catalog's currency. */
   currency: string;
   current: boolean;
-  /** Shown on the button while its request runs. */
-  pendingLabel?: string | undefined;
-  disabled: boolean;
-  onChoose?: (() => void) | undefined;
 }) {
   const { plan, interval } = props;
+  const format = useBillingFormat();
   const price = plan.prices[interval];
   const isFree = !plan.prices.monthly && !plan.prices.annual;
   const headingId = `plan-${plan.key}`;
@@ -29,12 +29,13 @@ export function PlanCard(props: {
       <p className="price">
         {price ? (
           <>
-            <span className="price-amount">{formatMoney(price.amount, price.currency)}</span> /{" "}
+            <span className="price-amount">{format.money(price.amount, price.currency)}</span> /{" "}
             {PER[interval]}
           </>
         ) : isFree ? (
           <>
-            <span className="price-amount">{formatMoney(0, props.currency)}</span> / {PER[interval]}
+            <span className="price-amount">{format.money(0, props.currency)}</span> /{" "}
+            {PER[interval]}
           </>
         ) : (
           <span className="muted">
@@ -50,16 +51,10 @@ export function PlanCard(props: {
           <li key={feature}>{feature}</li>
         ))}
       </ul>
-      {props.onChoose && !props.current && price && (
-        <button
-          type="button"
-          className="button button-primary button-block"
-          onClick={props.onChoose}
-          disabled={props.disabled}
-          aria-busy={props.pendingLabel ? true : undefined}
-        >
-          {props.pendingLabel ?? `Choose ${plan.name}`}
-        </button>
+      {!props.current && price && (
+        <UpgradeButton plan={plan.key} interval={interval} returnTo="/settings/billing">
+          Choose {plan.name}
+        </UpgradeButton>
       )}
     </li>
   );

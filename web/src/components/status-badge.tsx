@@ -1,10 +1,11 @@
-import { formatStatus } from "../format.js";
+import { useBillingFormat } from "@portico/react";
 
 /** Stripe's subscription status as a colored badge; the text carries the meaning, not the color. */
 export function StatusBadge({ status }: { status: string }) {
+  const format = useBillingFormat();
   return (
     <span className={`badge badge-${status.replaceAll("_", "-")}`} data-testid="status-badge">
-      {formatStatus(status)}
+      {format.status(status)}
     </span>
   );
 }

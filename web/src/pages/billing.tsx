@@ -1,33 +1,39 @@
-import { useBilling } from "../billing/use-billing.js";
-import { planName, usePlans } from "../billing/use-plans.js";
+import {
+  useBillingFormat,
+  useInvoices,
+  usePlans,
+  useReturnNotice,
+  useSubscription,
+} from "@portico/react";
 import { BillingActions } from "../components/billing-actions.js";
 import { InvoiceTable } from "../components/invoice-table.js";
 import { PageTitle } from "../components/page-title.js";
 import { PaymentMethod } from "../components/payment-method.js";
-import { RenewalLine } from "../components/renewal-line.js";
 import { StatusBadge } from "../components/status-badge.js";
 
 export function BillingPage() {
-  const billing = useBilling();
+  const { subscription, error } = useSubscription();
   const { plans } = usePlans();
-  const { subscription, invoices } = billing;
-  const plan = subscription && plans?.find((candidate) => candidate.key === subscription.plan);
-  const hasCustomer = subscription?.hasCustomer ?? false;
+  const invoices = useInvoices();
+  const notice = useReturnNotice();
+  const format = useBillingFormat();
+  const description = plans?.find((plan) => plan.key === subscription?.plan?.key)?.description;
+  const renewal = subscription && format.renewal(subscription);
 
   return (
     <>
       <PageTitle title="Billing">Your plan, payment method and invoices.</PageTitle>
       {/* Present before any message, so screen readers announce what is put in it. */}
       <div className="notice-region" role="status">
-        {billing.notice && <p className="notice">{billing.notice}</p>}
+        {notice && <p className="notice">{notice}</p>}
       </div>
-      {billing.loadError && !subscription && (
+      {error && !subscription && (
         <p className="alert" role="alert">
-          {billing.loadError}
+          {error.message}
         </p>
       )}
       {!subscription ? (
-        !billing.loadError && (
+        !error && (
           <p className="loading" aria-busy="true">
             Loading billing…
           </p>
@@ -38,13 +44,17 @@ export function BillingPage() {
             <h2 id="current-plan-heading">Current plan</h2>
             <div className="plan-summary">
               <span className="plan-name" data-testid="plan-name">
-                {planName(plans, subscription.plan)}
+                {subscription.plan?.name ?? format.messages.freePlan}
               </span>
               {subscription.status && <StatusBadge status={subscription.status} />}
             </div>
-            {plan?.description && <p className="muted">{plan.description}</p>}
-            <RenewalLine subscription={subscription} />
-            <BillingActions subscription={subscription} hasCustomer={hasCustomer} />
+            {description && <p className="muted">{description}</p>}
+            {renewal && (
+              <p className="renewal" data-testid="renewal">
+                {renewal}
+              </p>
+            )}
+            <BillingActions subscription={subscription} />
           </section>
           <section className="card" aria-labelledby="payment-method-heading">
             <h2 id="payment-method-heading">Payment method</h2>
@@ -53,9 +63,9 @@ export function BillingPage() {
           <section className="card invoices-card" aria-labelledby="invoices-heading">
             <h2 id="invoices-heading">Invoices</h2>
             <InvoiceTable
-              invoices={invoices ?? []}
-              hasMore={billing.nextCursor !== null}
-              loadMore={billing.loadMoreInvoices}
+              invoices={invoices.invoices ?? []}
+              hasMore={invoices.hasMore}
+              loadMore={invoices.loadMore}
             />
           </section>
         </div>

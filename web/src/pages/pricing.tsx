@@ -1,9 +1,5 @@
-import { useEffect, useState } from "react";
-import { api, call, postPortal } from "../api/client.js";
-import { isPaying, returnUrls } from "../billing/return-notice.js";
-import type { Subscription } from "../billing/use-billing.js";
-import { type Interval, type Plan, usePlans } from "../billing/use-plans.js";
-import { useRedirectAction } from "../billing/use-redirect-action.js";
+import { type Plan, type PriceInterval, usePlans, useSubscription } from "@portico/react";
+import { useState } from "react";
 import { IntervalToggle } from "../components/interval-toggle.js";
 import { PageTitle } from "../components/page-title.js";
 import { PlanCard } from "../components/plan-card.js";
@@ -17,42 +13,18 @@ function annualSavings(plans: Plan[]): number {
   return Math.round(Math.max(0, ...savings) * 100);
 }
 
+const isFree = (plan: Plan) => !plan.prices.monthly && !plan.prices.annual;
+
 export function PricingPage() {
-  const { plans, error: plansError } = usePlans();
-  const [interval, setBillingInterval] = useState<Interval>("monthly");
-  const [subscription, setSubscription] = useState<Subscription>();
-  const { pending, error, run } = useRedirectAction<string>();
-
-  useEffect(() => {
-    call(api.billing.subscription.$get()).then(setSubscription, () => undefined);
-  }, []);
-
-  const paying = subscription !== undefined && isPaying(subscription);
+  const { plans, error } = usePlans();
+  const { subscription } = useSubscription();
+  const [interval, setBillingInterval] = useState<PriceInterval>("monthly");
   const currency =
     plans
       ?.map((plan) => plan.prices.monthly?.currency ?? plan.prices.annual?.currency)
       .find(Boolean) ?? "usd";
-
-  // Checkout refuses a second subscription; a subscriber switches plans in the portal.
-  const choose = (plan: Plan) =>
-    run(plan.key, async () => {
-      const urls = returnUrls();
-      const session = paying
-        ? await call(
-            postPortal({ json: { returnUrl: urls.portal, flow: { type: "subscription_update" } } }),
-          )
-        : await call(
-            api.billing.checkout.$post({
-              json: {
-                plan: plan.key,
-                interval,
-                successUrl: urls.checkoutSuccess,
-                cancelUrl: urls.checkoutCancel,
-              },
-            }),
-          );
-      return session.url;
-    });
+  // Without a paid plan the user is on the catalog's free one.
+  const currentKey = subscription && (subscription.plan?.key ?? plans?.find(isFree)?.key);
 
   return (
     <>
@@ -60,9 +32,9 @@ export function PricingPage() {
         Upgrade, switch or cancel at any time from{" "}
         <Link to="/settings/billing">billing settings</Link>.
       </PageTitle>
-      {plansError && (
+      {error && (
         <p className="alert" role="alert">
-          {plansError}
+          {error.message}
         </p>
       )}
       {plans && (
@@ -72,11 +44,6 @@ export function PricingPage() {
             onChange={setBillingInterval}
             annualSavings={annualSavings(plans)}
           />
-          {error && (
-            <p className="alert" role="alert">
-              {error}
-            </p>
-          )}
           <ul className="plan-grid">
             {plans.map((plan) => (
               <PlanCard
@@ -84,22 +51,13 @@ export function PricingPage() {
                 plan={plan}
                 interval={interval}
                 currency={currency}
-                current={subscription?.plan === plan.key}
-                disabled={pending !== null}
-                pendingLabel={
-                  pending === plan.key
-                    ? paying
-                      ? "Opening billing portal…"
-                      : "Redirecting to checkout…"
-                    : undefined
-                }
-                onChoose={() => choose(plan)}
+                current={plan.key === currentKey}
               />
             ))}
           </ul>
         </>
       )}
-      {!plans && !plansError && (
+      {!plans && !error && (
         <p className="loading" aria-busy="true">
           Loading plans…
         </p>

@@ -1,14 +1,12 @@
 "use client";
 
-import { formatStatus } from "../format.js";
+import { useBillingFormat } from "../hooks/use-billing-format.js";
 import { usePlans } from "../hooks/use-plans.js";
+import { useReturnNotice } from "../hooks/use-return-notice.js";
 import { useSubscription } from "../hooks/use-subscription.js";
 import type { MessageOverrides } from "../messages.js";
-import { useMessages, usePortico } from "../provider.js";
 import { join } from "./class-names.js";
 import { ManageBillingButton } from "./manage-billing-button.js";
-import { renewalText } from "./renewal-text.js";
-import { returnNotice } from "./return-notice.js";
 import { UpgradeButton } from "./upgrade-button.js";
 
 export interface BillingSettingsProps {
@@ -25,8 +23,9 @@ export interface BillingSettingsProps {
 export function BillingSettings(props: BillingSettingsProps) {
   const { subscription, isLoading, refresh } = useSubscription();
   const { plans } = usePlans();
-  const { returnKind } = usePortico();
-  const messages = useMessages(props.messages);
+  const format = useBillingFormat(props.messages);
+  const { messages } = format;
+  const notice = useReturnNotice(props.messages);
   const className = join("portico-billing-settings", props.className);
 
   if (isLoading) {
@@ -52,14 +51,14 @@ export function BillingSettings(props: BillingSettingsProps) {
   }
 
   const { plan, status, paymentMethod } = subscription;
-  const renewal = renewalText(subscription, messages);
+  const renewal = format.renewal(subscription);
   const upgradePlan =
     props.upgradePlan ?? plans?.find((p) => p.prices.monthly || p.prices.annual)?.key;
   return (
     <section className={className} data-state="ready" data-status={status ?? "none"}>
-      {returnKind && (
+      {notice && (
         <p className="portico-notice" role="status">
-          {returnNotice(returnKind, subscription, messages)}
+          {notice}
         </p>
       )}
       <p className="portico-plan">
@@ -69,7 +68,7 @@ export function BillingSettings(props: BillingSettingsProps) {
           <>
             {" "}
             <span className="portico-status" data-status={status}>
-              {formatStatus(status, messages)}
+              {format.status(status)}
             </span>
           </>
         )}
@@ -78,7 +77,7 @@ export function BillingSettings(props: BillingSettingsProps) {
       {status === "past_due" && <p className="portico-warning">{messages.pastDue}</p>}
       {paymentMethod && (
         <p className="portico-payment-method">
-          {messages.paymentMethod(capitalize(paymentMethod.brand), paymentMethod.last4)}
+          {messages.paymentMethod(format.cardBrand(paymentMethod.brand), paymentMethod.last4)}
         </p>
       )}
       <div className="portico-actions">
@@ -88,5 +87,3 @@ export function BillingSettings(props: BillingSettingsProps) {
     </section>
   );
 }
-
-const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

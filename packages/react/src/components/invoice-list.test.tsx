@@ -1,35 +1,19 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Invoice } from "../client/api-types.js";
-import { fakeBillingApi } from "../test/fake-billing-api.js";
+import { fakeBillingApi, makeInvoice } from "../test/fake-billing-api.js";
 import { renderWithPortico } from "../test/render-with-portico.js";
 import { InvoiceList } from "./invoice-list.js";
 
 afterEach(cleanup);
-
-const invoice = (id: string): Invoice => ({
-  id,
-  number: `INV-${id}`,
-  status: "paid",
-  currency: "usd",
-  total: 2900,
-  amountDue: 2900,
-  amountPaid: 2900,
-  created: "2026-11-05T12:00:00.000Z",
-  periodStart: null,
-  periodEnd: null,
-  hostedInvoiceUrl: `https://invoice.test/${id}`,
-  invoicePdf: null,
-});
 
 describe("InvoiceList", () => {
   it("shows a page, then appends the next one with Show more", async () => {
     const fetch = fakeBillingApi({
       "GET /invoices": () =>
         fetch.mock.calls.length === 1
-          ? { data: { invoices: [invoice("1")], nextCursor: "c1" } }
-          : { data: { invoices: [invoice("2")], nextCursor: null } },
+          ? { data: { invoices: [makeInvoice("1")], nextCursor: "c1" } }
+          : { data: { invoices: [makeInvoice("2")], nextCursor: null } },
     });
     renderWithPortico(<InvoiceList pageSize={1} />, fetch);
     expect(await screen.findByText("INV-1")).toBeTruthy();

@@ -2,10 +2,9 @@
 
 import { useState } from "react";
 import type { Invoice } from "../client/api-types.js";
-import { formatDate, formatMoney, formatStatus } from "../format.js";
+import { type BillingFormat, useBillingFormat } from "../hooks/use-billing-format.js";
 import { useInvoices } from "../hooks/use-invoices.js";
-import type { MessageOverrides, PorticoMessages } from "../messages.js";
-import { useMessages } from "../provider.js";
+import type { MessageOverrides } from "../messages.js";
 import { join } from "./class-names.js";
 
 export interface InvoiceListProps {
@@ -19,7 +18,8 @@ export function InvoiceList(props: InvoiceListProps) {
   const { invoices, isLoading, error, hasMore, isLoadingMore, loadMore } = useInvoices({
     pageSize: props.pageSize,
   });
-  const messages = useMessages(props.messages);
+  const format = useBillingFormat(props.messages);
+  const { messages } = format;
   const [moreError, setMoreError] = useState(false);
   const className = join("portico-invoice-list", props.className);
 
@@ -59,7 +59,7 @@ export function InvoiceList(props: InvoiceListProps) {
         </thead>
         <tbody>
           {invoices.map((invoice) => (
-            <InvoiceRow key={invoice.id} invoice={invoice} messages={messages} />
+            <InvoiceRow key={invoice.id} invoice={invoice} format={format} />
           ))}
         </tbody>
       </table>
@@ -83,13 +83,14 @@ export function InvoiceList(props: InvoiceListProps) {
   );
 }
 
-function InvoiceRow({ invoice, messages }: { invoice: Invoice; messages: PorticoMessages }) {
+function InvoiceRow({ invoice, format }: { invoice: Invoice; format: BillingFormat }) {
+  const { messages } = format;
   return (
     <tr data-status={invoice.status ?? undefined}>
-      <td>{formatDate(new Date(invoice.created))}</td>
+      <td>{format.date(invoice.created)}</td>
       <td>{invoice.number ?? "—"}</td>
-      <td>{formatMoney(invoice.total, invoice.currency)}</td>
-      <td>{invoice.status ? formatStatus(invoice.status, messages) : "—"}</td>
+      <td>{format.money(invoice.total, invoice.currency)}</td>
+      <td>{invoice.status ? format.status(invoice.status) : "—"}</td>
       <td>
         {invoice.hostedInvoiceUrl && (
           <a href={invoice.hostedInvoiceUrl} target="_blank" rel="noreferrer">

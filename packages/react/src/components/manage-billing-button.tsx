@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormEvent } from "react";
+import type { FormEvent, ReactNode } from "react";
 import type { PortalFlowType } from "../client/api-types.js";
 import type { MessageOverrides } from "../messages.js";
 import { useMessages, usePortico } from "../provider.js";
@@ -12,12 +12,19 @@ import { useRedirectAction } from "./use-redirect-action.js";
 export interface ManageBillingButtonProps {
   /** Opens one task of the portal instead of its home page. */
   flow?: PortalFlowType;
-  /** Where Stripe sends the user back; default this page (marked so it refreshes on return). */
+  /**
+   * The page Stripe sends the user back to (a path or URL), marked so the provider there
+   * syncs and says what happened. Default this page.
+   */
+  returnTo?: string;
+  /** An exact return URL instead, used as given (unmarked); also sent by the no-JS form. */
   returnUrl?: string;
   /** The portal's language (`fr`, `pt-BR`, `auto`…); JavaScript only. */
   locale?: string;
   messages?: MessageOverrides;
   className?: string;
+  /** The label, e.g. "Update payment method" with a flow; default `messages.manageBilling`. */
+  children?: ReactNode;
 }
 
 /**
@@ -35,7 +42,7 @@ export function ManageBillingButton(props: ManageBillingButtonProps) {
     event.preventDefault();
     void run(async () => {
       const session = await client.createPortalSession({
-        returnUrl: props.returnUrl ?? returnUrlFor("portal"),
+        returnUrl: props.returnUrl ?? returnUrlFor("portal", props.returnTo),
         ...(props.flow ? { flow: { type: props.flow } } : {}),
         ...(props.locale ? { locale: props.locale } : {}),
       });
@@ -60,7 +67,7 @@ export function ManageBillingButton(props: ManageBillingButtonProps) {
         disabled={pending}
         aria-busy={pending || undefined}
       >
-        {pending ? messages.openingPortal : messages.manageBilling}
+        {pending ? messages.openingPortal : (props.children ?? messages.manageBilling)}
       </button>
       <Alert text={error} alertRef={alertRef} />
     </form>

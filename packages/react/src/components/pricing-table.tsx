@@ -2,11 +2,10 @@
 
 import { useState } from "react";
 import type { Plan, PriceInterval } from "../client/api-types.js";
-import { formatMoney } from "../format.js";
+import { type BillingFormat, useBillingFormat } from "../hooks/use-billing-format.js";
 import { usePlans } from "../hooks/use-plans.js";
 import { useSubscription } from "../hooks/use-subscription.js";
-import type { MessageOverrides, PorticoMessages } from "../messages.js";
-import { useMessages } from "../provider.js";
+import type { MessageOverrides } from "../messages.js";
 import { join } from "./class-names.js";
 import { UpgradeButton } from "./upgrade-button.js";
 
@@ -21,7 +20,8 @@ export interface PricingTableProps {
 export function PricingTable(props: PricingTableProps) {
   const { plans, isLoading, error } = usePlans();
   const { subscription } = useSubscription();
-  const messages = useMessages(props.messages);
+  const format = useBillingFormat(props.messages);
+  const { messages } = format;
   const [interval, setInterval] = useState<PriceInterval>(props.defaultInterval ?? "monthly");
   const className = join("portico-pricing-table", props.className);
 
@@ -61,7 +61,7 @@ export function PricingTable(props: PricingTableProps) {
             plan={plan}
             interval={interval}
             current={plan.key === current}
-            messages={messages}
+            format={format}
             overrides={props.messages}
           />
         ))}
@@ -74,10 +74,11 @@ function PlanCard(props: {
   plan: Plan;
   interval: PriceInterval;
   current: boolean;
-  messages: PorticoMessages;
+  format: BillingFormat;
   overrides: MessageOverrides | undefined;
 }) {
-  const { plan, interval, messages } = props;
+  const { plan, interval, format } = props;
+  const { messages } = format;
   const price = plan.prices[interval];
   const isFree = !plan.prices.monthly && !plan.prices.annual;
   return (
@@ -93,7 +94,7 @@ function PlanCard(props: {
         {price ? (
           <>
             <span className="portico-price-amount">
-              {formatMoney(price.amount, price.currency)}
+              {format.money(price.amount, price.currency)}
             </span>
             {interval === "monthly" ? messages.perMonth : messages.perYear}
           </>

@@ -1,9 +1,12 @@
-import { formatDate } from "../format.js";
 import type { PorticoMessages } from "../messages.js";
 import type { Subscription } from "../store/to-subscription.js";
 
 /** What happens next to the subscription, and when; null when nothing is scheduled. */
-export function renewalText(subscription: Subscription, messages: PorticoMessages): string | null {
+export function renewalText(
+  subscription: Subscription,
+  messages: PorticoMessages,
+  formatDate: (date: Date) => string,
+): string | null {
   const { status, currentPeriodEnd, cancelAtPeriodEnd, cancelAt, trialEnd } = subscription;
   if (status === null || status === "canceled" || status === "incomplete_expired") return null;
   if (cancelAtPeriodEnd && currentPeriodEnd)

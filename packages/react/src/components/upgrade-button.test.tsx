@@ -1,28 +1,80 @@
 // @vitest-environment happy-dom
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { fakeBillingApi, never } from "../test/fake-billing-api.js";
+import { FREE, fakeBillingApi, makeSubscription, never, PLANS } from "../test/fake-billing-api.js";
 import { renderWithPortico } from "../test/render-with-portico.js";
 import { stubNavigation } from "../test/stub-navigation.js";
 import { UpgradeButton } from "./upgrade-button.js";
 
 const assign = stubNavigation();
 
+/** The bodies the button posted to `path`, parsed. */
+const posted = (fetch: { mock: { calls: unknown[][] } }, path: string) =>
+  fetch.mock.calls
+    .filter(([url]) => String(url).endsWith(path))
+    .map(([, init]) => JSON.parse(String((init as RequestInit).body)));
+
 describe("UpgradeButton", () => {
   it("starts Checkout with marked return URLs and leaves for it", async () => {
     const fetch = fakeBillingApi({
+      "GET /subscription": { data: FREE },
+      "GET /plans": { data: { plans: PLANS } },
       "POST /checkout": { data: { id: "cs_1", url: "https://checkout.test/cs_1" } },
     });
     renderWithPortico(<UpgradeButton plan="pro" interval="annual" />, fetch);
     fireEvent.click(screen.getByRole("button", { name: "Upgrade" }));
     await waitFor(() => expect(assign()).toHaveBeenCalledWith("https://checkout.test/cs_1"));
     const page = `${window.location.origin}/settings/billing`;
-    expect(JSON.parse(String(fetch.mock.calls[0]?.[1]?.body))).toEqual({
-      plan: "pro",
-      interval: "annual",
-      successUrl: `${page}?portico=checkout-success`,
-      cancelUrl: `${page}?portico=checkout-canceled`,
+    expect(posted(fetch, "/checkout")).toEqual([
+      {
+        plan: "pro",
+        interval: "annual",
+        successUrl: `${page}?portico=checkout-success`,
+        cancelUrl: `${page}?portico=checkout-canceled`,
+      },
+    ]);
+  });
+
+  it("sends the user back to returnTo, marked, from another page", async () => {
+    window.history.replaceState(null, "", "/pricing?ref=ad");
+    try {
+      const fetch = fakeBillingApi({
+        "GET /subscription": { data: FREE },
+        "POST /checkout": { data: { id: "cs_1", url: "https://checkout.test/cs_1" } },
+      });
+      renderWithPortico(<UpgradeButton plan="pro" returnTo="/settings/billing" />, fetch);
+      fireEvent.click(screen.getByRole("button", { name: "Upgrade" }));
+      await waitFor(() => expect(assign()).toHaveBeenCalledWith("https://checkout.test/cs_1"));
+      const page = `${window.location.origin}/settings/billing`;
+      expect(posted(fetch, "/checkout")).toEqual([
+        {
+          plan: "pro",
+          successUrl: `${page}?portico=checkout-success`,
+          cancelUrl: `${page}?portico=checkout-canceled`,
+        },
+      ]);
+    } finally {
+      window.history.replaceState(null, "", "/settings/billing");
+    }
+  });
+
+  it("opens the portal's plan change for a user who already pays", async () => {
+    const fetch = fakeBillingApi({
+      "GET /subscription": { data: makeSubscription() },
+      "GET /plans": { data: { plans: PLANS } },
+      "POST /portal": { data: { url: "https://portal.test/bps_1" } },
     });
+    renderWithPortico(<UpgradeButton plan="pro" interval="annual" />, fetch);
+    await waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+    fireEvent.click(screen.getByRole("button", { name: "Upgrade" }));
+    await waitFor(() => expect(assign()).toHaveBeenCalledWith("https://portal.test/bps_1"));
+    expect(posted(fetch, "/checkout")).toEqual([]);
+    expect(posted(fetch, "/portal")).toEqual([
+      {
+        returnUrl: `${window.location.origin}/settings/billing?portico=portal`,
+        flow: { type: "subscription_update" },
+      },
+    ]);
   });
 
   it("is busy once on a double click, and on error alerts with focus and re-enables", async () => {
@@ -39,7 +91,7 @@ describe("UpgradeButton", () => {
     fireEvent.click(button);
     expect(button.getAttribute("aria-busy")).toBe("true");
     expect(button.textContent).toBe("Opening checkout…");
-    await waitFor(() => expect(fetch).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(posted(fetch, "/checkout")).toHaveLength(1));
     unmount();
 
     answer = "error";

@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 import type { PriceInterval } from "../client/api-types.js";
+import { useSubscription } from "../hooks/use-subscription.js";
 import type { MessageOverrides } from "../messages.js";
 import { useMessages, usePortico } from "../provider.js";
 import { returnUrlFor } from "../store/return-from-stripe.js";
@@ -13,7 +14,12 @@ export interface UpgradeButtonProps {
   /** A paid plan's key in `portico.config.json`. */
   plan: string;
   interval?: PriceInterval;
-  /** Where Stripe sends the user after paying, or on cancel; default this page, marked. */
+  /**
+   * The page Stripe sends the user back to (a path or URL), marked so the provider there
+   * syncs and says what happened. Default this page.
+   */
+  returnTo?: string;
+  /** Exact URLs for Checkout instead, used as given (unmarked). */
   successUrl?: string;
   cancelUrl?: string;
   messages?: MessageOverrides;
@@ -22,20 +28,33 @@ export interface UpgradeButtonProps {
   children?: ReactNode;
 }
 
-/** Starts Stripe Checkout for a plan; one request at a time, errors said in place. */
+/**
+ * Starts Stripe Checkout for a plan; one request at a time, errors said in place. A user
+ * who already pays cannot start a second subscription: for them it opens the portal's
+ * plan change instead (Stripe's `subscription_update` flow).
+ */
 export function UpgradeButton(props: UpgradeButtonProps) {
   const { client } = usePortico();
+  const { subscription } = useSubscription();
   const messages = useMessages(props.messages);
   const { state, error, alertRef, run } = useRedirectAction(messages);
   const pending = state === "pending";
+  const paying = Boolean(subscription?.plan);
 
   const onClick = () =>
     run(async () => {
+      if (paying) {
+        const session = await client.createPortalSession({
+          returnUrl: returnUrlFor("portal", props.returnTo),
+          flow: { type: "subscription_update" },
+        });
+        return session.url;
+      }
       const session = await client.createCheckout({
         plan: props.plan,
         ...(props.interval ? { interval: props.interval } : {}),
-        successUrl: props.successUrl ?? returnUrlFor("checkout-success"),
-        cancelUrl: props.cancelUrl ?? returnUrlFor("checkout-canceled"),
+        successUrl: props.successUrl ?? returnUrlFor("checkout-success", props.returnTo),
+        cancelUrl: props.cancelUrl ?? returnUrlFor("checkout-canceled", props.returnTo),
       });
       return session.url;
     });
@@ -49,7 +68,11 @@ export function UpgradeButton(props: UpgradeButtonProps) {
         disabled={pending}
         aria-busy={pending || undefined}
       >
-        {pending ? messages.openingCheckout : (props.children ?? messages.upgrade)}
+        {pending
+          ? paying
+            ? messages.openingPortal
+            : messages.openingCheckout
+          : (props.children ?? messages.upgrade)}
       </button>
       <Alert text={error} alertRef={alertRef} />
     </div>

@@ -2,7 +2,6 @@
 
 import { usePortico } from "../provider.js";
 import type { Subscription } from "../store/to-subscription.js";
-import { useRefreshOnVisible } from "./use-refresh-on-visible.js";
 import { useResource } from "./use-resource.js";
 
 export interface UseSubscriptionResult {
@@ -16,12 +15,12 @@ export interface UseSubscriptionResult {
 
 /**
  * The signed-in user's subscription, shared by every caller under one provider. It reloads
- * when the tab becomes visible, and syncs from Stripe on a return from the portal or Checkout.
+ * when the tab becomes visible (and on the provider's `refreshInterval`), and syncs from
+ * Stripe on a return from the portal or Checkout.
  */
 export function useSubscription(): UseSubscriptionResult {
   const { store } = usePortico();
   const state = useResource(store.subscription);
-  useRefreshOnVisible(() => store.subscription.refresh());
   return {
     subscription: state.data,
     isLoading: state.isLoading,

@@ -6,9 +6,17 @@ import { type Subscription, toSubscription } from "./to-subscription.js";
 
 export type BillingStore = ReturnType<typeof createBillingStore>;
 
-/** The provider's shared state: one plans request and one subscription per page. */
+/**
+ * The provider's shared state: one plans request and one subscription per page, and a
+ * signal the invoice lists follow, so every refresh (tab shown, interval, return from
+ * Stripe) brings the subscription and the invoices up to date together.
+ */
 export function createBillingStore(client: PorticoClient) {
   const plans = createResource<Plan[]>(() => client.listPlans());
+  const invoiceListeners = new Set<() => void>();
+  const refreshInvoices = () => {
+    for (const listener of invoiceListeners) listener();
+  };
 
   // Plan names are decoration: a catalog that fails to load must not hide the subscription.
   const withNames = async (load: ReturnType<PorticoClient["getSubscription"]>) => {
@@ -20,15 +28,31 @@ export function createBillingStore(client: PorticoClient) {
 
   /** After the portal or Checkout: ask Stripe now, since the webhook may not have landed yet. */
   const syncSubscription = () =>
-    subscription.refresh(() =>
-      withNames(
-        client.syncSubscription().catch((error: unknown) => {
-          // Rate limited or Stripe down: Portico's own copy is still worth showing.
-          if (error instanceof PorticoRequestError && error.status === 401) throw error;
-          return client.getSubscription();
-        }),
-      ),
-    );
+    subscription
+      .refresh(() =>
+        withNames(
+          client.syncSubscription().catch((error: unknown) => {
+            // Rate limited or Stripe down: Portico's own copy is still worth showing.
+            if (error instanceof PorticoRequestError && error.status === 401) throw error;
+            return client.getSubscription();
+          }),
+        ),
+      )
+      .finally(refreshInvoices);
 
-  return { plans, subscription, syncSubscription };
+  return {
+    plans,
+    subscription,
+    syncSubscription,
+    /** Reloads what the page shows; the first load of anything else stays with its hook. */
+    refresh() {
+      refreshInvoices();
+      return subscription.refreshIfLoaded();
+    },
+    /** Called on every refresh; returns the unsubscribe. */
+    onInvoicesStale(listener: () => void) {
+      invoiceListeners.add(listener);
+      return () => invoiceListeners.delete(listener);
+    },
+  };
 }

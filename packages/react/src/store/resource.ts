@@ -53,6 +53,10 @@ export function createResource<T>(load: () => Promise<T>) {
       return () => listeners.delete(listener);
     },
     refresh,
+    /** A refresh for what is on screen: nothing happens to a resource nobody has read. */
+    refreshIfLoaded(): Promise<void> {
+      return started ? refresh() : Promise.resolve();
+    },
     /** The first hook to mount starts the load; later ones reuse it. */
     ensureLoaded() {
       if (!started) void refresh();

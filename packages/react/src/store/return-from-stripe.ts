@@ -7,9 +7,12 @@ export type ReturnKind = "portal" | "checkout-success" | "checkout-canceled";
 const PARAM = "portico";
 const KINDS: readonly string[] = ["portal", "checkout-success", "checkout-canceled"];
 
-/** The current page with `?portico=<kind>`; called on click, never while rendering. */
-export function returnUrlFor(kind: ReturnKind): string {
-  const url = new URL(window.location.href);
+/**
+ * `page` (default the current one; a path or a URL) with `?portico=<kind>`; called on
+ * click, never while rendering.
+ */
+export function returnUrlFor(kind: ReturnKind, page?: string): string {
+  const url = new URL(page ?? window.location.href, window.location.href);
   url.searchParams.set(PARAM, kind);
   url.hash = "";
   return url.href;

@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { Plan, SubscriptionData } from "../client/api-types.js";
+import type { Invoice, Plan, SubscriptionData } from "../client/api-types.js";
 
 /** Answers for `"GET /subscription"`-style keys: data, an error envelope, or a pending promise. */
 export type FakeAnswer =
@@ -76,3 +76,19 @@ export const FREE: SubscriptionData = makeSubscription({
 
 /** A fetch that never answers, to observe a pending state. */
 export const never = () => new Promise<Response>(() => undefined);
+
+/** A paid $29.00 invoice numbered `INV-<id>`. */
+export const makeInvoice = (id: string): Invoice => ({
+  id,
+  number: `INV-${id}`,
+  status: "paid",
+  currency: "usd",
+  total: 2900,
+  amountDue: 2900,
+  amountPaid: 2900,
+  created: "2026-11-05T12:00:00.000Z",
+  periodStart: null,
+  periodEnd: null,
+  hostedInvoiceUrl: `https://invoice.test/${id}`,
+  invoicePdf: null,
+});

@@ -1,0 +1,21 @@
+"use client";
+
+import type { MessageOverrides } from "../messages.js";
+import { useMessages, usePortico } from "../provider.js";
+import { useSubscription } from "./use-subscription.js";
+
+/**
+ * The line to show after a return from the portal or Checkout, once the subscription synced
+ * from Stripe has loaded; undefined on an ordinary visit. A "success" return that still finds
+ * no paid plan means the payment did not go through (a declined card, then Back): it reads
+ * as a cancel. Show it in a `role="status"` region so screen readers announce it.
+ */
+export function useReturnNotice(overrides?: MessageOverrides): string | undefined {
+  const { returnKind } = usePortico();
+  const { subscription } = useSubscription();
+  const messages = useMessages(overrides);
+  if (!returnKind || !subscription) return undefined;
+  if (returnKind === "portal") return messages.portalReturned;
+  if (returnKind === "checkout-success" && subscription.plan) return messages.checkoutSucceeded;
+  return messages.checkoutCanceled;
+}
