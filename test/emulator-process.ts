@@ -10,7 +10,13 @@ import Stripe from "stripe";
  * imports emulator/, so its tests reach Stripe only over HTTP through the real SDK.
  */
 
-export type EmulatorProcess = { url: string; port: number; stop(): Promise<void> };
+export type EmulatorProcess = {
+  url: string;
+  port: number;
+  /** For benchmarks that read the process's memory from `/proc/<pid>/status`. */
+  pid: number | undefined;
+  stop(): Promise<void>;
+};
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -68,6 +74,7 @@ export async function startEmulatorProcess(
   return {
     url,
     port,
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, "exit");
