@@ -207,6 +207,15 @@ describe("examples/next", () => {
         expect(form).toContain('action="/api/billing/portal"');
         expect(form).toContain('method="post"');
         expect(form).toMatch(/<button type="submit"[^>]*>Manage billing \(fetch\)<\/button>/);
+        // The settings section is server-rendered in its loading state (no data on the server)…
+        expect(html).toMatch(/<section class="portico-billing-settings" data-state="loading"/);
+        // …and filled in by the browser: the plan, what happens next, and the invoice.
+        const settings = page.locator(".portico-billing-settings[data-state=ready]");
+        await settings.waitFor();
+        expect(await settings.locator(".portico-plan-name").textContent()).toBe("Pro");
+        expect(await settings.locator(".portico-renewal").textContent()).toMatch(/^Renews on /);
+        const invoices = page.getByRole("table", { name: "Invoices" });
+        expect(await invoices.getByRole("row").count()).toBe(2);
 
         // That HTML alone, never hydrated, is a working form: the browser posts it with the
         // session cookie and Portico answers 303 to the portal.

@@ -1,4 +1,4 @@
-import { ManageBillingButton, PorticoProvider } from "@portico/react";
+import { BillingSettings, InvoiceList, ManageBillingButton, PorticoProvider } from "@portico/react";
 import { requireUser } from "@/lib/current-user";
 import { portico } from "@/lib/portico";
 import { signOut } from "../../sign-in/actions";
@@ -62,21 +62,27 @@ export default async function BillingPage({
         </form>
       )}
       {subscription.hasCustomer && (
-        <>
-          <form action={openBillingPortal}>
-            <button type="submit">Manage billing</button>
-          </form>
-          {/* @portico/react's button, server-rendered as a real form posting to the mounted
-              route; once hydrated it fetches the portal URL and shows failures in place. */}
-          <PorticoProvider
-            basePath="/api/billing"
-            credentials="same-origin"
-            messages={{ manageBilling: "Manage billing (fetch)" }}
-          >
-            <ManageBillingButton />
-          </PorticoProvider>
-        </>
+        <form action={openBillingPortal}>
+          <button type="submit">Manage billing</button>
+        </form>
       )}
+      <PorticoProvider
+        basePath="/api/billing"
+        credentials="same-origin"
+        messages={{ manageBilling: "Manage billing (fetch)" }}
+      >
+        {/* @portico/react's button, server-rendered as a real form posting to the mounted
+            route; once hydrated it fetches the portal URL and shows failures in place. */}
+        {subscription.hasCustomer && <ManageBillingButton />}
+
+        {/* The seeds' whole settings section and invoice list: server-rendered in their
+            loading state, then filled in by the browser from the same routes. */}
+        <section aria-labelledby="package-heading">
+          <h2 id="package-heading">From @portico/react</h2>
+          <BillingSettings messages={{ manageBilling: "Manage billing (settings)" }} />
+          <InvoiceList />
+        </section>
+      </PorticoProvider>
     </>
   );
 }
