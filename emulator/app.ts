@@ -20,6 +20,7 @@ import { trackMutations } from "./persistence/state-file.js";
 import { checkoutSessionRoutes } from "./resources/checkout-sessions.js";
 import { customerRoutes } from "./resources/customers.js";
 import { eventRoutes } from "./resources/events.js";
+import { invoiceItemRoutes } from "./resources/invoice-items.js";
 import { invoiceRoutes } from "./resources/invoices.js";
 import { paymentMethodRoutes } from "./resources/payment-methods.js";
 import { portalConfigurationRoutes } from "./resources/portal-configurations.js";
@@ -46,6 +47,7 @@ const API_ROUTES: readonly ApiRoute[] = [
   ...subscriptionRoutes,
   ...paymentMethodRoutes,
   ...invoiceRoutes,
+  ...invoiceItemRoutes,
   ...checkoutSessionRoutes,
   ...eventRoutes,
   ...webhookEndpointRoutes,

@@ -13,6 +13,7 @@ export type ObjectTypes = {
   subscription: Wire<Stripe.Subscription>;
   payment_method: Wire<Stripe.PaymentMethod>;
   invoice: Wire<Stripe.Invoice>;
+  invoiceitem: Wire<Stripe.InvoiceItem>;
   "checkout.session": Wire<Stripe.Checkout.Session>;
   /** A session's line items, keyed by the session id: Stripe serves them only on request. */
   "checkout.session.line_items": CheckoutLineItems;
@@ -94,6 +95,7 @@ function createCollections(): Account["collections"] {
     subscription: new Map(),
     payment_method: new Map(),
     invoice: new Map(),
+    invoiceitem: new Map(),
     "checkout.session": new Map(),
     "checkout.session.line_items": new Map(),
     "billing_portal.configuration": new Map(),

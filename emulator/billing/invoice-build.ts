@@ -14,10 +14,13 @@ export type LineInput = {
   description: string;
   quantity: number;
   period: { start: number; end: number };
-  price: Price;
+  /** Null for an invoice item given only an `amount`. */
+  price: Price | null;
   subscriptionId: string | null;
   subscriptionItemId: string | null;
   proration: boolean;
+  /** The `ii_…` behind the line; prorations and pending items always have one. */
+  invoiceItemId?: string;
 };
 
 /** Formats `1000 usd` as `$10.00`, the way Stripe's descriptions and pages show amounts. */
@@ -45,16 +48,34 @@ export function describeSubscriptionLine(account: Account, price: Price, quantit
   return `${quantity} × ${productNameOf(account, price)} (at ${amount} / ${every})`;
 }
 
-export function buildLine(account: Account, invoiceId: string, input: LineInput): InvoiceLine {
-  const itemDetails = input.subscriptionItemId
-    ? {
-        invoice_item: input.proration ? generateId("ii") : null,
-        proration: input.proration,
-        proration_details: input.proration ? { credited_items: null } : null,
-        subscription: input.subscriptionId,
+/** Stripe names a line's origin: a subscription item, or a one-off invoice item. */
+function lineParent(input: LineInput): InvoiceLine["parent"] {
+  const invoiceItem = input.invoiceItemId ?? (input.proration ? generateId("ii") : null);
+  const proration = {
+    proration: input.proration,
+    proration_details: input.proration ? { credited_items: null } : null,
+    subscription: input.subscriptionId,
+  };
+  if (input.subscriptionItemId) {
+    return {
+      invoice_item_details: null,
+      subscription_item_details: {
+        ...proration,
+        invoice_item: invoiceItem,
         subscription_item: input.subscriptionItemId,
-      }
-    : null;
+      },
+      type: "subscription_item_details",
+    };
+  }
+  if (!invoiceItem) return null;
+  return {
+    invoice_item_details: { ...proration, invoice_item: invoiceItem },
+    subscription_item_details: null,
+    type: "invoice_item_details",
+  };
+}
+
+export function buildLine(account: Account, invoiceId: string, input: LineInput): InvoiceLine {
   return {
     id: generateId("il"),
     object: "line_item",
@@ -67,20 +88,16 @@ export function buildLine(account: Account, invoiceId: string, input: LineInput)
     invoice: invoiceId,
     livemode: account.livemode,
     metadata: {},
-    parent: itemDetails
-      ? {
-          invoice_item_details: null,
-          subscription_item_details: itemDetails,
-          type: "subscription_item_details",
-        }
-      : null,
+    parent: lineParent(input),
     period: input.period,
     pretax_credit_amounts: [],
-    pricing: {
-      price_details: { price: input.price.id, product: productIdOf(input.price) },
-      type: "price_details",
-      unit_amount_decimal: input.price.unit_amount_decimal,
-    },
+    pricing: input.price
+      ? {
+          price_details: { price: input.price.id, product: productIdOf(input.price) },
+          type: "price_details",
+          unit_amount_decimal: input.price.unit_amount_decimal,
+        }
+      : null,
     quantity: input.quantity,
     quantity_decimal: String(input.quantity),
     subscription: input.subscriptionId,
@@ -89,7 +106,7 @@ export function buildLine(account: Account, invoiceId: string, input: LineInput)
   } satisfies InvoiceLine;
 }
 
-function productIdOf(price: Price): string {
+export function productIdOf(price: Price): string {
   return typeof price.product === "string" ? price.product : price.product.id;
 }
 

@@ -156,6 +156,9 @@ describe("plan changes with prorations", () => {
     const events = await listEvents(stripe, before);
     expect(events.map((e) => e.type)).toEqual([
       "customer.subscription.updated",
+      // Each proration line is an invoice item of its own, as in Stripe.
+      "invoiceitem.created",
+      "invoiceitem.created",
       "invoice.created",
       "invoice.finalized",
       "invoice.paid",
@@ -178,7 +181,11 @@ describe("plan changes with prorations", () => {
     const { subscription, item } = await setup(account);
     const before = await latestEventId(stripe);
     await stripe.subscriptions.update(subscription.id, { items: [{ id: item, quantity: 3 }] });
-    expect(await listEventTypes(stripe, before)).toEqual(["customer.subscription.updated"]);
+    expect(await listEventTypes(stripe, before)).toEqual([
+      "customer.subscription.updated",
+      "invoiceitem.created",
+      "invoiceitem.created",
+    ]);
     await advance(account, `seconds=${32 * DAY}`);
     const [renewal] = (await stripe.invoices.list({ subscription: subscription.id })).data;
     expect(renewal?.billing_reason).toBe("subscription_cycle");

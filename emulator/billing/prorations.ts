@@ -4,6 +4,7 @@ import type { Account } from "../store.js";
 import type { Wire } from "../wire.js";
 import type { BillingContext } from "./context.js";
 import { type LineInput, productNameOf } from "./invoice-build.js";
+import { createPendingItems, lineOfItem, listPendingItems } from "./invoice-items.js";
 import {
   collectSubscriptionInvoice,
   issueSubscriptionInvoice,
@@ -17,26 +18,15 @@ export type ProrationBehavior = "always_invoice" | "create_prorations" | "none";
 export type ProrationPlan = { lines: LineInput[]; invoiceId: string | null };
 
 /**
- * Proration items waiting for the next renewal invoice (`create_prorations`). Kept beside
- * the store: Stripe's pending invoice items are not an emulated resource of their own.
+ * Removes and returns the pending items a renewal invoice should include: the prorations
+ * `create_prorations` changes left, and the customer's one-off invoice items.
  */
-const pendingByAccount = new WeakMap<Account, Map<string, LineInput[]>>();
-
-function pendingOf(account: Account): Map<string, LineInput[]> {
-  let pending = pendingByAccount.get(account);
-  if (!pending) {
-    pending = new Map();
-    pendingByAccount.set(account, pending);
-  }
-  return pending;
-}
-
-/** Removes and returns the prorations a renewal invoice should include. */
 export function takePendingProrations(account: Account, subscriptionId: string): LineInput[] {
-  const pending = pendingOf(account);
-  const lines = pending.get(subscriptionId) ?? [];
-  pending.delete(subscriptionId);
-  return lines;
+  const subscription = account.collections.subscription.get(subscriptionId);
+  if (!subscription) return [];
+  return listPendingItems(account, subscription.customer as string, subscriptionId).map((item) =>
+    lineOfItem(account, item),
+  );
 }
 
 function formatDay(unixSeconds: number): string {
@@ -107,8 +97,7 @@ export function applyProration(
 ): void {
   if (plan.lines.length === 0) return;
   if (!plan.invoiceId) {
-    const pending = pendingOf(context.account);
-    pending.set(subscription.id, [...(pending.get(subscription.id) ?? []), ...plan.lines]);
+    createPendingItems(context, subscription.customer as string, plan.lines);
     return;
   }
   const lines = [...takePendingProrations(context.account, subscription.id), ...plan.lines];

@@ -15,6 +15,7 @@ import {
   type LineInput,
   productNameOf,
 } from "./invoice-build.js";
+import { recordInvoicedItems } from "./invoice-items.js";
 import type { CardDecline } from "./test-cards.js";
 
 export type Subscription = Wire<Stripe.Subscription>;
@@ -69,6 +70,7 @@ export function issueSubscriptionInvoice(
     daysUntilDue: subscription.days_until_due,
   });
   const invoice = saveObject(account, "invoice", invoiceId ? rekey(draft, invoiceId) : draft);
+  recordInvoicedItems(context, invoice, lines);
   emitEvent(account, "invoice.created", invoice, undefined, context);
   return finalizeInvoice(context, invoice.id);
 }

@@ -70,6 +70,7 @@ const MISSING_NAMES: Record<string, string> = {
   subscription_item: "subscription item",
   payment_method: "PaymentMethod",
   invoice: "invoice",
+  invoiceitem: "invoiceitem",
   "checkout.session": "checkout.session",
   "billing_portal.configuration": "configuration",
   "billing_portal.session": "session",

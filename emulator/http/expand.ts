@@ -9,6 +9,7 @@ const KIND_BY_PREFIX: Record<string, ObjectKind> = {
   sub: "subscription",
   pm: "payment_method",
   in: "invoice",
+  ii: "invoiceitem",
   cs: "checkout.session",
   bpc: "billing_portal.configuration",
   bps: "billing_portal.session",
