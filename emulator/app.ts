@@ -21,6 +21,7 @@ import { checkoutSessionRoutes } from "./resources/checkout-sessions.js";
 import { customerRoutes } from "./resources/customers.js";
 import { eventRoutes } from "./resources/events.js";
 import { invoiceItemRoutes } from "./resources/invoice-items.js";
+import { invoicePreviewRoutes } from "./resources/invoice-preview.js";
 import { invoiceRoutes } from "./resources/invoices.js";
 import { paymentMethodRoutes } from "./resources/payment-methods.js";
 import { portalConfigurationRoutes } from "./resources/portal-configurations.js";
@@ -29,6 +30,7 @@ import { priceRoutes } from "./resources/prices.js";
 import { productRoutes } from "./resources/products.js";
 import { searchRoutes } from "./resources/search-routes.js";
 import { subscriptionRoutes } from "./resources/subscriptions.js";
+import { testClockRoutes } from "./resources/test-clocks.js";
 import { createStore, type Store } from "./store.js";
 import { registerWebhookControlRoutes } from "./webhooks/control-routes.js";
 import { createWebhookDeliveries, type WebhookDeliveries } from "./webhooks/delivery.js";
@@ -39,6 +41,7 @@ import { webhookEndpointRoutes } from "./webhooks/endpoints.js";
 const API_ROUTES: readonly ApiRoute[] = [
   // Fixed paths first: Hono tries routes in order, and `/v1/customers/:id` matches `search`.
   ...searchRoutes,
+  ...invoicePreviewRoutes,
   ...customerRoutes,
   ...productRoutes,
   ...priceRoutes,
@@ -51,6 +54,7 @@ const API_ROUTES: readonly ApiRoute[] = [
   ...checkoutSessionRoutes,
   ...eventRoutes,
   ...webhookEndpointRoutes,
+  ...testClockRoutes,
 ];
 
 export type EmulatorApp = {
