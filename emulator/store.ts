@@ -22,6 +22,7 @@ export type ObjectTypes = {
   event: EmulatorEvent;
   /** Holds each endpoint's `secret`; the API shows it only in the create response. */
   webhook_endpoint: Wire<Stripe.WebhookEndpoint>;
+  "test_helpers.test_clock": Wire<Stripe.TestHelpers.TestClock>;
 };
 export type ObjectKind = keyof ObjectTypes;
 
@@ -102,6 +103,7 @@ function createCollections(): Account["collections"] {
     "billing_portal.session": new Map(),
     event: new Map(),
     webhook_endpoint: new Map(),
+    "test_helpers.test_clock": new Map(),
   };
 }
 

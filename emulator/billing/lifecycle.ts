@@ -184,13 +184,22 @@ function processSubscription(context: BillingContext, subscription: Subscription
   return false;
 }
 
+/** Subscriptions that live on one clock: a test clock's id, or null for the account's. */
+function subscriptionsOn(context: BillingContext, clockId: string | null): Subscription[] {
+  return [...context.account.collections.subscription.values()].filter(
+    (subscription) => (subscription.test_clock ?? null) === clockId,
+  );
+}
+
 /** Performs everything due at the clock's current time, oldest subscription first. */
-export function processDueWork(context: BillingContext): void {
+export function processDueWork(context: BillingContext, clockId: string | null = null): void {
   let progressed = true;
   while (progressed) {
     progressed = false;
-    for (const subscription of context.account.collections.subscription.values()) {
-      if (ENDED.has(subscription.status)) continue;
+    for (const { id } of subscriptionsOn(context, clockId)) {
+      // Re-read: earlier work in this pass may have changed it.
+      const subscription = context.account.collections.subscription.get(id);
+      if (!subscription || ENDED.has(subscription.status)) continue;
       if (processSubscription(context, subscription)) progressed = true;
     }
   }
@@ -200,17 +209,23 @@ export function processDueWork(context: BillingContext): void {
  * Moves the clock to `target` in steps, stopping at each due moment so that several
  * periods each renew, with events dated when they would have happened.
  */
-export function advanceClock(context: BillingContext, target: number): void {
+export function advanceClock(
+  context: BillingContext,
+  target: number,
+  clockId: string | null = null,
+): void {
   const { account } = context;
+  // Checkout sessions belong to no customer's test clock, only to the account's time.
+  const onAccountClock = clockId === null;
   for (;;) {
-    const due = [...account.collections.subscription.values()]
+    const due = subscriptionsOn(context, clockId)
       .map((subscription) => nextDueAt(context, subscription))
-      .concat(checkoutExpiryTimes(context))
+      .concat(onAccountClock ? checkoutExpiryTimes(context) : [])
       .filter((at): at is number => at !== null && at <= target);
     const next = due.length > 0 ? Math.max(Math.min(...due), account.clock.now()) : target;
     account.clock.advanceTo(next);
-    processDueWork(context);
-    expireDueCheckoutSessions(context);
+    processDueWork(context, clockId);
+    if (onAccountClock) expireDueCheckoutSessions(context);
     if (next >= target) return;
   }
 }

@@ -7,6 +7,7 @@ import {
   resolvePaymentMethod,
 } from "../billing/payment-methods.js";
 import { isCardToken } from "../billing/test-cards.js";
+import { requireTestClock, runOnTestClock } from "../billing/test-clock-time.js";
 import { emitEvent } from "../events.js";
 import { expandObject } from "../http/expand.js";
 import { matchesRange } from "../http/list.js";
@@ -78,14 +79,14 @@ const createSchema = z.strictObject({
   ...writableShape,
   payment_method: z.string().optional(),
   tax_id_data: notEmulated().optional(),
-  test_clock: notEmulated().optional(),
+  test_clock: formString().optional(),
 });
 const updateSchema = z.strictObject({ ...writableShape, default_source: notEmulated().optional() });
 const listSchema = z.strictObject({
   ...listParamShape,
   created: rangeFilter().optional(),
   email: z.string().optional(),
-  test_clock: notEmulated().optional(),
+  test_clock: formString().optional(),
 });
 
 type CustomerChanges = z.output<typeof updateSchema>;
@@ -214,6 +215,15 @@ function resolveCreatePaymentMethods(request: ApiRequest, params: CreateParams) 
 export function createCustomer(request: ApiRequest) {
   const { account } = request;
   const params = parseParams(createSchema, request.params);
+  const testClock = params.test_clock
+    ? requireTestClock(account, params.test_clock, "test_clock").id
+    : null;
+  // A customer on a test clock is created at the clock's frozen time.
+  return runOnTestClock(account, testClock, () => insertCustomer(request, params, testClock));
+}
+
+function insertCustomer(request: ApiRequest, params: CreateParams, testClock: string | null) {
+  const { account } = request;
   const { attach, defaultId } = resolveCreatePaymentMethods(request, params);
   const changes: CreateParams = defaultId
     ? {
@@ -221,11 +231,10 @@ export function createCustomer(request: ApiRequest) {
         invoice_settings: { ...params.invoice_settings, default_payment_method: defaultId },
       }
     : params;
-  const customer = saveObject(
-    account,
-    "customer",
-    applyCustomerChanges(buildCustomer(request), changes),
-  );
+  const customer = saveObject(account, "customer", {
+    ...applyCustomerChanges(buildCustomer(request), changes),
+    test_clock: testClock,
+  });
   emitEvent(account, "customer.created", customer, undefined, request);
   for (const id of attach) attachPaymentMethod(account, id, customer.id, request);
   return expandObject(account, customer, params.expand);
@@ -274,6 +283,7 @@ const listCustomers = createListHandler("customer", "/v1/customers", listSchema,
   return (customer) =>
     !isDeleted(customer) &&
     (params.email === undefined || customer.email === params.email) &&
+    (params.test_clock === undefined || customer.test_clock === params.test_clock) &&
     matchesRange(customer.created, params.created);
 });
 

@@ -135,7 +135,7 @@ function buildNewSubscription(context: BillingContext, params: CreateSubscriptio
     start_date: now,
     // The first invoice's outcome decides between active and incomplete.
     status: trialEnd ? "trialing" : "incomplete",
-    test_clock: null,
+    test_clock: customer.test_clock ?? null,
     transfer_data: null,
     trial_end: trialEnd,
     trial_settings: {

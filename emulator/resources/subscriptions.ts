@@ -1,5 +1,6 @@
 import { resolveCustomerPaymentMethod } from "../billing/payment-method-tokens.js";
 import { applyProration, planProration } from "../billing/prorations.js";
+import { onCustomerClock } from "../billing/test-clock-time.js";
 import {
   applyEarlyTrialEnd,
   planEarlyTrialEnd,
@@ -205,11 +206,27 @@ const listSubscriptions = createListHandler(
   },
 );
 
+/** Changes to a test-clock customer's subscription happen at that clock's time. */
+const customerOfPath = (request: ApiRequest) =>
+  request.account.collections.subscription.get(request.pathParams.id ?? "")?.customer;
+
 export const subscriptionRoutes = [
-  defineRoute("POST", "/v1/subscriptions", createSubscription),
+  defineRoute(
+    "POST",
+    "/v1/subscriptions",
+    onCustomerClock(createSubscription, (request) => request.params.customer),
+  ),
   defineRoute("GET", "/v1/subscriptions", listSubscriptions),
   defineRoute("GET", "/v1/subscriptions/:id", createRetrieveHandler("subscription")),
-  defineRoute("POST", "/v1/subscriptions/:id", updateSubscription),
-  defineRoute("DELETE", "/v1/subscriptions/:id", cancelSubscription),
-  defineRoute("POST", "/v1/subscriptions/:id/resume", resumeSubscription),
+  defineRoute("POST", "/v1/subscriptions/:id", onCustomerClock(updateSubscription, customerOfPath)),
+  defineRoute(
+    "DELETE",
+    "/v1/subscriptions/:id",
+    onCustomerClock(cancelSubscription, customerOfPath),
+  ),
+  defineRoute(
+    "POST",
+    "/v1/subscriptions/:id/resume",
+    onCustomerClock(resumeSubscription, customerOfPath),
+  ),
 ];
