@@ -29,6 +29,7 @@ import { portalSessionRoutes } from "./resources/portal-sessions.js";
 import { priceRoutes } from "./resources/prices.js";
 import { productRoutes } from "./resources/products.js";
 import { searchRoutes } from "./resources/search-routes.js";
+import { subscriptionItemRoutes } from "./resources/subscription-item-routes.js";
 import { subscriptionRoutes } from "./resources/subscriptions.js";
 import { testClockRoutes } from "./resources/test-clocks.js";
 import { createStore, type Store } from "./store.js";
@@ -48,6 +49,7 @@ const API_ROUTES: readonly ApiRoute[] = [
   ...portalConfigurationRoutes,
   ...portalSessionRoutes,
   ...subscriptionRoutes,
+  ...subscriptionItemRoutes,
   ...paymentMethodRoutes,
   ...invoiceRoutes,
   ...invoiceItemRoutes,
