@@ -29,6 +29,7 @@ import { portalSessionRoutes } from "./resources/portal-sessions.js";
 import { priceRoutes } from "./resources/prices.js";
 import { productRoutes } from "./resources/products.js";
 import { searchRoutes } from "./resources/search-routes.js";
+import { setupIntentRoutes } from "./resources/setup-intents.js";
 import { subscriptionItemRoutes } from "./resources/subscription-item-routes.js";
 import { subscriptionRoutes } from "./resources/subscriptions.js";
 import { testClockRoutes } from "./resources/test-clocks.js";
@@ -51,6 +52,7 @@ const API_ROUTES: readonly ApiRoute[] = [
   ...subscriptionRoutes,
   ...subscriptionItemRoutes,
   ...paymentMethodRoutes,
+  ...setupIntentRoutes,
   ...invoiceRoutes,
   ...invoiceItemRoutes,
   ...checkoutSessionRoutes,

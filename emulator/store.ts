@@ -14,6 +14,8 @@ export type ObjectTypes = {
   payment_method: Wire<Stripe.PaymentMethod>;
   invoice: Wire<Stripe.Invoice>;
   invoiceitem: Wire<Stripe.InvoiceItem>;
+  setup_intent: Wire<Stripe.SetupIntent>;
+  payment_intent: Wire<Stripe.PaymentIntent>;
   "checkout.session": Wire<Stripe.Checkout.Session>;
   /** A session's line items, keyed by the session id: Stripe serves them only on request. */
   "checkout.session.line_items": CheckoutLineItems;
@@ -97,6 +99,8 @@ function createCollections(): Account["collections"] {
     payment_method: new Map(),
     invoice: new Map(),
     invoiceitem: new Map(),
+    setup_intent: new Map(),
+    payment_intent: new Map(),
     "checkout.session": new Map(),
     "checkout.session.line_items": new Map(),
     "billing_portal.configuration": new Map(),

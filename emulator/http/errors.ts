@@ -71,6 +71,8 @@ const MISSING_NAMES: Record<string, string> = {
   payment_method: "PaymentMethod",
   invoice: "invoice",
   invoiceitem: "invoiceitem",
+  setup_intent: "setupintent",
+  payment_intent: "payment_intent",
   "checkout.session": "checkout.session",
   "billing_portal.configuration": "configuration",
   "billing_portal.session": "session",

@@ -10,6 +10,8 @@ const KIND_BY_PREFIX: Record<string, ObjectKind> = {
   pm: "payment_method",
   in: "invoice",
   ii: "invoiceitem",
+  seti: "setup_intent",
+  pi: "payment_intent",
   cs: "checkout.session",
   bpc: "billing_portal.configuration",
   bps: "billing_portal.session",
