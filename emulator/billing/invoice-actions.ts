@@ -24,14 +24,19 @@ function nextRetryAt(now: number, attemptCount: number): number | null {
 
 export type PaymentResult = { invoice: Invoice; decline: CardDecline | null };
 
-/** Saves a draft invoice and records `invoice.created`. */
-export function insertDraftInvoice(context: BillingContext, input: InvoiceInput): Invoice {
-  const invoice = saveObject(context.account, "invoice", buildDraftInvoice(context.account, input));
+/** Saves a draft invoice (with any fields its creator sets) and records `invoice.created`. */
+export function insertDraftInvoice(
+  context: BillingContext,
+  input: InvoiceInput,
+  overrides: Partial<Invoice> = {},
+): Invoice {
+  const draft = { ...buildDraftInvoice(context.account, input), ...overrides };
+  const invoice = saveObject(context.account, "invoice", draft);
   emitEvent(context.account, "invoice.created", invoice, undefined, context);
   return invoice;
 }
 
-function assertStatus(invoice: Invoice, allowed: readonly string[], action: string): void {
+export function assertStatus(invoice: Invoice, allowed: readonly string[], action: string): void {
   if (allowed.includes(invoice.status ?? "")) return;
   throw invalidRequest(
     `You can only ${action} an invoice that is ${allowed.join(" or ")}; this invoice is ${invoice.status}.`,

@@ -6,24 +6,25 @@ import {
   toCardError,
 } from "../billing/invoice-actions.js";
 import type { Invoice } from "../billing/invoice-build.js";
+import { finalizeOneOffInvoice } from "../billing/invoice-drafts.js";
 import { resolveCustomerPaymentMethod } from "../billing/payment-method-tokens.js";
 import { settleSubscription } from "../billing/subscription-invoicing.js";
 import { expandObject } from "../http/expand.js";
 import { listArray, matchesRange } from "../http/list.js";
 import {
-  emptyable,
   expandParam,
   formBoolean,
   formEnum,
   formString,
   listParamShape,
-  metadataParam,
   parseParams,
   rangeFilter,
 } from "../http/params.js";
 import { type ApiRequest, defineRoute } from "../http/route.js";
-import { applyMetadata, emptyToNull, notEmulated } from "./common.js";
-import { createListHandler, createRetrieveHandler, saveUpdate } from "./crud.js";
+import { notEmulated } from "./common.js";
+import { createListHandler, createRetrieveHandler } from "./crud.js";
+import { createInvoice, deleteInvoice } from "./invoice-create.js";
+import { updateInvoice } from "./invoice-update.js";
 import { requireObject } from "./lookup.js";
 
 const INVOICE_STATUSES = ["draft", "open", "paid", "uncollectible", "void"] as const;
@@ -52,12 +53,6 @@ const paySchema = z.strictObject({
   mandate: notEmulated().optional(),
   source: notEmulated().optional(),
 });
-const updateSchema = z.strictObject({
-  description: emptyable(z.string()).optional(),
-  footer: emptyable(z.string()).optional(),
-  metadata: metadataParam().optional(),
-  expand: expandParam(),
-});
 const linesSchema = z.strictObject({ ...listParamShape });
 
 function subscriptionIdOf(invoice: Invoice): string | null {
@@ -79,7 +74,8 @@ const listInvoices = createListHandler("invoice", "/v1/invoices", listSchema, (p
 
 function finalize(request: ApiRequest) {
   const params = parseParams(finalizeSchema, request.params);
-  const invoice = finalizeInvoice(request, request.pathParams.id ?? "");
+  const id = request.pathParams.id ?? "";
+  const { invoice } = finalizeOneOffInvoice(request, id, params.auto_advance);
   return expandObject(request.account, invoice, params.expand);
 }
 
@@ -126,19 +122,6 @@ function createCloseHandler(status: "void" | "uncollectible") {
   };
 }
 
-function updateInvoice(request: ApiRequest) {
-  const params = parseParams(updateSchema, request.params);
-  const before = requireObject(request.account, "invoice", request.pathParams.id ?? "");
-  const after: Invoice = {
-    ...before,
-    description: emptyToNull(params.description, before.description),
-    footer: emptyToNull(params.footer, before.footer),
-    metadata: applyMetadata(before.metadata, params.metadata),
-  };
-  saveUpdate(request, "invoice", before, after, "invoice.updated");
-  return expandObject(request.account, after, params.expand);
-}
-
 function listLines(request: ApiRequest) {
   const params = parseParams(linesSchema, request.params);
   const invoice = requireObject(request.account, "invoice", request.pathParams.id ?? "");
@@ -147,9 +130,11 @@ function listLines(request: ApiRequest) {
 }
 
 export const invoiceRoutes = [
+  defineRoute("POST", "/v1/invoices", createInvoice),
   defineRoute("GET", "/v1/invoices", listInvoices),
   defineRoute("GET", "/v1/invoices/:id", createRetrieveHandler("invoice")),
   defineRoute("POST", "/v1/invoices/:id", updateInvoice),
+  defineRoute("DELETE", "/v1/invoices/:id", deleteInvoice),
   defineRoute("GET", "/v1/invoices/:id/lines", listLines),
   defineRoute("POST", "/v1/invoices/:id/finalize", finalize),
   defineRoute("POST", "/v1/invoices/:id/pay", pay),
