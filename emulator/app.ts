@@ -23,6 +23,7 @@ import { eventRoutes } from "./resources/events.js";
 import { invoiceItemRoutes } from "./resources/invoice-items.js";
 import { invoicePreviewRoutes } from "./resources/invoice-preview.js";
 import { invoiceRoutes } from "./resources/invoices.js";
+import { paymentIntentRoutes } from "./resources/payment-intents.js";
 import { paymentMethodRoutes } from "./resources/payment-methods.js";
 import { portalConfigurationRoutes } from "./resources/portal-configurations.js";
 import { portalSessionRoutes } from "./resources/portal-sessions.js";
@@ -53,6 +54,7 @@ const API_ROUTES: readonly ApiRoute[] = [
   ...subscriptionItemRoutes,
   ...paymentMethodRoutes,
   ...setupIntentRoutes,
+  ...paymentIntentRoutes,
   ...invoiceRoutes,
   ...invoiceItemRoutes,
   ...checkoutSessionRoutes,
