@@ -25,6 +25,7 @@ import { invoicePreviewRoutes } from "./resources/invoice-preview.js";
 import { invoiceRoutes } from "./resources/invoices.js";
 import { paymentIntentRoutes } from "./resources/payment-intents.js";
 import { paymentMethodRoutes } from "./resources/payment-methods.js";
+import { paymentPageRoutes } from "./resources/payment-pages.js";
 import { portalConfigurationRoutes } from "./resources/portal-configurations.js";
 import { portalSessionRoutes } from "./resources/portal-sessions.js";
 import { priceRoutes } from "./resources/prices.js";
@@ -58,6 +59,7 @@ const API_ROUTES: readonly ApiRoute[] = [
   ...invoiceRoutes,
   ...invoiceItemRoutes,
   ...checkoutSessionRoutes,
+  ...paymentPageRoutes,
   ...eventRoutes,
   ...webhookEndpointRoutes,
   ...testClockRoutes,

@@ -12,9 +12,11 @@ import {
   attachPaymentMethod,
   type CardExpiry,
   createCardPaymentMethod,
+  findCardOf,
+  type PaymentMethod,
   setDefaultPaymentMethod,
 } from "./payment-methods.js";
-import { findTestCard } from "./test-cards.js";
+import { type CardDecline, findTestCard } from "./test-cards.js";
 
 export type CheckoutPayment = {
   email: string | null;
@@ -23,9 +25,16 @@ export type CheckoutPayment = {
   name: string | null;
 };
 
+/** The API's payment page (what Stripe's CLI uses) pays with a payment method made first. */
+export type CheckoutPaymentMethod = {
+  email: string | null;
+  name: string | null;
+  paymentMethod: PaymentMethod;
+};
+
 export type CheckoutResult =
   | { ok: true; session: CheckoutSession; redirectTo: string }
-  | { ok: false; message: string };
+  | { ok: false; message: string; decline?: CardDecline };
 
 /** Open → expired, with `checkout.session.expired`. */
 export function expireCheckoutSession(context: BillingContext, sessionId: string) {
@@ -49,7 +58,7 @@ export function refreshCheckoutSession(context: BillingContext, sessionId: strin
 function resolveCustomer(
   context: BillingContext,
   session: CheckoutSession,
-  payment: CheckoutPayment,
+  payment: CheckoutPayment | CheckoutPaymentMethod,
 ) {
   if (typeof session.customer === "string") return session.customer;
   const email = session.customer_email ?? payment.email;
@@ -87,23 +96,29 @@ function subscribe(context: BillingContext, session: CheckoutSession, customerId
 export function completeCheckoutSession(
   context: BillingContext,
   sessionId: string,
-  payment: CheckoutPayment,
+  payment: CheckoutPayment | CheckoutPaymentMethod,
 ): CheckoutResult {
   const session = refreshCheckoutSession(context, sessionId);
   if (session.status !== "open") {
     return { ok: false, message: "This Checkout Session is no longer active." };
   }
-  const card = findTestCard(payment.cardNumber);
+  const card =
+    "paymentMethod" in payment
+      ? findCardOf(payment.paymentMethod)
+      : findTestCard(payment.cardNumber);
   if (!card) return { ok: false, message: "Your card number is incorrect." };
   if (card.decline) {
-    return { ok: false, message: card.decline.message };
+    return { ok: false, message: card.decline.message, decline: card.decline };
   }
   const customerId = resolveCustomer(context, session, payment);
-  const paymentMethod = createCardPaymentMethod(context.account, {
-    numberOrToken: payment.cardNumber,
-    expiry: payment.expiry,
-    billingDetails: { email: payment.email, name: payment.name },
-  });
+  const paymentMethod =
+    "paymentMethod" in payment
+      ? payment.paymentMethod
+      : createCardPaymentMethod(context.account, {
+          numberOrToken: payment.cardNumber,
+          expiry: payment.expiry,
+          billingDetails: { email: payment.email, name: payment.name },
+        });
   attachPaymentMethod(context.account, paymentMethod.id, customerId, context);
   let completion: Partial<CheckoutSession>;
   if (session.mode === "subscription") {
