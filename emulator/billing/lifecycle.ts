@@ -7,6 +7,7 @@ import type { Wire } from "../wire.js";
 import { checkoutExpiryTimes, expireDueCheckoutSessions } from "./checkout-expiry.js";
 import type { BillingContext } from "./context.js";
 import { payInvoice } from "./invoice-actions.js";
+import { advanceDueInvoices, invoiceAdvanceTimes } from "./invoice-auto-advance.js";
 import type { Invoice } from "./invoice-build.js";
 import { takePendingProrations } from "./prorations.js";
 import { endSubscription } from "./subscription-end.js";
@@ -221,10 +222,12 @@ export function advanceClock(
     const due = subscriptionsOn(context, clockId)
       .map((subscription) => nextDueAt(context, subscription))
       .concat(onAccountClock ? checkoutExpiryTimes(context) : [])
+      .concat(invoiceAdvanceTimes(context, clockId))
       .filter((at): at is number => at !== null && at <= target);
     const next = due.length > 0 ? Math.max(Math.min(...due), account.clock.now()) : target;
     account.clock.advanceTo(next);
     processDueWork(context, clockId);
+    advanceDueInvoices(context, clockId);
     if (onAccountClock) expireDueCheckoutSessions(context);
     if (next >= target) return;
   }
