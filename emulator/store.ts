@@ -36,6 +36,15 @@ export type CheckoutLineItems = {
   url: string;
   /** `subscription_data` is write-only on a session; completion needs it later. */
   subscription_data: { metadata: Stripe.Metadata; trial_period_days: number | null };
+  /** Likewise `payment_intent_data`: `mode=payment` creates its PaymentIntent on completion. */
+  payment_intent_data?: CheckoutPaymentIntentData;
+};
+
+export type CheckoutPaymentIntentData = {
+  description: string | null;
+  metadata: Stripe.Metadata;
+  receipt_email: string | null;
+  setup_future_usage: "off_session" | "on_session" | null;
 };
 
 export type EventListener = (account: Account, event: EmulatorEvent) => void;

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { generateId, generateRandomString } from "../ids.js";
-import type { Account, CheckoutLineItems } from "../store.js";
+import type { Account, CheckoutLineItems, CheckoutPaymentIntentData } from "../store.js";
 import type { Wire } from "../wire.js";
 import { productNameOf } from "./invoice-build.js";
 
@@ -11,7 +11,7 @@ type Price = Wire<Stripe.Price>;
 export const SESSION_LIFETIME_SECONDS = 24 * 60 * 60;
 
 export type SessionInput = {
-  mode: "subscription" | "setup";
+  mode: "subscription" | "setup" | "payment";
   customer: string | null;
   customerEmail: string | null;
   clientReferenceId: string | null;
@@ -24,6 +24,7 @@ export type SessionInput = {
   lines: { price: Price; quantity: number }[];
   /** Kept on the session so completion can create the subscription Stripe-style. */
   subscriptionData: { metadata: Stripe.Metadata; trialPeriodDays: number | null };
+  paymentIntentData: CheckoutPaymentIntentData | null;
 };
 
 /** Live ids are longer than other objects': `cs_test_` plus 58 characters. */
@@ -41,6 +42,7 @@ export function buildLineItems(
       metadata: input.subscriptionData.metadata,
       trial_period_days: input.subscriptionData.trialPeriodDays,
     },
+    ...(input.paymentIntentData ? { payment_intent_data: input.paymentIntentData } : {}),
     id: sessionId,
     object: "list",
     data: input.lines.map(({ price, quantity }) => {

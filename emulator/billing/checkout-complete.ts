@@ -1,12 +1,12 @@
 import type Stripe from "stripe";
 import { emitEvent } from "../events.js";
-import { generateId } from "../ids.js";
 import { createCustomer } from "../resources/customers.js";
 import { requireObject } from "../resources/lookup.js";
 import { startSubscription } from "../resources/subscription-create.js";
 import { saveObject } from "../store.js";
 import type { Wire } from "../wire.js";
 import { type CheckoutSession, completedCustomerDetails } from "./checkout-build.js";
+import { payCheckoutSession, setUpCheckoutSession } from "./checkout-modes.js";
 import type { BillingContext } from "./context.js";
 import {
   attachPaymentMethod,
@@ -131,8 +131,10 @@ export function completeCheckoutSession(
       invoice,
       payment_status: amountPaid > 0 ? "paid" : "no_payment_required",
     };
+  } else if (session.mode === "payment") {
+    completion = payCheckoutSession(context, session, customerId, paymentMethod.id);
   } else {
-    completion = { setup_intent: generateId("seti"), payment_status: "no_payment_required" };
+    completion = setUpCheckoutSession(context, customerId, paymentMethod.id);
   }
   const completed: CheckoutSession = {
     ...session,

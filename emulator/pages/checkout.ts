@@ -78,7 +78,8 @@ function renderForm(
   error: string | null,
 ) {
   const fixedEmail = session.customer_email ?? null;
-  const submit = session.mode === "setup" ? "Save card" : "Subscribe";
+  const submit =
+    session.mode === "setup" ? "Save card" : session.mode === "payment" ? "Pay" : "Subscribe";
   return renderHostedPage(
     "Checkout",
     html`<h1>Checkout</h1>

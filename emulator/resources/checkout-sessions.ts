@@ -26,7 +26,7 @@ import { saveObject } from "../store.js";
 import { applyMetadata, assertValidUrl, notEmulated } from "./common.js";
 import { createListHandler } from "./crud.js";
 import { requireLiveCustomer, requireObject } from "./lookup.js";
-import { requireRecurringPrice } from "./prices.js";
+import { requireOneTimePrice, requireRecurringPrice } from "./prices.js";
 
 const createSchema = z.strictObject({
   mode: formEnum(["payment", "setup", "subscription"]),
@@ -60,7 +60,19 @@ const createSchema = z.strictObject({
   expand: expandParam(),
   automatic_tax: notEmulated().optional(),
   discounts: notEmulated().optional(),
-  payment_intent_data: notEmulated().optional(),
+  payment_intent_data: z
+    .strictObject({
+      description: z.string().optional(),
+      metadata: metadataParam().optional(),
+      receipt_email: z.string().optional(),
+      setup_future_usage: formEnum(["off_session", "on_session"]).optional(),
+      // Shipping is shown on Stripe's page only; accepted so Stripe's CLI fixture runs.
+      shipping: z.unknown().optional(),
+      capture_method: notEmulated().optional(),
+      statement_descriptor: notEmulated().optional(),
+      transfer_data: notEmulated().optional(),
+    })
+    .optional(),
   return_url: notEmulated().optional(),
   setup_intent_data: notEmulated().optional(),
   tax_id_collection: notEmulated().optional(),
@@ -83,9 +95,6 @@ type CreateParams = z.output<typeof createSchema>;
 
 function resolveInput(request: ApiRequest, params: CreateParams): SessionInput {
   const { account } = request;
-  if (params.mode === "payment") {
-    throw invalidRequest("This parameter is not supported by the Stripe emulator.", "mode");
-  }
   if (params.customer && params.customer_email) {
     throw invalidRequest(
       "You may only specify one of these parameters: customer, customer_email.",
@@ -112,6 +121,17 @@ function resolveInput(request: ApiRequest, params: CreateParams): SessionInput {
   if (params.mode === "setup" && items.length > 0) {
     throw invalidRequest("You cannot pass `line_items` in `setup` mode.", "line_items");
   }
+  if (params.mode === "payment" && items.length === 0) {
+    throw invalidRequest("`line_items` is required in `payment` mode.", "line_items");
+  }
+  if (params.mode !== "payment" && params.payment_intent_data) {
+    throw invalidRequest(
+      "You can only specify `payment_intent_data` in `payment` mode.",
+      "payment_intent_data",
+    );
+  }
+  const requirePrice = params.mode === "payment" ? requireOneTimePrice : requireRecurringPrice;
+  const intentData = params.payment_intent_data;
   return {
     mode: params.mode,
     customer: params.customer ?? null,
@@ -124,13 +144,21 @@ function resolveInput(request: ApiRequest, params: CreateParams): SessionInput {
     currency: params.currency ?? null,
     expiresAt: params.expires_at ?? null,
     lines: items.map((item, index) => ({
-      price: requireRecurringPrice(account, item.price, `line_items[${index}][price]`),
+      price: requirePrice(account, item.price, `line_items[${index}][price]`),
       quantity: item.quantity ?? 1,
     })),
     subscriptionData: {
       metadata: applyMetadata({}, params.subscription_data?.metadata),
       trialPeriodDays: params.subscription_data?.trial_period_days ?? null,
     },
+    paymentIntentData: intentData
+      ? {
+          description: intentData.description ?? null,
+          metadata: applyMetadata({}, intentData.metadata),
+          receipt_email: intentData.receipt_email ?? null,
+          setup_future_usage: intentData.setup_future_usage ?? null,
+        }
+      : null,
   };
 }
 

@@ -212,11 +212,7 @@ function matchesPriceFilters(params: z.output<typeof listSchema>) {
 const listPrices = createListHandler("price", "/v1/prices", listSchema, matchesPriceFilters);
 
 /** A price usable for new subscription items: it must exist, be active and recur. */
-export function requireRecurringPrice(
-  account: Account,
-  id: string,
-  param: string,
-): Wire<Stripe.Price> {
+function requireActivePrice(account: Account, id: string, param: string): Wire<Stripe.Price> {
   const price = requireObject(account, "price", id, param);
   if (!price.active) {
     throw invalidRequest(
@@ -224,6 +220,15 @@ export function requireRecurringPrice(
       param,
     );
   }
+  return price;
+}
+
+export function requireRecurringPrice(
+  account: Account,
+  id: string,
+  param: string,
+): Wire<Stripe.Price> {
+  const price = requireActivePrice(account, id, param);
   if (price.type !== "recurring") {
     throw invalidRequest(
       `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
@@ -239,3 +244,19 @@ export const priceRoutes = [
   defineRoute("GET", "/v1/prices/:id", createRetrieveHandler("price")),
   defineRoute("POST", "/v1/prices/:id", updatePrice),
 ];
+
+/** `mode=payment` Checkout charges once: Stripe refuses recurring prices there. */
+export function requireOneTimePrice(
+  account: Account,
+  id: string,
+  param: string,
+): Wire<Stripe.Price> {
+  const price = requireActivePrice(account, id, param);
+  if (price.type !== "one_time") {
+    throw invalidRequest(
+      "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
+      param,
+    );
+  }
+  return price;
+}
