@@ -16,7 +16,7 @@ export type CardInput = {
   /** A `pm_card_*` / `tok_*` token or a test card number. */
   numberOrToken: string;
   expiry?: CardExpiry;
-  billingDetails?: { email?: string | null; name?: string | null };
+  billingDetails?: { email?: string | null; name?: string | null; address?: Stripe.Address };
   metadata?: Stripe.Metadata;
 };
 
@@ -80,7 +80,7 @@ export function createCardPaymentMethod(account: Account, input: CardInput): Pay
     object: "payment_method",
     allow_redisplay: "unspecified",
     billing_details: {
-      address: createEmptyAddress(),
+      address: input.billingDetails?.address ?? createEmptyAddress(),
       email: input.billingDetails?.email ?? null,
       name: input.billingDetails?.name ?? null,
       phone: null,

@@ -30,7 +30,7 @@ import { applyMetadata, emptyToNull, notEmulated } from "./common.js";
 import { createListHandler, createRetrieveHandler, saveUpdate } from "./crud.js";
 import { isDeleted, requireLiveCustomer } from "./lookup.js";
 
-const addressSchema = z.strictObject({
+export const addressSchema = z.strictObject({
   city: z.string().optional(),
   country: z.string().optional(),
   line1: z.string().optional(),
@@ -92,7 +92,7 @@ const listSchema = z.strictObject({
 type CustomerChanges = z.output<typeof updateSchema>;
 type CreateParams = z.output<typeof createSchema>;
 
-function toAddress(address: z.output<typeof addressSchema>): Stripe.Address {
+export function toAddress(address: z.output<typeof addressSchema>): Stripe.Address {
   return {
     city: address.city ?? null,
     country: address.country ?? null,

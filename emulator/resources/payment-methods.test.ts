@@ -23,6 +23,22 @@ describe("payment methods", () => {
     expect(fetched satisfies Stripe.PaymentMethod).toEqual(created);
   });
 
+  it("keeps the billing address given at creation, as Stripe's CLI sends it", async () => {
+    const { stripe } = createTestAccount();
+    const address = { line1: "354 Oyster Point Blvd", city: "South San Francisco", country: "US" };
+    const created = await stripe.paymentMethods.create({
+      type: "card",
+      card: { token: "tok_visa" },
+      billing_details: { name: "Jenny Rosen", address },
+    });
+    expect(created.billing_details.address).toEqual({
+      ...address,
+      line2: null,
+      postal_code: null,
+      state: null,
+    });
+  });
+
   it("rejects numbers that are not test cards with a card error", async () => {
     const { stripe } = createTestAccount();
     const error = await captureStripeError(

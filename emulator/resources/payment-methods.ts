@@ -22,6 +22,7 @@ import {
 import { type ApiRequest, defineRoute } from "../http/route.js";
 import { applyMetadata, notEmulated } from "./common.js";
 import { createRetrieveHandler } from "./crud.js";
+import { addressSchema, toAddress } from "./customers.js";
 import { requireLiveCustomer, requireObject } from "./lookup.js";
 
 const billingDetailsSchema = z.strictObject({
@@ -46,7 +47,7 @@ const createSchema = z.strictObject({
     cvc: z.string().optional(),
     networks: notEmulated().optional(),
   }),
-  billing_details: billingDetailsSchema.optional(),
+  billing_details: billingDetailsSchema.extend({ address: addressSchema.optional() }).optional(),
   metadata: metadataParam().optional(),
   allow_redisplay: formEnum(["always", "limited", "unspecified"]).optional(),
   expand: expandParam(),
@@ -99,6 +100,9 @@ function createPaymentMethod(request: ApiRequest) {
     billingDetails: {
       email: params.billing_details?.email || null,
       name: params.billing_details?.name || null,
+      ...(params.billing_details?.address
+        ? { address: toAddress(params.billing_details.address) }
+        : {}),
     },
     metadata: applyMetadata({}, params.metadata),
   });
