@@ -33,6 +33,7 @@ import { productRoutes } from "./resources/products.js";
 import { searchRoutes } from "./resources/search-routes.js";
 import { setupIntentRoutes } from "./resources/setup-intents.js";
 import { subscriptionItemRoutes } from "./resources/subscription-item-routes.js";
+import { subscriptionPauseRoutes } from "./resources/subscription-pause.js";
 import { subscriptionRoutes } from "./resources/subscriptions.js";
 import { testClockRoutes } from "./resources/test-clocks.js";
 import { createStore, type Store } from "./store.js";
@@ -53,6 +54,7 @@ const API_ROUTES: readonly ApiRoute[] = [
   ...portalSessionRoutes,
   ...subscriptionRoutes,
   ...subscriptionItemRoutes,
+  ...subscriptionPauseRoutes,
   ...paymentMethodRoutes,
   ...setupIntentRoutes,
   ...paymentIntentRoutes,
