@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import { z } from "zod";
 import { buildInvoiceItem, type InvoiceItem } from "../billing/invoice-items.js";
+import { onCustomerClock } from "../billing/test-clock-time.js";
 import { emitEvent } from "../events.js";
 import { invalidRequest } from "../http/errors.js";
 import { expandObject } from "../http/expand.js";
@@ -184,7 +185,11 @@ const listInvoiceItems = createListHandler(
 );
 
 export const invoiceItemRoutes = [
-  defineRoute("POST", "/v1/invoiceitems", createInvoiceItem),
+  defineRoute(
+    "POST",
+    "/v1/invoiceitems",
+    onCustomerClock(createInvoiceItem, (request) => request.params.customer),
+  ),
   defineRoute("GET", "/v1/invoiceitems", listInvoiceItems),
   defineRoute("GET", "/v1/invoiceitems/:id", createRetrieveHandler("invoiceitem")),
   defineRoute("POST", "/v1/invoiceitems/:id", updateInvoiceItem),

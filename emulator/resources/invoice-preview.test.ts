@@ -80,3 +80,38 @@ describe("invoices.createPreview", () => {
     expect(missing).toMatchObject({ statusCode: 400, code: "resource_missing", param: "customer" });
   });
 });
+
+describe("invoices.createPreview on a test clock", () => {
+  it("prorates from the customer's clock time, as subscription_items.update bills", async () => {
+    const { stripe } = createTestAccount();
+    const basic = await createRecurringPrice(stripe, { unitAmount: 1000 });
+    const pro = await createRecurringPrice(stripe, { unitAmount: 3000 });
+    const start = Math.floor(Date.UTC(2031, 0, 1) / 1000);
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+    const customer = await stripe.customers.create({ test_clock: clock.id });
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: basic.id }],
+    });
+    const item = subscription.items.data[0]?.id as string;
+    // Half of January's 31 days have gone by.
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 15.5 * 86_400 });
+    const preview = await stripe.invoices.createPreview({
+      subscription: subscription.id,
+      subscription_details: {
+        items: [{ id: item, price: pro.id }],
+        proration_behavior: "always_invoice",
+      },
+    });
+    expect(preview.amount_due).toBe(1000);
+    const updated = await stripe.subscriptionItems.update(item, {
+      price: pro.id,
+      proration_behavior: "always_invoice",
+    });
+    expect(updated.price.id).toBe(pro.id);
+    const invoice = await stripe.invoices.retrieve(
+      (await stripe.subscriptions.retrieve(subscription.id)).latest_invoice as string,
+    );
+    expect(invoice.amount_paid).toBe(1000);
+  });
+});

@@ -4,6 +4,7 @@ import { buildDraftInvoice, type Invoice, type LineInput } from "../billing/invo
 import { lineOfItem, listPendingItems } from "../billing/invoice-items.js";
 import { planProration } from "../billing/prorations.js";
 import { periodLines } from "../billing/subscription-invoicing.js";
+import { onCustomerClock } from "../billing/test-clock-time.js";
 import { invalidRequest } from "../http/errors.js";
 import { expandObject } from "../http/expand.js";
 import { expandParam, formInteger, formString, parseParams } from "../http/params.js";
@@ -197,6 +198,15 @@ function createPreview(request: ApiRequest) {
   return expandObject(request.account, buildPreview(request, params), params.expand);
 }
 
+/** A preview looks ahead from the customer's test clock, if it has one. */
+const customerOfPreview = (request: ApiRequest) =>
+  request.params.customer ??
+  request.account.collections.subscription.get(String(request.params.subscription))?.customer;
+
 export const invoicePreviewRoutes = [
-  defineRoute("POST", "/v1/invoices/create_preview", createPreview),
+  defineRoute(
+    "POST",
+    "/v1/invoices/create_preview",
+    onCustomerClock(createPreview, customerOfPreview),
+  ),
 ];

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { z } from "zod";
+import { onCustomerClock } from "../billing/test-clock-time.js";
 import { resourceMissing } from "../http/errors.js";
 import { expandObject } from "../http/expand.js";
 import type { FormData, FormValue } from "../http/form.js";
@@ -163,10 +164,26 @@ function listItems(request: ApiRequest) {
   return expandObject(request.account, page, params.expand);
 }
 
+/** Changes run on the test clock of the subscription's customer, as subscription updates do. */
+const customerOfSubscription = (request: ApiRequest) =>
+  request.account.collections.subscription.get(String(request.params.subscription))?.customer;
+const customerOfItem = (request: ApiRequest) => {
+  for (const subscription of request.account.collections.subscription.values()) {
+    if (subscription.items.data.some((item) => item.id === request.pathParams.id)) {
+      return subscription.customer;
+    }
+  }
+  return null;
+};
+
 export const subscriptionItemRoutes = [
-  defineRoute("POST", "/v1/subscription_items", createItem),
+  defineRoute(
+    "POST",
+    "/v1/subscription_items",
+    onCustomerClock(createItem, customerOfSubscription),
+  ),
   defineRoute("GET", "/v1/subscription_items", listItems),
   defineRoute("GET", "/v1/subscription_items/:id", retrieveItem),
-  defineRoute("POST", "/v1/subscription_items/:id", updateItem),
-  defineRoute("DELETE", "/v1/subscription_items/:id", deleteItem),
+  defineRoute("POST", "/v1/subscription_items/:id", onCustomerClock(updateItem, customerOfItem)),
+  defineRoute("DELETE", "/v1/subscription_items/:id", onCustomerClock(deleteItem, customerOfItem)),
 ];
