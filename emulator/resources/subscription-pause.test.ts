@@ -33,6 +33,12 @@ describe("subscriptions.pause", () => {
 
     const resumed = await stripe.subscriptions.resume(subscription.id);
     expect(resumed.status).toBe("active");
+    const invoice = await stripe.invoices.retrieve(resumed.latest_invoice as string);
+    const itemIds = invoice.lines.data.map(
+      (line) => line.parent?.subscription_item_details?.invoice_item,
+    );
+    expect(itemIds).toContain(credit?.id);
+    expect(invoice.amount_due).toBe(3000 + (credit?.amount ?? 0));
   });
 
   it("invoices the credit at once with invoicing_behavior=invoice, staying paused", async () => {

@@ -1,3 +1,4 @@
+import { takePendingProrations } from "../billing/prorations.js";
 import {
   collectSubscriptionInvoice,
   issueSubscriptionInvoice,
@@ -75,12 +76,14 @@ export function resumeSubscription(request: ApiRequest) {
     request,
   );
   if (bill) {
-    const lines = periodLines(account, resumed, false).map((line, i) => {
+    const period = periodLines(account, resumed, false).map((line, i) => {
       const cycleStart = aligned?.[i]?.start;
       if (cycleStart === undefined) return line;
       const fraction = (line.period.end - now) / (line.period.end - cycleStart);
       return { ...line, amount: Math.round(line.amount * fraction), proration: true };
     });
+    // The credit a pause left for unused time is settled by the invoice that resumes.
+    const lines = [...takePendingProrations(account, resumed.id), ...period];
     const invoice = issueSubscriptionInvoice(
       request,
       resumed,
