@@ -32,6 +32,29 @@ describe("setup intents", () => {
     ]);
   });
 
+  it("updates the payment method with a token, then confirms", async () => {
+    const { stripe } = createTestAccount();
+    const customer = await stripe.customers.create({});
+    const intent = await stripe.setupIntents.create({});
+    const updated = await stripe.setupIntents.update(intent.id, {
+      customer: customer.id,
+      payment_method: "pm_card_amex",
+      metadata: { step: "2" },
+    });
+    expect(updated).toMatchObject({
+      status: "requires_confirmation",
+      customer: customer.id,
+      metadata: { step: "2" },
+    });
+    expect(updated.payment_method).toMatch(/^pm_(?!card_)/);
+    const confirmed = await stripe.setupIntents.confirm(intent.id);
+    expect(confirmed).toMatchObject({
+      status: "succeeded",
+      payment_method: updated.payment_method,
+    });
+    expect((await stripe.customers.listPaymentMethods(customer.id)).data).toHaveLength(1);
+  });
+
   it("confirms at creation with confirm=true", async () => {
     const { stripe } = createTestAccount();
     const intent = await stripe.setupIntents.create({

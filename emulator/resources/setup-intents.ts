@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resolvePaymentMethod } from "../billing/payment-methods.js";
 import {
   buildSetupIntent,
   confirmSetupIntent,
@@ -67,6 +68,21 @@ const confirmSchema = z.strictObject({
   allowed_payment_method_types: notEmulated().optional(),
 });
 
+const updateSchema = z.strictObject({
+  customer: formString().optional(),
+  description: z.string().optional(),
+  expand: expandParam(),
+  metadata: metadataParam().optional(),
+  payment_method: formString().optional(),
+  payment_method_types: z.array(formEnum(["card"])).optional(),
+  attach_to_self: notEmulated().optional(),
+  excluded_payment_method_types: notEmulated().optional(),
+  flow_directions: notEmulated().optional(),
+  payment_method_configuration: notEmulated().optional(),
+  payment_method_data: notEmulated().optional(),
+  payment_method_options: notEmulated().optional(),
+});
+
 const cancelSchema = z.strictObject({
   cancellation_reason: formEnum(["abandoned", "duplicate", "requested_by_customer"]).optional(),
   expand: expandParam(),
@@ -125,6 +141,27 @@ function confirmIntent(request: ApiRequest) {
   return expandObject(request.account, confirmed, params.expand);
 }
 
+/** Stripe's `setup_intent` events do not include an update one, so none is sent. */
+function updateIntent(request: ApiRequest) {
+  const { account } = request;
+  const params = parseParams(updateSchema, request.params);
+  const before = requireObject(account, "setup_intent", request.pathParams.id ?? "");
+  requireStatus(before, CONFIRMABLE, "update");
+  if (params.customer) requireLiveCustomer(account, params.customer, "customer");
+  const paymentMethod = params.payment_method
+    ? resolvePaymentMethod(account, params.payment_method, "payment_method").id
+    : (before.payment_method as string | null);
+  const after = saveObject(account, "setup_intent", {
+    ...before,
+    customer: params.customer ?? before.customer,
+    description: params.description ?? before.description,
+    metadata: applyMetadata(before.metadata, params.metadata),
+    payment_method: paymentMethod,
+    status: paymentMethod ? "requires_confirmation" : before.status,
+  });
+  return expandObject(account, after, params.expand);
+}
+
 function cancelIntent(request: ApiRequest) {
   const params = parseParams(cancelSchema, request.params);
   const before = requireObject(request.account, "setup_intent", request.pathParams.id ?? "");
@@ -152,6 +189,7 @@ export const setupIntentRoutes = [
   defineRoute("POST", "/v1/setup_intents", createIntent),
   defineRoute("GET", "/v1/setup_intents", listIntents),
   defineRoute("GET", "/v1/setup_intents/:id", createRetrieveHandler("setup_intent")),
+  defineRoute("POST", "/v1/setup_intents/:id", updateIntent),
   defineRoute("POST", "/v1/setup_intents/:id/confirm", confirmIntent),
   defineRoute("POST", "/v1/setup_intents/:id/cancel", cancelIntent),
 ];
