@@ -12,6 +12,7 @@ import {
   toErrorResponse,
 } from "./http/pipeline.js";
 import type { ApiRoute } from "./http/route.js";
+import { registerAuthenticationPages } from "./pages/authenticate.js";
 import { registerCheckoutPages } from "./pages/checkout.js";
 import { registerFavicon } from "./pages/favicon.js";
 import { registerInvoicePages } from "./pages/invoice.js";
@@ -101,6 +102,7 @@ export function createEmulatorApp(
   registerControlRoutes(app, store);
   registerPortalPages(app, store);
   registerInvoicePages(app, store);
+  registerAuthenticationPages(app, store);
   registerCheckoutPages(app, store);
   registerFavicon(app);
   registerWebhookControlRoutes(app, store, deliveries);

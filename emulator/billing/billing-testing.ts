@@ -48,3 +48,21 @@ export async function createTrialWithoutCard(
     trial_settings: { end_behavior: { missing_payment_method: missing } },
   });
 }
+
+/** What completing 3-D Secure for a subscription invoice sends, in Stripe's order. */
+export const AUTHENTICATED_INVOICE_EVENTS = [
+  "payment_intent.succeeded",
+  "invoice.paid",
+  "invoice.payment_succeeded",
+  "customer.subscription.updated",
+];
+
+/** Presses a button of the 3-D Secure test page (`complete` or `fail`), as a browser would. */
+export function pressAuthenticationButton(url: string, outcome: string) {
+  return fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: `outcome=${outcome}`,
+    redirect: "manual",
+  });
+}

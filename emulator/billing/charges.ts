@@ -1,11 +1,14 @@
 import type { Account } from "../store.js";
+import { needsAuthentication } from "./authentication.js";
 import type { Invoice } from "./invoice-build.js";
 import { findCardOf, type PaymentMethod } from "./payment-methods.js";
 import type { CardDecline } from "./test-cards.js";
 
 export type ChargeOutcome =
   | { ok: true; paymentMethod: string | null }
-  | { ok: false; paymentMethod: string | null; decline: CardDecline };
+  | { ok: false; paymentMethod: string | null; decline: CardDecline }
+  /** The card needs 3-D Secure: the customer has to authenticate before it is charged. */
+  | { ok: false; paymentMethod: string; decline: null; requiresAction: true };
 
 /** Stripe's order: the invoice's own method, the subscription's, then the customer's default. */
 export function findChargeMethod(account: Account, invoice: Invoice): PaymentMethod | null {
@@ -47,5 +50,8 @@ export function attemptCharge(
   }
   const decline = findCardOf(paymentMethod)?.decline ?? null;
   if (decline) return { ok: false, paymentMethod: paymentMethod.id, decline };
+  if (needsAuthentication(account, paymentMethod)) {
+    return { ok: false, paymentMethod: paymentMethod.id, decline: null, requiresAction: true };
+  }
   return { ok: true, paymentMethod: paymentMethod.id };
 }

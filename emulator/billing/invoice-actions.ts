@@ -6,6 +6,12 @@ import { saveObject } from "../store.js";
 import { attemptCharge } from "./charges.js";
 import type { BillingContext } from "./context.js";
 import { buildDraftInvoice, type Invoice, type InvoiceInput } from "./invoice-build.js";
+import {
+  findInvoiceIntent,
+  markInvoicePaymentPaid,
+  requestInvoiceAuthentication,
+} from "./invoice-payment-intents.js";
+import { succeedPaymentIntent } from "./payment-intents.js";
 import type { CardDecline } from "./test-cards.js";
 
 /**
@@ -22,7 +28,12 @@ function nextRetryAt(now: number, attemptCount: number): number | null {
   return delay === undefined ? null : now + delay;
 }
 
-export type PaymentResult = { invoice: Invoice; decline: CardDecline | null };
+export type PaymentResult = {
+  invoice: Invoice;
+  decline: CardDecline | null;
+  /** The charge stopped for 3-D Secure; the invoice's PaymentIntent is in `requires_action`. */
+  requiresAction?: boolean;
+};
 
 /** Saves a draft invoice (with any fields its creator sets) and records `invoice.created`. */
 export function insertDraftInvoice(
@@ -93,6 +104,18 @@ export function payInvoice(
     attempted: true,
     attempt_count: before.attempt_count + (options.outOfBand ? 0 : 1),
   };
+  if (!outcome.ok && outcome.decline === null) {
+    // Stripe sends both: the attempt failed, and the customer can rescue it by authenticating.
+    // Retrying without the customer would only ask again, so no retry is scheduled.
+    const waiting = saveObject(account, "invoice", {
+      ...attempted,
+      ...requestInvoiceAuthentication(context, attempted, outcome.paymentMethod),
+      next_payment_attempt: null,
+    });
+    emitEvent(account, "invoice.payment_failed", waiting, undefined, context);
+    emitEvent(account, "invoice.payment_action_required", waiting, undefined, context);
+    return { invoice: waiting, decline: null, requiresAction: true };
+  }
   if (!outcome.ok) {
     const failed = saveObject(account, "invoice", {
       ...attempted,
@@ -101,18 +124,31 @@ export function payInvoice(
     emitEvent(account, "invoice.payment_failed", failed, undefined, context);
     return { invoice: failed, decline: outcome.decline };
   }
-  const paid = saveObject(account, "invoice", {
-    ...attempted,
+  // Paid another way while a 3-D Secure attempt waited: that intent carries this payment.
+  const waiting = findInvoiceIntent(account, before);
+  if (waiting?.status === "requires_action" && outcome.paymentMethod) {
+    succeedPaymentIntent(context, waiting.id, outcome.paymentMethod);
+  }
+  const paid = markInvoicePaid(context, attempted, options.outOfBand ?? false);
+  return { invoice: paid, decline: null };
+}
+
+/** Open → paid with `invoice.paid` and `invoice.payment_succeeded`. */
+export function markInvoicePaid(context: BillingContext, before: Invoice, outOfBand = false) {
+  const now = context.account.clock.now();
+  const paid = saveObject(context.account, "invoice", {
+    ...before,
     amount_paid: before.amount_remaining,
     amount_remaining: 0,
     next_payment_attempt: null,
+    ...markInvoicePaymentPaid(before, now),
     status: "paid",
     status_transitions: { ...before.status_transitions, paid_at: now },
-    ...(options.outOfBand ? { amount_paid_off_stripe: before.amount_remaining } : {}),
+    ...(outOfBand ? { amount_paid_off_stripe: before.amount_remaining } : {}),
   });
-  emitEvent(account, "invoice.paid", paid, undefined, context);
-  emitEvent(account, "invoice.payment_succeeded", paid, undefined, context);
-  return { invoice: paid, decline: null };
+  emitEvent(context.account, "invoice.paid", paid, undefined, context);
+  emitEvent(context.account, "invoice.payment_succeeded", paid, undefined, context);
+  return paid;
 }
 
 /** Open → void (a mistake) or uncollectible (written off); both stop further attempts. */
@@ -136,6 +172,14 @@ export function closeInvoice(
   const type = status === "void" ? "invoice.voided" : "invoice.marked_uncollectible";
   emitEvent(account, type, after, undefined, context);
   return after;
+}
+
+/** Stripe's 402 when paying an invoice through the API needs the customer's 3-D Secure. */
+export function toActionRequiredError(): StripeApiError {
+  return new StripeApiError(
+    "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.",
+    { status: 402, type: "card_error", code: "invoice_payment_intent_requires_action" },
+  );
 }
 
 /** Stripe's 402 for a declined invoice payment made through the API. */

@@ -5,6 +5,11 @@ import { generateId, generateRandomString } from "../ids.js";
 import { requireObject } from "../resources/lookup.js";
 import { saveObject } from "../store.js";
 import type { Wire } from "../wire.js";
+import {
+  AUTHENTICATION_REQUIRED,
+  needsAuthentication,
+  requireAuthentication,
+} from "./authentication.js";
 import type { BillingContext } from "./context.js";
 import { declineOf, toLastError } from "./intent-outcomes.js";
 import { attachPaymentMethod, resolvePaymentMethod } from "./payment-methods.js";
@@ -89,15 +94,23 @@ export function createPaymentIntent(
 
 export type ConfirmResult = { intent: PaymentIntent; decline: CardDecline | null };
 
+export type ConfirmOptions = {
+  /** Where a redirect-based 3-D Secure flow sends the customer back to. */
+  returnUrl?: string | null;
+  /** The customer is not present: a card that needs authentication is declined instead. */
+  offSession?: boolean;
+};
+
 /**
  * Charges the intent's card (a `pm_card_*` token makes a fresh one). A decline leaves
- * `last_payment_error` and `payment_intent.payment_failed`; success moves the money at once
- * (`payment_intent.succeeded`) and, with `setup_future_usage`, saves the card on the customer.
+ * `last_payment_error` and `payment_intent.payment_failed`; a card that needs 3-D Secure
+ * stops in `requires_action` (see authentication.ts); success moves the money at once.
  */
 export function confirmPaymentIntent(
   context: BillingContext,
   intentId: string,
   paymentMethodParam: string | null,
+  options: ConfirmOptions = {},
 ): ConfirmResult {
   const { account } = context;
   const before = requireObject(account, "payment_intent", intentId);
@@ -110,10 +123,14 @@ export function confirmPaymentIntent(
     );
   }
   const paymentMethod = resolvePaymentMethod(account, requested, "payment_method");
-  const decline = declineOf(paymentMethod, true);
+  const authenticate = needsAuthentication(account, paymentMethod);
+  const decline =
+    declineOf(paymentMethod, true) ??
+    (authenticate && options.offSession ? AUTHENTICATION_REQUIRED : null);
   if (decline) {
     const failed = saveObject(account, "payment_intent", {
       ...before,
+      next_action: null,
       payment_method: null,
       status: "requires_payment_method",
       last_payment_error: toLastError(decline, paymentMethod),
@@ -121,16 +138,35 @@ export function confirmPaymentIntent(
     emitEvent(account, "payment_intent.payment_failed", failed, undefined, context);
     return { intent: failed, decline };
   }
+  if (authenticate) {
+    const returnUrl = options.returnUrl ?? null;
+    return { intent: requireAuthentication(context, before, paymentMethod.id, returnUrl), decline };
+  }
+  return { intent: succeedPaymentIntent(context, intentId, paymentMethod.id), decline: null };
+}
+
+/**
+ * Moves the money (`payment_intent.succeeded`) and, with `setup_future_usage`, saves the
+ * card on the customer. Also what "Complete authentication" does.
+ */
+export function succeedPaymentIntent(
+  context: BillingContext,
+  intentId: string,
+  paymentMethodId: string,
+): PaymentIntent {
+  const { account } = context;
+  const before = requireObject(account, "payment_intent", intentId);
   if (typeof before.customer === "string" && before.setup_future_usage) {
-    attachPaymentMethod(account, paymentMethod.id, before.customer, context);
+    attachPaymentMethod(account, paymentMethodId, before.customer, context);
   }
   const succeeded = saveObject(account, "payment_intent", {
     ...before,
     amount_received: before.amount,
     last_payment_error: null,
-    payment_method: paymentMethod.id,
+    next_action: null,
+    payment_method: paymentMethodId,
     status: "succeeded",
   });
   emitEvent(account, "payment_intent.succeeded", succeeded, undefined, context);
-  return { intent: succeeded, decline: null };
+  return succeeded;
 }

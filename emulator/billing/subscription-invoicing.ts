@@ -190,3 +190,17 @@ export function settleSubscription(
   }
   return after;
 }
+
+/**
+ * After an invoice is paid (or fails) outside the subscription's own cycle, through the API
+ * or by 3-D Secure, its subscription follows: `active` when paid, else `incomplete` stays
+ * `incomplete` and anything else becomes `past_due`.
+ */
+export function settleInvoiceSubscription(context: BillingContext, invoice: Invoice): void {
+  const subscriptionId = invoice.parent?.subscription_details?.subscription;
+  if (typeof subscriptionId !== "string") return;
+  const subscription = context.account.collections.subscription.get(subscriptionId);
+  if (!subscription || subscription.status === "canceled") return;
+  const failedStatus = subscription.status === "incomplete" ? "incomplete" : "past_due";
+  settleSubscription(context, subscriptionId, invoice, failedStatus);
+}

@@ -10,12 +10,20 @@ export type CardDecline = {
   message: string;
 };
 
+/**
+ * Strong Customer Authentication: `always` cards need 3-D Secure on every payment;
+ * `unless_set_up` ones only until the card has been set up for off-session use (a
+ * SetupIntent, or a payment with `setup_future_usage=off_session` that was authenticated).
+ */
+export type CardAuthentication = "always" | "unless_set_up";
+
 export type TestCard = {
   number: string;
   brand: "visa" | "mastercard" | "amex" | "discover";
   funding: "credit" | "debit";
   country: string;
   decline: CardDecline | null;
+  authentication?: CardAuthentication;
 };
 
 const GENERIC_DECLINE: CardDecline = {
@@ -30,6 +38,11 @@ const card = (
   decline: CardDecline | null = null,
   funding: TestCard["funding"] = "credit",
 ): TestCard => ({ number, brand, funding, country: "US", decline });
+
+const authenticationCard = (number: string, authentication: CardAuthentication): TestCard => ({
+  ...card(number, "visa"),
+  authentication,
+});
 
 const CARDS = {
   visa: card("4242424242424242", "visa"),
@@ -58,6 +71,10 @@ const CARDS = {
     decline_code: "incorrect_cvc",
     message: "Your card's security code is incorrect.",
   }),
+  threeDSecureRequired: authenticationCard("4000000000003063", "always"),
+  threeDSecure2Required: authenticationCard("4000000000003220", "always"),
+  authenticationRequired: authenticationCard("4000002760003184", "always"),
+  authenticationRequiredOnSetup: authenticationCard("4000002500003155", "unless_set_up"),
 } satisfies Record<string, TestCard>;
 
 /** `pm_card_*` tokens as Stripe names them (`pm_card_visa`, `pm_card_chargeDeclined`, …). */
@@ -76,6 +93,10 @@ const TOKENS: Record<string, TestCard> = {
   pm_card_chargeDeclinedStolenCard: CARDS.stolen,
   pm_card_chargeDeclinedExpiredCard: CARDS.expired,
   pm_card_chargeDeclinedIncorrectCvc: CARDS.incorrectCvc,
+  pm_card_threeDSecureRequired: CARDS.threeDSecureRequired,
+  pm_card_threeDSecure2Required: CARDS.threeDSecure2Required,
+  pm_card_authenticationRequired: CARDS.authenticationRequired,
+  pm_card_authenticationRequiredOnSetup: CARDS.authenticationRequiredOnSetup,
   // Stripe's `tok_*` equivalents are accepted wherever a card token is.
   tok_visa: CARDS.visa,
   tok_mastercard: CARDS.mastercard,

@@ -3,12 +3,13 @@ import {
   closeInvoice,
   finalizeInvoice,
   payInvoice,
+  toActionRequiredError,
   toCardError,
 } from "../billing/invoice-actions.js";
 import type { Invoice } from "../billing/invoice-build.js";
 import { finalizeOneOffInvoice } from "../billing/invoice-drafts.js";
 import { resolveCustomerPaymentMethod } from "../billing/payment-method-tokens.js";
-import { settleSubscription } from "../billing/subscription-invoicing.js";
+import { settleInvoiceSubscription } from "../billing/subscription-invoicing.js";
 import { expandObject } from "../http/expand.js";
 import { listArray, matchesRange } from "../http/list.js";
 import {
@@ -79,16 +80,6 @@ function finalize(request: ApiRequest) {
   return expandObject(request.account, invoice, params.expand);
 }
 
-/** A paid (or failed) subscription invoice moves its subscription, as Stripe's do. */
-function settleParent(request: ApiRequest, invoice: Invoice) {
-  const subscriptionId = subscriptionIdOf(invoice);
-  if (!subscriptionId) return;
-  const subscription = request.account.collections.subscription.get(subscriptionId);
-  if (!subscription || subscription.status === "canceled") return;
-  const failedStatus = subscription.status === "incomplete" ? "incomplete" : "past_due";
-  settleSubscription(request, subscriptionId, invoice, failedStatus);
-}
-
 function pay(request: ApiRequest) {
   const params = parseParams(paySchema, request.params);
   const id = request.pathParams.id ?? "";
@@ -109,8 +100,9 @@ function pay(request: ApiRequest) {
     ...(paymentMethod ? { paymentMethod } : {}),
     outOfBand: params.paid_out_of_band ?? false,
   });
-  settleParent(request, result.invoice);
+  settleInvoiceSubscription(request, result.invoice);
   if (result.decline) throw toCardError(result.decline);
+  if (result.requiresAction) throw toActionRequiredError();
   return expandObject(request.account, result.invoice, params.expand);
 }
 

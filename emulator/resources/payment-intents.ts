@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { settleIntentInvoice } from "../billing/authentication-complete.js";
 import { toCardError } from "../billing/invoice-actions.js";
 import {
   confirmPaymentIntent,
@@ -30,7 +31,7 @@ const confirmShape = {
   expand: expandParam(),
   payment_method: formString().optional(),
   off_session: formBoolean().optional(),
-  // Accepted: test cards need no redirect.
+  // Where a 3-D Secure card's `redirect_to_url` brings the customer back to.
   return_url: z.string().optional(),
   use_stripe_sdk: formBoolean().optional(),
   confirmation_token: notEmulated().optional(),
@@ -87,9 +88,20 @@ const listSchema = z.strictObject({
   customer_account: notEmulated().optional(),
 });
 
-/** A decline is saved on the intent and then answered with Stripe's 402. */
-function confirmOrThrow(request: ApiRequest, id: string, paymentMethod: string | null) {
-  const { intent, decline } = confirmPaymentIntent(request, id, paymentMethod);
+/**
+ * A decline is saved on the intent and then answered with Stripe's 402. An invoice's intent
+ * (one waiting for 3-D Secure) takes its invoice along when it settles.
+ */
+function confirmOrThrow(
+  request: ApiRequest,
+  id: string,
+  params: z.infer<typeof confirmSchema>,
+): PaymentIntent {
+  const { intent, decline } = confirmPaymentIntent(request, id, params.payment_method ?? null, {
+    returnUrl: params.return_url ?? null,
+    offSession: params.off_session ?? false,
+  });
+  settleIntentInvoice(request, intent);
   if (decline) throw toCardError(decline);
   return intent;
 }
@@ -109,7 +121,9 @@ function createIntent(request: ApiRequest) {
     setupFutureUsage: params.setup_future_usage ?? null,
     shipping: null,
   });
-  const result = params.confirm ? confirmOrThrow(request, intent.id, null) : intent;
+  const result = params.confirm
+    ? confirmOrThrow(request, intent.id, { ...params, payment_method: undefined })
+    : intent;
   return expandObject(account, result, params.expand);
 }
 
@@ -129,7 +143,7 @@ function confirmIntent(request: ApiRequest) {
   const params = parseParams(confirmSchema, request.params);
   const intent = requireObject(request.account, "payment_intent", request.pathParams.id ?? "");
   requireOpen(intent, "confirm");
-  const confirmed = confirmOrThrow(request, intent.id, params.payment_method ?? null);
+  const confirmed = confirmOrThrow(request, intent.id, params);
   return expandObject(request.account, confirmed, params.expand);
 }
 
