@@ -25,6 +25,8 @@ export type SessionInput = {
   /** Kept on the session so completion can create the subscription Stripe-style. */
   subscriptionData: { metadata: Stripe.Metadata; trialPeriodDays: number | null };
   paymentIntentData: CheckoutPaymentIntentData | null;
+  /** Only `mode=payment` may skip creating a customer; Stripe's default there is `if_required`. */
+  customerCreation: "always" | "if_required" | null;
 };
 
 /** Live ids are longer than other objects': `cs_test_` plus 58 characters. */
@@ -113,7 +115,11 @@ export function buildSession(
     },
     customer: input.customer,
     customer_account: null,
-    customer_creation: input.customer ? null : "always",
+    customer_creation: input.customer
+      ? null
+      : input.mode === "payment"
+        ? (input.customerCreation ?? "if_required")
+        : "always",
     customer_details: input.customerEmail
       ? {
           address: null,

@@ -6,7 +6,7 @@ import { startSubscription } from "../resources/subscription-create.js";
 import { saveObject } from "../store.js";
 import type { Wire } from "../wire.js";
 import { type CheckoutSession, completedCustomerDetails } from "./checkout-build.js";
-import { payCheckoutSession, setUpCheckoutSession } from "./checkout-modes.js";
+import { isGuestCheckout, payCheckoutSession, setUpCheckoutSession } from "./checkout-modes.js";
 import type { BillingContext } from "./context.js";
 import {
   attachPaymentMethod,
@@ -110,7 +110,9 @@ export function completeCheckoutSession(
   if (card.decline) {
     return { ok: false, message: card.decline.message, decline: card.decline };
   }
-  const customerId = resolveCustomer(context, session, payment);
+  const customerId = isGuestCheckout(context, session)
+    ? null
+    : resolveCustomer(context, session, payment);
   const paymentMethod =
     "paymentMethod" in payment
       ? payment.paymentMethod
@@ -119,9 +121,9 @@ export function completeCheckoutSession(
           expiry: payment.expiry,
           billingDetails: { email: payment.email, name: payment.name },
         });
-  attachPaymentMethod(context.account, paymentMethod.id, customerId, context);
-  let completion: Partial<CheckoutSession>;
-  if (session.mode === "subscription") {
+  if (customerId) attachPaymentMethod(context.account, paymentMethod.id, customerId, context);
+  let completion: Partial<CheckoutSession> = {};
+  if (session.mode === "subscription" && customerId) {
     setDefaultPaymentMethod(context.account, customerId, paymentMethod.id, context);
     const subscription = subscribe(context, session, customerId);
     const invoice = subscription.latest_invoice as string;
@@ -133,7 +135,7 @@ export function completeCheckoutSession(
     };
   } else if (session.mode === "payment") {
     completion = payCheckoutSession(context, session, customerId, paymentMethod.id);
-  } else {
+  } else if (customerId) {
     completion = setUpCheckoutSession(context, customerId, paymentMethod.id);
   }
   const completed: CheckoutSession = {

@@ -51,20 +51,47 @@ describe("checkout mode=payment", () => {
     expect(completed).toMatchObject({
       status: "complete",
       payment_status: "paid",
+      // customer_creation=if_required, Stripe's default in payment mode: a guest payment.
+      customer: null,
+      customer_details: { email: "buyer@example.com" },
       payment_intent: {
         object: "payment_intent",
         status: "succeeded",
         amount: 3000,
         amount_received: 3000,
         metadata: { order: "42" },
+        customer: null,
       },
     });
     const events = await listEventTypes(stripe);
+    expect(events).not.toContain("customer.created");
     expect(events.slice(-3)).toEqual([
       "payment_intent.created",
       "payment_intent.succeeded",
       "checkout.session.completed",
     ]);
+  });
+
+  it("creates a customer and saves the card with customer_creation=always and setup_future_usage", async () => {
+    const { stripe } = createTestAccount();
+    const price = await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 700,
+      product_data: { name: "Mug" },
+    });
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id }],
+      success_url: SUCCESS_URL,
+      customer_creation: "always",
+      payment_intent_data: { setup_future_usage: "off_session" },
+    });
+    expect(session.customer_creation).toBe("always");
+    expect((await submitCard(session.url as string)).status).toBe(303);
+    const completed = await stripe.checkout.sessions.retrieve(session.id);
+    expect(completed.customer).toMatch(/^cus_/);
+    const cards = await stripe.customers.listPaymentMethods(completed.customer as string);
+    expect(cards.data).toHaveLength(1);
   });
 
   it("refuses a recurring price and a missing line item in payment mode", async () => {

@@ -8,13 +8,25 @@ import { buildSetupIntent } from "./setup-intents.js";
 /** What completing a `payment` or `setup` session leaves behind, beside the customer and card. */
 
 /**
+ * A `mode=payment` session with `customer_creation=if_required` (the default) pays as a
+ * guest: no customer, unless the card is to be saved for later.
+ */
+export function isGuestCheckout(context: BillingContext, session: CheckoutSession): boolean {
+  if (session.mode !== "payment" || session.customer || session.customer_creation === "always") {
+    return false;
+  }
+  const stash = context.account.collections["checkout.session.line_items"].get(session.id);
+  return !stash?.payment_intent_data?.setup_future_usage;
+}
+
+/**
  * `mode=payment`: one PaymentIntent for the session total, confirmed with the entered card
  * (`payment_intent.created`, `payment_intent.succeeded`), as Stripe's Checkout does.
  */
 export function payCheckoutSession(
   context: BillingContext,
   session: CheckoutSession,
-  customerId: string,
+  customerId: string | null,
   paymentMethodId: string,
 ): Partial<CheckoutSession> {
   const stash = context.account.collections["checkout.session.line_items"].get(session.id);

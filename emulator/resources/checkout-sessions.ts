@@ -151,6 +151,7 @@ function resolveInput(request: ApiRequest, params: CreateParams): SessionInput {
       metadata: applyMetadata({}, params.subscription_data?.metadata),
       trialPeriodDays: params.subscription_data?.trial_period_days ?? null,
     },
+    customerCreation: params.customer_creation ?? null,
     paymentIntentData: intentData
       ? {
           description: intentData.description ?? null,
