@@ -137,6 +137,23 @@ describe("3-D Secure on a subscription's first invoice", () => {
   });
 });
 
+describe("3-D Secure with payment_behavior=error_if_incomplete", () => {
+  it("creates nothing and answers 402", async () => {
+    const { stripe } = createTestAccount();
+    const { customer } = await createCustomerWithCard(stripe, "pm_card_threeDSecure2Required");
+    const price = await createRecurringPrice(stripe);
+    const error = await captureStripeError(
+      stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id }],
+        payment_behavior: "error_if_incomplete",
+      }),
+    );
+    expect(error).toMatchObject({ statusCode: 402, type: "StripeCardError" });
+    expect((await stripe.subscriptions.list({ customer: customer.id })).data).toEqual([]);
+  });
+});
+
 describe("3-D Secure on renewals", () => {
   it("makes a renewal past_due with a card that always authenticates", async () => {
     const { account, stripe, subscription, url } = await subscribeAwaitingAuthentication(

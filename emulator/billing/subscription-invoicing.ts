@@ -104,6 +104,8 @@ export type FirstInvoicePlan = {
   invoiceId: string;
   status: Status;
   decline: CardDecline | null;
+  /** The card needs 3-D Secure, so the first invoice will wait for the customer. */
+  requiresAction?: boolean;
   collect: boolean;
 };
 
@@ -140,7 +142,14 @@ export function planFirstInvoice(
   });
   const outcome = attemptCharge(account, probe);
   if (outcome.ok) return { invoiceId, status: "active", decline: null, collect: true };
-  return { invoiceId, status: "incomplete", decline: outcome.decline, collect: true };
+  const requiresAction = outcome.decline === null;
+  return {
+    invoiceId,
+    status: "incomplete",
+    decline: outcome.decline,
+    requiresAction,
+    collect: true,
+  };
 }
 
 /** Issues (and, per the plan, charges) a new subscription's first invoice. */

@@ -1,5 +1,5 @@
 import type { BillingContext } from "../billing/context.js";
-import { toCardError } from "../billing/invoice-actions.js";
+import { toActionRequiredError, toCardError } from "../billing/invoice-actions.js";
 import { resolveCustomerPaymentMethod } from "../billing/payment-method-tokens.js";
 import {
   type FirstInvoicePlan,
@@ -173,6 +173,9 @@ export function startSubscription(
   const plan: FirstInvoicePlan = planFirstInvoice(account, draft, options.paymentBehavior);
   if (plan.decline && options.paymentBehavior === "error_if_incomplete") {
     throw toCardError(plan.decline);
+  }
+  if (plan.requiresAction && options.paymentBehavior === "error_if_incomplete") {
+    throw toActionRequiredError();
   }
   const announced: Subscription = {
     ...draft,
