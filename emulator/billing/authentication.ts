@@ -51,9 +51,27 @@ function isSetUpForOffSession(account: Account, paymentMethodId: string): boolea
   return false;
 }
 
+/** The card number the customer has just authenticated on a hosted page, during `work`. */
+let authenticatedCardNumber: string | null = null;
+
+/**
+ * Runs `work` (synchronous, like every emulator request) as the payment the customer has
+ * just authenticated on hosted Checkout, so its charges do not ask a second time.
+ */
+export function runAuthenticated<T>(cardNumber: string, work: () => T): T {
+  authenticatedCardNumber = cardNumber;
+  try {
+    return work();
+  } finally {
+    authenticatedCardNumber = null;
+  }
+}
+
 /** Whether charging this card now needs the customer to authenticate. */
 export function needsAuthentication(account: Account, paymentMethod: PaymentMethod): boolean {
-  const rule = findCardOf(paymentMethod)?.authentication;
+  const card = findCardOf(paymentMethod);
+  if (!card || card.number === authenticatedCardNumber) return false;
+  const rule = card.authentication;
   if (rule === "always") return true;
   return rule === "unless_set_up" && !isSetUpForOffSession(account, paymentMethod.id);
 }

@@ -5,6 +5,7 @@ import { requireObject } from "../resources/lookup.js";
 import { startSubscription } from "../resources/subscription-create.js";
 import { saveObject } from "../store.js";
 import type { Wire } from "../wire.js";
+import { runAuthenticated } from "./authentication.js";
 import { type CheckoutSession, completedCustomerDetails } from "./checkout-build.js";
 import { isGuestCheckout, payCheckoutSession, setUpCheckoutSession } from "./checkout-modes.js";
 import type { BillingContext } from "./context.js";
@@ -23,6 +24,8 @@ export type CheckoutPayment = {
   cardNumber: string;
   expiry: CardExpiry;
   name: string | null;
+  /** The customer completed 3-D Secure on the hosted page for this submission. */
+  authenticated?: boolean;
 };
 
 /** The API's payment page (what Stripe's CLI uses) pays with a payment method made first. */
@@ -34,7 +37,7 @@ export type CheckoutPaymentMethod = {
 
 export type CheckoutResult =
   | { ok: true; session: CheckoutSession; redirectTo: string }
-  | { ok: false; message: string; decline?: CardDecline };
+  | { ok: false; message: string; decline?: CardDecline; requiresAuthentication?: boolean };
 
 /** Open → expired, with `checkout.session.expired`. */
 export function expireCheckoutSession(context: BillingContext, sessionId: string) {
@@ -110,6 +113,20 @@ export function completeCheckoutSession(
   if (card.decline) {
     return { ok: false, message: card.decline.message, decline: card.decline };
   }
+  // Checkout is on-session, so even an "authenticate unless set up" card asks here first.
+  if (card.authentication && !("authenticated" in payment && payment.authenticated)) {
+    const message = "Your card requires authentication.";
+    return { ok: false, message, requiresAuthentication: true };
+  }
+  return runAuthenticated(card.number, () => fulfilCheckoutSession(context, session, payment));
+}
+
+/** Leaves the customer, card and subscription or payment behind and completes the session. */
+function fulfilCheckoutSession(
+  context: BillingContext,
+  session: CheckoutSession,
+  payment: CheckoutPayment | CheckoutPaymentMethod,
+): CheckoutResult {
   const customerId = isGuestCheckout(context, session)
     ? null
     : resolveCustomer(context, session, payment);

@@ -24,6 +24,26 @@ export function renderAuthenticationChoice(action: string) {
     </form>`;
 }
 
+/**
+ * Hosted Checkout's 3-D Secure step: the test page, whose buttons submit the entered form
+ * again with `authentication=complete|fail`, so nothing is stored between the two posts.
+ */
+export function renderCheckoutAuthentication(action: string, entered: Record<string, string>) {
+  const hidden = Object.entries(entered).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`,
+  );
+  const button = (outcome: AuthenticationOutcome, label: string) =>
+    html`<form method="post" action="${action}">
+      ${hidden}<button type="submit" name="authentication" value="${outcome}">${label}</button>
+    </form>`;
+  return renderHostedPage(
+    "3D Secure 2 Test Page",
+    html`<h1>3D Secure 2 Test Page</h1>
+      <p class="muted">This is a test authentication. Choose how it ends.</p>
+      ${button("complete", "Complete authentication")} ${button("fail", "Fail authentication")}`,
+  );
+}
+
 /** Reads the button that was pressed; anything else is not an answer. */
 export async function readOutcome(c: Context): Promise<AuthenticationOutcome | null> {
   const outcome = (await c.req.parseBody()).outcome;

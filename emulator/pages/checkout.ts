@@ -1,5 +1,6 @@
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
+import { AUTHENTICATION_FAILED } from "../billing/authentication.js";
 import type { CheckoutSession } from "../billing/checkout-build.js";
 import {
   type CheckoutPayment,
@@ -9,6 +10,7 @@ import {
 import type { BillingContext } from "../billing/context.js";
 import { formatAmount } from "../billing/invoice-build.js";
 import type { Account, Store } from "../store.js";
+import { renderCheckoutAuthentication } from "./authenticate.js";
 import { renderHostedPage } from "./hosted-layout.js";
 
 /**
@@ -163,12 +165,22 @@ export function registerCheckoutPages(app: Hono, store: Store): void {
     if (typeof expiry === "string") return rerender(expiry);
     if (!/^\d{3,4}$/.test(field("cvc")))
       return rerender("Your card's security code is incomplete.");
+    const authentication = field("authentication");
+    if (authentication === "fail") return rerender(AUTHENTICATION_FAILED.message);
     const result = completeCheckoutSession(context, session.id, {
       email,
       cardNumber: field("cardnumber"),
       expiry,
       name: values.name || null,
+      authenticated: authentication === "complete",
     });
+    if (!result.ok && result.requiresAuthentication) {
+      const entered = ["email", "cardnumber", "expiry", "cvc", "name"].map((name) => [
+        name,
+        field(name),
+      ]);
+      return c.html(renderCheckoutAuthentication(c.req.path, Object.fromEntries(entered)));
+    }
     if (!result.ok) return rerender(result.message);
     return c.redirect(result.redirectTo, 303);
   });
