@@ -8,6 +8,7 @@ import { createLogger } from "../src/logger.js";
 import { createPorticoService, type PorticoService } from "../src/server.js";
 import { createTestDatabase } from "./database.js";
 import { emulatorSdk, newStripeKeys, saveDefaultPortalConfiguration } from "./emulator-process.js";
+import { openPgliteFromTemplate } from "./pglite-template.js";
 
 export { emulatorSdk };
 
@@ -63,9 +64,18 @@ export async function startTestPortico(
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   });
-  // PGlite is one process's database, so a sibling on PGlite shares the handle itself.
-  const shared =
-    options.sibling && !database.url ? { database: options.sibling.portico.database } : {};
+  // PGlite is one process's database, so a sibling on PGlite shares the handle itself; a
+  // first instance in memory loads the run's migrated template (closed after the server).
+  const inMemory = !database.url && config.dataDir.startsWith("memory://");
+  const pglite = options.sibling
+    ? database.url
+      ? undefined
+      : options.sibling.portico.database
+    : inMemory
+      ? await openPgliteFromTemplate()
+      : undefined;
+  const ownsPglite = pglite !== undefined && !options.sibling;
+  const shared = pglite ? { database: pglite } : {};
   const logger = options.logger?.(config) ?? createLogger(config);
   const portico = await createPorticoService(config, logger, shared);
   const port = await portico.listen();
@@ -81,6 +91,7 @@ export async function startTestPortico(
     },
     async close() {
       await portico.close();
+      if (ownsPglite) await pglite.close();
       await database.drop();
     },
   };

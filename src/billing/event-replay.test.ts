@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
-import { type Database, openDatabase } from "../db/client.js";
+import { openMigratedTestDatabase } from "../../test/pglite-template.js";
+import type { Database } from "../db/client.js";
 import {
   completeStripeEvent,
   failStripeEvent,
@@ -16,8 +17,7 @@ describe.each(TEST_ENGINES)("replayStoredEvent (%s)", (engine) => {
   let database: Database;
   beforeAll(async () => {
     testDatabase = await createTestDatabase(engine);
-    database = await openDatabase({ url: testDatabase.url, dataDir: "memory://" });
-    await database.migrate();
+    database = await openMigratedTestDatabase(testDatabase.url);
   });
   afterAll(async () => {
     await database.close();

@@ -14,7 +14,11 @@ export async function openPglite(dataDir: string): Promise<Database> {
     mkdirSync(dataDir, { recursive: true });
     location = join(dataDir, "pglite");
   }
-  const client = await PGlite.create(location);
+  return wrapPglite(await PGlite.create(location));
+}
+
+/** Portico's database on an open PGlite (tests open one from a migrated snapshot). */
+export function wrapPglite(client: PGlite): Database {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,

@@ -1,6 +1,7 @@
 import { eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
+import { openMigratedTestDatabase } from "../../test/pglite-template.js";
 import { createGroupCommit } from "../group-commit.js";
 import { type Database, openDatabase } from "./client.js";
 import { stripeEvents } from "./schema.js";
@@ -20,8 +21,7 @@ describe.each(TEST_ENGINES)("the stripe_events inbox (%s)", (engine) => {
   let database: Database;
   beforeAll(async () => {
     testDatabase = await createTestDatabase(engine);
-    database = await openDatabase({ url: testDatabase.url, dataDir: "memory://" });
-    await database.migrate();
+    database = await openMigratedTestDatabase(testDatabase.url);
   });
   afterAll(async () => {
     await database.close();

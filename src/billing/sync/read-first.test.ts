@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../../test/database.js";
-import { type Database, openDatabase } from "../../db/client.js";
+import { openMigratedTestDatabase } from "../../../test/pglite-template.js";
+import type { Database } from "../../db/client.js";
 import { readSyncVersion } from "../../db/sync-versions.js";
 import { PorticoError } from "../../errors.js";
 import type { SyncCalls } from "../../stripe/sync-calls.js";
@@ -26,8 +27,7 @@ describe.each(TEST_ENGINES)("read-first sync work (%s)", (engine) => {
   let database: Database;
   beforeAll(async () => {
     testDatabase = await createTestDatabase(engine);
-    database = await openDatabase({ url: testDatabase.url, dataDir: "memory://", poolSize: 2 });
-    await database.migrate();
+    database = await openMigratedTestDatabase(testDatabase.url, { poolSize: 2 });
   });
   afterAll(async () => {
     await database.close();
