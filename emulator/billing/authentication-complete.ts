@@ -1,10 +1,11 @@
 import { emitEvent } from "../events.js";
 import { requireObject } from "../resources/lookup.js";
-import { failAuthentication } from "./authentication.js";
+import { failAuthentication, failSetupAuthentication } from "./authentication.js";
 import type { BillingContext } from "./context.js";
 import { markInvoicePaid } from "./invoice-actions.js";
 import { findIntentInvoice } from "./invoice-payment-intents.js";
 import { type PaymentIntent, succeedPaymentIntent } from "./payment-intents.js";
+import { type SetupIntent, succeedSetupIntent } from "./setup-intents.js";
 import { settleInvoiceSubscription } from "./subscription-invoicing.js";
 
 /**
@@ -23,12 +24,18 @@ export function settleIntentInvoice(context: BillingContext, intent: PaymentInte
   }
 }
 
-/** What the test page's two buttons do. */
+/** What the test page's two buttons do, for a PaymentIntent or a SetupIntent. */
 export function completeAuthentication(
   context: BillingContext,
   intentId: string,
   outcome: "complete" | "fail",
-): PaymentIntent {
+): PaymentIntent | SetupIntent {
+  if (intentId.startsWith("seti_")) {
+    const before = requireObject(context.account, "setup_intent", intentId);
+    return outcome === "complete"
+      ? succeedSetupIntent(context, intentId, before.payment_method as string)
+      : failSetupAuthentication(context, intentId);
+  }
   const before = requireObject(context.account, "payment_intent", intentId);
   const after =
     outcome === "complete"

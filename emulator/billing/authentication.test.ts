@@ -24,7 +24,7 @@ async function retrieveInvoiceIntent(stripe: Stripe, invoiceId: string) {
 }
 
 /** Where Stripe.js would open the 3-D Secure page for a `use_stripe_sdk` next action. */
-function stripeJsUrlOf(intent: Stripe.PaymentIntent): string {
+function stripeJsUrlOf(intent: Stripe.PaymentIntent | Stripe.SetupIntent): string {
   const payload = intent.next_action?.use_stripe_sdk as { stripe_js?: string } | undefined;
   return payload?.stripe_js ?? "";
 }
@@ -186,15 +186,27 @@ describe("3-D Secure on renewals", () => {
     expect((await stripe.invoices.retrieve(renewed.latest_invoice as string)).status).toBe("paid");
   });
 
-  it("charges an 'authenticate unless set up' card saved by a SetupIntent without asking", async () => {
+  it("charges an 'authenticate unless set up' card authenticated by a SetupIntent without asking", async () => {
     const { stripe } = createTestAccount();
     const customer = await stripe.customers.create({});
     const setup = await stripe.setupIntents.create({
       customer: customer.id,
       payment_method: "pm_card_authenticationRequiredOnSetup",
       confirm: true,
+      return_url: "https://app.example/card-saved",
     });
-    expect(setup.status).toBe("succeeded");
+    expect(setup).toMatchObject({
+      status: "requires_action",
+      next_action: { type: "redirect_to_url" },
+    });
+    const response = await pressAuthenticationButton(
+      setup.next_action?.redirect_to_url?.url ?? "",
+      "complete",
+    );
+    const back = new URL(response.headers.get("location") ?? "");
+    expect(back.searchParams.get("setup_intent")).toBe(setup.id);
+    expect(back.searchParams.get("redirect_status")).toBe("succeeded");
+    expect((await stripe.setupIntents.retrieve(setup.id)).status).toBe("succeeded");
     const price = await createRecurringPrice(stripe);
     const subscription = await stripe.subscriptions.create({
       customer: customer.id,
@@ -202,6 +214,29 @@ describe("3-D Secure on renewals", () => {
       default_payment_method: setup.payment_method as string,
     });
     expect(subscription.status).toBe("active");
+  });
+});
+
+describe("3-D Secure on SetupIntents", () => {
+  it("fails the setup when authentication fails, attaching nothing", async () => {
+    const { stripe } = createTestAccount();
+    const customer = await stripe.customers.create({});
+    const setup = await stripe.setupIntents.create({
+      customer: customer.id,
+      payment_method: "pm_card_threeDSecure2Required",
+      confirm: true,
+    });
+    expect(setup.next_action?.type).toBe("use_stripe_sdk");
+    const before = await latestEventId(stripe);
+    await pressAuthenticationButton(stripeJsUrlOf(setup), "fail");
+    expect(await stripe.setupIntents.retrieve(setup.id)).toMatchObject({
+      status: "requires_payment_method",
+      payment_method: null,
+      last_setup_error: { code: "setup_intent_authentication_failure" },
+    });
+    expect(await listEventTypes(stripe, before)).toEqual(["setup_intent.setup_failed"]);
+    const cards = await stripe.customers.listPaymentMethods(customer.id);
+    expect(cards.data).toEqual([]);
   });
 });
 

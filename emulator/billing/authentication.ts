@@ -17,6 +17,7 @@ import type { CardDecline } from "./test-cards.js";
  */
 
 type PaymentIntent = Wire<Stripe.PaymentIntent>;
+type SetupIntent = Wire<Stripe.SetupIntent>;
 
 /** An off-session payment cannot ask the customer, so Stripe declines it instead. */
 export const AUTHENTICATION_REQUIRED: CardDecline = {
@@ -87,11 +88,11 @@ export function createAuthenticationUrl(context: BillingContext, intentId: strin
  * `redirect_to_url` when the caller gave a `return_url` (a redirect-based integration);
  * otherwise `use_stripe_sdk`, whose payload Stripe.js reads. Both lead to the test page.
  */
-function buildNextAction(
+export function buildNextAction(
   context: BillingContext,
   intentId: string,
   returnUrl: string | null,
-): NonNullable<PaymentIntent["next_action"]> {
+): Pick<NonNullable<PaymentIntent["next_action"]>, "type" | "redirect_to_url" | "use_stripe_sdk"> {
   const url = createAuthenticationUrl(context, intentId);
   if (returnUrl) {
     return { type: "redirect_to_url", redirect_to_url: { url, return_url: returnUrl } };
@@ -124,6 +125,29 @@ export function requireAuthentication(
 function authenticationFailure(paymentMethod: PaymentMethod) {
   const { decline_code: _none, ...error } = toLastError(AUTHENTICATION_FAILED, paymentMethod);
   return error;
+}
+
+/** "Fail authentication" on a SetupIntent: `setup_intent.setup_failed`, nothing saved. */
+export function failSetupAuthentication(context: BillingContext, intentId: string): SetupIntent {
+  const { account } = context;
+  const before = requireObject(account, "setup_intent", intentId);
+  const paymentMethod = requireObject(account, "payment_method", before.payment_method as string);
+  const { type, message, doc_url } = authenticationFailure(paymentMethod);
+  const failed = saveObject(account, "setup_intent", {
+    ...before,
+    last_setup_error: {
+      code: "setup_intent_authentication_failure",
+      doc_url,
+      message,
+      payment_method: paymentMethod,
+      type,
+    },
+    next_action: null,
+    payment_method: null,
+    status: "requires_payment_method",
+  });
+  emitEvent(account, "setup_intent.setup_failed", failed, undefined, context);
+  return failed;
 }
 
 /** "Fail authentication": back to `requires_payment_method`, `payment_intent.payment_failed`. */

@@ -5,10 +5,11 @@ import { generateId, generateRandomString } from "../ids.js";
 import { requireObject } from "../resources/lookup.js";
 import { saveObject } from "../store.js";
 import type { Wire } from "../wire.js";
+import { buildNextAction } from "./authentication.js";
 import type { BillingContext } from "./context.js";
 import { declineOf, toLastError } from "./intent-outcomes.js";
 import { toCardError } from "./invoice-actions.js";
-import { attachPaymentMethod, resolvePaymentMethod } from "./payment-methods.js";
+import { attachPaymentMethod, findCardOf, resolvePaymentMethod } from "./payment-methods.js";
 
 export type SetupIntent = Wire<Stripe.SetupIntent>;
 
@@ -63,6 +64,7 @@ export function confirmSetupIntent(
   context: BillingContext,
   intentId: string,
   paymentMethodParam: string | null,
+  returnUrl: string | null = null,
 ): SetupIntent {
   const { account } = context;
   const before = requireObject(account, "setup_intent", intentId);
@@ -82,12 +84,36 @@ export function confirmSetupIntent(
     emitEvent(account, "setup_intent.setup_failed", failed, undefined, context);
     throw toCardError(decline);
   }
+  // Setting a card up is when Stripe authenticates it, so every 3-D Secure card asks here.
+  if (findCardOf(paymentMethod)?.authentication) {
+    const waiting = saveObject(account, "setup_intent", {
+      ...before,
+      last_setup_error: null,
+      next_action: buildNextAction(context, before.id, returnUrl),
+      payment_method: paymentMethod.id,
+      status: "requires_action",
+    });
+    emitEvent(account, "setup_intent.requires_action", waiting, undefined, context);
+    return waiting;
+  }
+  return succeedSetupIntent(context, intentId, paymentMethod.id);
+}
+
+/** Attaches the card to the intent's customer and sends `setup_intent.succeeded`. */
+export function succeedSetupIntent(
+  context: BillingContext,
+  intentId: string,
+  paymentMethodId: string,
+): SetupIntent {
+  const { account } = context;
+  const before = requireObject(account, "setup_intent", intentId);
   if (typeof before.customer === "string") {
-    attachPaymentMethod(account, paymentMethod.id, before.customer, context);
+    attachPaymentMethod(account, paymentMethodId, before.customer, context);
   }
   const succeeded = saveObject(account, "setup_intent", {
     ...before,
-    payment_method: paymentMethod.id,
+    next_action: null,
+    payment_method: paymentMethodId,
     status: "succeeded",
     last_setup_error: null,
     latest_attempt: generateId("setatt"),

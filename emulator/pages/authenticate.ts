@@ -4,6 +4,7 @@ import { completeAuthentication } from "../billing/authentication-complete.js";
 import type { BillingContext } from "../billing/context.js";
 import { formatAmount } from "../billing/invoice-build.js";
 import type { PaymentIntent } from "../billing/payment-intents.js";
+import type { SetupIntent } from "../billing/setup-intents.js";
 import type { Account, Store } from "../store.js";
 import { renderHostedPage } from "./hosted-layout.js";
 
@@ -55,12 +56,14 @@ export function createPageContext(c: Context, account: Account, store: Store): B
   return { account, store, origin, requestId: null, idempotencyKey: null };
 }
 
+type AuthenticatingIntent = PaymentIntent | SetupIntent;
+
 /** Stripe sends a redirect flow back with the intent named in the query, as here. */
-function returnUrlAfter(intent: PaymentIntent, returnUrl: string): string | null {
+function returnUrlAfter(intent: AuthenticatingIntent, returnUrl: string): string | null {
   if (!URL.canParse(returnUrl)) return null;
   const url = new URL(returnUrl);
-  url.searchParams.set("payment_intent", intent.id);
-  url.searchParams.set("payment_intent_client_secret", intent.client_secret ?? "");
+  url.searchParams.set(intent.object, intent.id);
+  url.searchParams.set(`${intent.object}_client_secret`, intent.client_secret ?? "");
   url.searchParams.set("redirect_status", intent.status === "succeeded" ? "succeeded" : "failed");
   return url.toString();
 }
@@ -68,12 +71,15 @@ function returnUrlAfter(intent: PaymentIntent, returnUrl: string): string | null
 export function registerAuthenticationPages(app: Hono, store: Store): void {
   const findIntent = (token: string) => {
     const link = store.hostedLinks.get(token);
-    const intent = link?.account.collections.payment_intent.get(link.objectId);
+    const id = link?.objectId ?? "";
+    const intent =
+      link?.account.collections.payment_intent.get(id) ??
+      link?.account.collections.setup_intent.get(id);
     return link && intent ? { account: link.account, intent } : null;
   };
   const notFound = () =>
     renderHostedPage("Authentication", html`<h1>This authentication link is invalid.</h1>`);
-  const finished = (intent: PaymentIntent) =>
+  const finished = (intent: AuthenticatingIntent) =>
     renderHostedPage(
       "Authentication",
       html`<h1>${intent.status === "succeeded" ? "Authentication complete" : "Authentication failed"}</h1>
@@ -86,7 +92,7 @@ export function registerAuthenticationPages(app: Hono, store: Store): void {
     const { intent } = found;
     if (intent.status !== "requires_action") return c.html(finished(intent));
     const body = html`<h1>3D Secure 2 Test Page</h1>
-      <p>${formatAmount(intent.amount, intent.currency)} · card payment</p>
+      <p>${"amount" in intent ? html`${formatAmount(intent.amount, intent.currency)} · card payment` : "Saving a card"}</p>
       <p class="muted">This is a test authentication. Choose how it ends.</p>
       ${renderAuthenticationChoice(c.req.path)}`;
     return c.html(renderHostedPage("3D Secure 2 Test Page", body));

@@ -30,7 +30,7 @@ const unmodeledShape = {
   payment_method_data: notEmulated().optional(),
   payment_method_options: notEmulated().optional(),
   confirmation_token: notEmulated().optional(),
-  // Accepted: the emulator needs no redirect for test cards.
+  // Where a 3-D Secure card's `redirect_to_url` brings the customer back to.
   return_url: z.string().optional(),
   use_stripe_sdk: formBoolean().optional(),
 };
@@ -113,7 +113,8 @@ function createIntent(request: ApiRequest) {
     }),
   );
   emitEvent(account, "setup_intent.created", intent, undefined, request);
-  const result = params.confirm ? confirmSetupIntent(request, intent.id, null) : intent;
+  const returnUrl = params.return_url ?? null;
+  const result = params.confirm ? confirmSetupIntent(request, intent.id, null, returnUrl) : intent;
   return expandObject(account, result, params.expand);
 }
 
@@ -137,7 +138,9 @@ function confirmIntent(request: ApiRequest) {
   const params = parseParams(confirmSchema, request.params);
   const intent = requireObject(request.account, "setup_intent", request.pathParams.id ?? "");
   requireStatus(intent, CONFIRMABLE, "confirm");
-  const confirmed = confirmSetupIntent(request, intent.id, params.payment_method ?? null);
+  const paymentMethod = params.payment_method ?? null;
+  const returnUrl = params.return_url ?? null;
+  const confirmed = confirmSetupIntent(request, intent.id, paymentMethod, returnUrl);
   return expandObject(request.account, confirmed, params.expand);
 }
 
