@@ -2,12 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: [
-      "src/**/*.test.ts",
-      "emulator/**/*.test.ts",
-      "web/*.test.ts",
-      "packages/*/src/**/*.test.{ts,tsx}",
-    ],
+    include: ["src/**/*.test.ts", "web/*.test.ts", "packages/*/src/**/*.test.{ts,tsx}"],
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,

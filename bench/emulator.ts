@@ -1,11 +1,15 @@
 /**
- * `npm run bench:emulator`: throughput of the Stripe emulator alone for
- * POST /v1/billing_portal/sessions, the call Portico makes on every portal visit.
+ * `npm run bench:emulator`: the packaged emulator's start time and idle memory, and its
+ * throughput for POST /v1/billing_portal/sessions, the call Portico makes on every portal
+ * visit.
  *
- * Starts the emulator as its own process (as `npm start` does), sets up an account with
- * a customer and a default portal configuration, then runs autocannon against it and
- * prints req/s with p50 and p99 latency.
+ * Builds and starts the compiled bin (`stripe-emulator`, as `npx` runs it), times it until
+ * healthy, reads its RSS once idle, sets up an account with a customer and a default
+ * portal configuration, then runs autocannon against it and prints req/s, p50/p99 latency
+ * and the emulator's CPU time per request.
  */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import Stripe from "stripe";
 import {
@@ -17,8 +21,23 @@ import {
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 
+/** Linux's view of a process: resident memory (MB) and CPU time used so far (ms). */
+function processUsage(pid: number) {
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+  // Fields 14 and 15 of /proc/<pid>/stat: user and system time, in clock ticks (100 Hz).
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  return { rssMb: rssKb / 1024, cpuMs: ticks * 10 };
+}
+
 async function main() {
-  const emulator = await startEmulatorProcess();
+  execFileSync("npm", ["run", "build", "-w", "@portico/stripe-emulator"], { stdio: "ignore" });
+  const started = performance.now();
+  const emulator = await startEmulatorProcess({ compiled: true });
+  const startMs = performance.now() - started;
+  const pid = emulator.pid ?? 0;
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const idle = processUsage(pid);
   try {
     const keys = newStripeKeys();
     const { hostname, port } = new URL(emulator.url);
@@ -26,6 +45,7 @@ async function main() {
     const customer = await stripe.customers.create({ email: "bench@example.com" });
     await saveDefaultPortalConfiguration(emulator.url, keys.test);
 
+    const before = processUsage(pid);
     const result = await autocannon({
       url: `${emulator.url}/v1/billing_portal/sessions`,
       method: "POST",
@@ -37,14 +57,20 @@ async function main() {
       },
       body: new URLSearchParams({ customer: customer.id }).toString(),
     });
+    const after = processUsage(pid);
     const failed = result.non2xx + result.errors + result.timeouts;
+    const cpuPerRequest = (after.cpuMs - before.cpuMs) / result.requests.total;
     console.log(
       [
+        `start (spawn to healthy): ${startMs.toFixed(0)} ms`,
+        `idle RSS: ${idle.rssMb.toFixed(0)} MB`,
         `POST /v1/billing_portal/sessions, ${CONNECTIONS} connections, ${DURATION_S} s`,
         `  requests: ${result.requests.total} (${failed} failed)`,
         `  req/s:    ${result.requests.average.toFixed(0)}`,
         `  p50:      ${result.latency.p50} ms`,
         `  p99:      ${result.latency.p99} ms`,
+        `  emulator CPU per request: ${cpuPerRequest.toFixed(3)} ms`,
+        `  RSS after: ${after.rssMb.toFixed(0)} MB`,
       ].join("\n"),
     );
     if (failed > 0) process.exitCode = 1;

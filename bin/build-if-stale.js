@@ -11,7 +11,11 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 /** Each compiled program: its sources, its build config, and the stamp of its last build. */
 const programs = [
   { source: "src", config: "tsconfig.build.json", stamp: "dist/.built" },
-  { source: "emulator", config: "emulator/tsconfig.build.json", stamp: "emulator/dist/.built" },
+  {
+    source: "packages/emulator/src",
+    config: "packages/emulator/tsconfig.build.json",
+    stamp: "packages/emulator/dist/.built",
+  },
 ];
 
 function newestSourceMs(dir) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The Stripe emulator on its own (`npm run emulator`), compiled like the CLI.
+// The Stripe emulator on its own (`npm run emulator`) from a checkout of the repository:
+// packages/emulator compiled first when stale, like the CLI.
 import { buildIfStale } from "./build-if-stale.js";
 
 buildIfStale();
-await import("../emulator/dist/main.js");
+await import("../packages/emulator/dist/main.js");

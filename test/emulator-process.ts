@@ -52,18 +52,21 @@ async function waitUntilHealthy(
   throw new Error(`Stripe emulator did not become healthy at ${url} within ${timeoutMs} ms`);
 }
 
+/**
+ * The emulator as its own process: from source through tsx (tests), or as the package's
+ * compiled bin (`compiled`, for benchmarks; `npm run build` first).
+ */
 export async function startEmulatorProcess(
-  options: { port?: number; timeoutMs?: number } = {},
+  options: { port?: number; timeoutMs?: number; compiled?: boolean } = {},
 ): Promise<EmulatorProcess> {
   const port = options.port ?? (await findFreePort());
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "emulator/main.ts", "--port", String(port)],
-    {
-      cwd: REPO_ROOT,
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const program = options.compiled
+    ? ["packages/emulator/bin/stripe-emulator.js"]
+    : ["--import", "tsx", "packages/emulator/src/main.ts"];
+  const child = spawn(process.execPath, [...program, "--port", String(port)], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const url = `http://${HOST}:${port}`;
   try {
     await waitUntilHealthy(url, child, options.timeoutMs ?? 15_000);

@@ -43,7 +43,7 @@ const plan = z.strictObject({
     .describe("Omit for a free plan"),
 });
 
-// Stripe's own enum; the emulator keeps its copy, since src/ never imports emulator/.
+// Stripe's own enum; the emulator keeps its copy, since src/ never imports the emulator.
 const cancellationReason = z.enum([
   "customer_service",
   "low_quality",

@@ -15,7 +15,7 @@ describe("the portico bin", () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain("Usage: portico");
     // What it ran: JavaScript under dist/, stamped by the build it made or found fresh.
-    for (const built of ["dist/cli/main.js", "dist/.built", "emulator/dist/main.js"]) {
+    for (const built of ["dist/cli/main.js", "dist/.built", "packages/emulator/dist/main.js"]) {
       expect(existsSync(`${ROOT}/${built}`), built).toBe(true);
     }
   }, 200_000);

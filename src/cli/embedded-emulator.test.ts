@@ -121,7 +121,7 @@ describe("portico start with the embedded emulator", () => {
 
     const pids = [portico.child.pid ?? 0, ...descendantsOf(portico.child.pid ?? 0)];
     const lines = pids.map(commandLine);
-    expect(lines.some((line) => line.includes("emulator/main.ts"))).toBe(true);
+    expect(lines.some((line) => line.includes("emulator/src/main.ts"))).toBe(true);
     for (const line of lines) {
       expect(line).not.toContain("whsec_");
       expect(line).not.toContain(secret);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 /**
  * Runs the Stripe emulator as its own program beside Portico (the same process
@@ -7,13 +8,25 @@ import { fileURLToPath } from "node:url";
  */
 
 /**
- * Compiled Portico (dist/) runs the compiled emulator with plain Node; from TypeScript
- * source (tests, `npm run dev`) it runs the emulator's source through tsx, a dev tool.
+ * The emulator is its own package (`@portico/stripe-emulator`), a development dependency:
+ * an installed Portico runs without it once Stripe keys are set. Compiled Portico (dist/)
+ * runs the compiled emulator with plain Node; from TypeScript source (tests, `npm run dev`)
+ * it runs the emulator's source through tsx, a dev tool.
  */
-const COMPILED = import.meta.url.endsWith(".js");
-const EMULATOR_COMMAND = COMPILED
-  ? [fileURLToPath(new URL("../../emulator/dist/main.js", import.meta.url))]
-  : ["--import", "tsx", fileURLToPath(new URL("../../emulator/main.ts", import.meta.url))];
+function emulatorCommand(): string[] {
+  let packageJson: string;
+  try {
+    packageJson = createRequire(import.meta.url).resolve("@portico/stripe-emulator/package.json");
+  } catch {
+    throw new Error(
+      "No Stripe key is configured and the Stripe emulator is not installed. Set STRIPE_TEST_SECRET_KEY (see the README), or run `npm install --save-dev @portico/stripe-emulator` to work offline.",
+    );
+  }
+  const root = dirname(packageJson);
+  return import.meta.url.endsWith(".js")
+    ? [join(root, "dist", "main.js")]
+    : ["--import", "tsx", join(root, "src", "main.ts")];
+}
 const READY_LINE = /listening on (http:\/\/\S+)/;
 
 export interface EmbeddedEmulator {
@@ -30,7 +43,7 @@ export function startEmbeddedEmulator(options: {
    */
   webhook?: { url: string; secretFile: string; account: string };
 }): Promise<EmbeddedEmulator> {
-  const args = [...EMULATOR_COMMAND, "--port", String(options.port)];
+  const args = [...emulatorCommand(), "--port", String(options.port)];
   if (options.stateFile) args.push("--state-file", options.stateFile);
   if (options.webhook) {
     const { url, secretFile, account } = options.webhook;

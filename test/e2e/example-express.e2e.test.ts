@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { DeliveryAttempt } from "../../emulator/webhooks/delivery-log.js";
+import type { DeliveryAttempt } from "../../packages/emulator/src/webhooks/delivery-log.js";
 import { launchBrowser } from "../browser.js";
 import { payOnHostedCheckout } from "../checkout.js";
 import { uniqueEmail } from "../portico.js";

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,16 +26,18 @@ async function pack(folder: string, workspace?: string): Promise<string> {
  * into a fresh folder with the frameworks beside them, then every subpath export imported by
  * name, type-checked, and run. A broken `exports` map or a file left out of `files` fails here.
  */
-describe("the packed portico and @portico/react packages", () => {
+describe("the packed portico, @portico/react and @portico/stripe-emulator packages", () => {
   let folder: string;
   let app: string;
   let tarball: string;
   let reactTarball: string;
+  let emulatorTarball: string;
   // Packing builds dist/ and the web app; installing brings Next.js (about 450 MB from npm's cache).
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), "portico-pack-"));
     tarball = await pack(folder);
     reactTarball = await pack(folder, "@portico/react");
+    emulatorTarball = await pack(folder, "@portico/stripe-emulator");
     app = join(folder, "app");
     mkdirSync(app);
     writeFileSync(
@@ -51,6 +53,7 @@ describe("the packed portico and @portico/react packages", () => {
         "--no-fund",
         tarball,
         reactTarball,
+        emulatorTarball,
         "express@^5",
         "hono@^4",
         "next@^16",
@@ -68,7 +71,8 @@ describe("the packed portico and @portico/react packages", () => {
     expect(files).toContain("package/dist/index.d.ts");
     expect(files).toContain("package/drizzle/meta/_journal.json");
     expect(files).toContain("package/web/dist/index.html");
-    expect(files).toContain("package/emulator/dist/main.js");
+    // The emulator is a package of its own, for development and tests only.
+    expect(files.filter((file) => file.includes("emulator"))).toEqual([]);
     const unwanted = /\.map$|\.test\.|tsbuildinfo|\.built$|^package\/(src|test)\//;
     expect(files.filter((file) => unwanted.test(file))).toEqual([]);
   });
@@ -114,6 +118,43 @@ describe("the packed portico and @portico/react packages", () => {
     const files = (await run("tar", ["-tzf", reactTarball], folder)).split("\n");
     expect(files).toContain("package/dist/index.d.ts");
     expect(files.filter((file) => /\.test\.|^package\/src\//.test(file))).toEqual([]);
+  });
+
+  it("starts the emulator from its installed bin, answering the Stripe API", async () => {
+    const files = (await run("tar", ["-tzf", emulatorTarball], folder)).split("\n");
+    expect(files).toContain("package/bin/stripe-emulator.js");
+    expect(files).toContain("package/dist/main.js");
+    expect(files.filter((file) => /\.map$|\.test\.|^package\/src\//.test(file))).toEqual([]);
+
+    const child = spawn(join(app, "node_modules/.bin/stripe-emulator"), ["--port", "0"], {
+      cwd: app,
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(output);
+          if (match?.[1]) resolve(match[1]);
+        });
+        child.once("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
+      });
+      const response = await fetch(`${url}/v1/customers`, {
+        method: "POST",
+        headers: {
+          authorization: "Bearer sk_test_packed",
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "email=packed%40example.com",
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        object: "customer",
+        email: "packed@example.com",
+      });
+    } finally {
+      child.kill();
+    }
   });
 
   it("runs the standalone CLI from the installed package", async () => {

@@ -1,20 +1,18 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createRecurringPrice, createTestAccount } from "./testing.js";
+import { createRecurringPrice, createTestAccount, STRIPE_REFERENCE } from "./testing.js";
 
 /**
  * Compares the top-level fields of each object the emulator returns with Stripe's own
  * fixtures and with the pinned API version's types: every fixture field the types still
  * know must be present, and nothing outside the types may appear.
  */
-const REFERENCE = "/work/shared/stripe";
 type Schema = { properties: Record<string, unknown>; required?: string[] };
-const fixtures = JSON.parse(readFileSync(`${REFERENCE}/fixtures.json`, "utf8")).resources as Record<
-  string,
-  Record<string, unknown>
->;
-const types = JSON.parse(readFileSync(`${REFERENCE}/api-2026-10-28.types.json`, "utf8"))
-  .resources as Record<string, { objects: Record<string, Schema> }>;
+const fixtures = JSON.parse(readFileSync(new URL("fixtures.json", STRIPE_REFERENCE), "utf8"))
+  .resources as Record<string, Record<string, unknown>>;
+const types = JSON.parse(
+  readFileSync(new URL("api-2026-10-28.types.json", STRIPE_REFERENCE), "utf8"),
+).resources as Record<string, { objects: Record<string, Schema> }>;
 
 function expectMatchingKeys(
   actual: object,

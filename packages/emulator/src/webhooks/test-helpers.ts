@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
-import { newStripeKeys } from "../../test/emulator-process.js";
+import { newStripeKeys } from "../../../../test/emulator-process.js";
 import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from "../server.js";
 
 /** Test-only: an in-process emulator, an SDK client on a fresh account, and control calls. */

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../../test/browser.js";
+import { launchBrowser } from "../../../../test/browser.js";
 import { createRecurringPrice, createTestAccount } from "../testing.js";
 
 const SCREENSHOTS = "test-results/checkout";

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { saveDefaultPortalConfiguration } from "../../test/emulator-process.js";
+import { saveDefaultPortalConfiguration } from "../../../../test/emulator-process.js";
 import { startInProcessEmulator } from "../webhooks/test-helpers.js";
 
 const directories: string[] = [];

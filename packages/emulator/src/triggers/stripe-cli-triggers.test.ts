@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { createTestAccount } from "../testing.js";
+import { createTestAccount, STRIPE_REFERENCE } from "../testing.js";
 
 /**
  * Stripe's CLI produces each event with a fixed list of API calls (`stripe trigger <event>`,
@@ -9,7 +9,7 @@ import { createTestAccount } from "../testing.js";
  * event its file is named after, as it does on Stripe.
  */
 
-const TRIGGERS = new URL("../../../shared/stripe/triggers/", import.meta.url);
+const TRIGGERS = new URL("triggers/", STRIPE_REFERENCE);
 
 type TriggerCall = {
   name: string;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
-import { newStripeKeys } from "../../test/emulator-process.js";
+import { newStripeKeys } from "../../../../test/emulator-process.js";
 import { startInProcessEmulator, startWebhookReceiver } from "./test-helpers.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../../test/browser.js";
+import { launchBrowser } from "../../../../test/browser.js";
 import {
   createPortalAccount,
   createPortalSetup,

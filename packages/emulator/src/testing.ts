@@ -1,6 +1,12 @@
 import Stripe from "stripe";
 import { inject } from "vitest";
-import { newStripeKeys, saveDefaultPortalConfiguration } from "../test/emulator-process.js";
+import { newStripeKeys, saveDefaultPortalConfiguration } from "../../../test/emulator-process.js";
+
+/**
+ * Stripe's reference data (../shared/stripe beside the repository): current API types,
+ * fixtures and the CLI's trigger calls. Read in place, never copied in.
+ */
+export const STRIPE_REFERENCE = new URL("../../../../shared/stripe/", import.meta.url);
 
 /** Test-only: SDK clients on a fresh account of the shared emulator process. */
 export type TestAccount = {
