@@ -22,6 +22,8 @@ export interface BrowserSession {
   foreignRequests: string[];
   /** Uncaught exceptions and Content-Security-Policy violations reported by the page. */
   pageProblems: string[];
+  /** Every console error, e.g. Chromium's "Failed to load resource: … 401". */
+  consoleErrors: string[];
   close(): Promise<void>;
 }
 
@@ -48,12 +50,14 @@ export async function openBrowserSession(
   const page = await context.newPage();
   const foreignRequests: string[] = [];
   const pageProblems: string[] = [];
+  const consoleErrors: string[] = [];
   context.on("request", (request) => {
     if (isForeign(request.url())) foreignRequests.push(request.url());
   });
   page.on("pageerror", (error) => pageProblems.push(`uncaught: ${error.message}`));
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
+    if (message.type() === "error") consoleErrors.push(message.text());
   });
   let step = 0;
   return {
@@ -66,6 +70,7 @@ export async function openBrowserSession(
     },
     foreignRequests,
     pageProblems,
+    consoleErrors,
     close: () => context.close(),
   };
 }

@@ -15,6 +15,8 @@ interface SessionContextValue {
   signOut(): Promise<void>;
 }
 
+const SIGNED_OUT: Session = { status: "signed-out" };
+
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
 
 /** Who is signed in, from `GET /api/auth/me`; the httpOnly cookie itself stays unreadable. */
@@ -23,9 +25,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let current = true;
-    call(api.auth.me.$get()).then(
-      ({ user }) => current && setSession({ status: "signed-in", user }),
-      () => current && setSession({ status: "signed-out" }),
+    // `/session`, not `/me`: a signed-out visit is a 200 with no user, not a 401 in the console.
+    call(api.auth.session.$get()).then(
+      ({ user }) => current && setSession(user ? { status: "signed-in", user } : SIGNED_OUT),
+      () => current && setSession(SIGNED_OUT),
     );
     const stop = onUnauthorized(() => setSession({ status: "signed-out" }));
     return () => {

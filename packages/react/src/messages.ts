@@ -21,6 +21,7 @@ export const defaultMessages = {
   cardExpires: (month: number, year: number) => `Expires ${String(month).padStart(2, "0")}/${year}`,
   portalReturned: "Your subscription was updated",
   checkoutSucceeded: "Your subscription is active",
+  trialStarted: (date: string) => `Your free trial has started. It ends on ${date}.`,
   checkoutCanceled: "Checkout was canceled. You have not been charged.",
   statuses: {
     active: "Active",

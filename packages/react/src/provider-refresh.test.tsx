@@ -118,13 +118,20 @@ describe("useReturnNotice", () => {
     ["checkout-success", FREE, "Checkout was canceled. You have not been charged."],
     ["checkout-canceled", FREE, "Checkout was canceled. You have not been charged."],
     ["portal", makeSubscription(), "Your subscription was updated"],
+    [
+      "checkout-success",
+      makeSubscription({ status: "trialing", trialEnd: "2026-12-16T12:00:00.000Z" }),
+      "Your free trial has started. It ends on December 16, 2026.",
+    ],
   ])("after ?portico=%s, once synced, says what happened", async (kind, synced, notice) => {
     window.history.replaceState(null, "", `/settings/billing?portico=${kind}`);
     const fetch = fakeBillingApi({
       "GET /subscription": { data: FREE },
       "POST /sync": { data: synced },
     });
-    const { result } = renderHook(() => useReturnNotice(), { wrapper: withProvider({ fetch }) });
+    const { result } = renderHook(() => useReturnNotice(), {
+      wrapper: withProvider({ fetch, locale: "en-US" }),
+    });
     await waitFor(() => expect(result.current).toBe(notice));
   });
 });

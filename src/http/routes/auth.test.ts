@@ -27,6 +27,26 @@ describe.each(TEST_ENGINES)("auth routes (%s)", (engine) => {
   const me = (token: string) =>
     fetch(`${t.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
 
+  it("says who is signed in without a 401 when nobody is", async () => {
+    const session = (headers: Record<string, string> = {}) =>
+      fetch(`${t.url}/api/auth/session`, { headers }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as unknown,
+      }));
+    const signedOut = { status: 200, body: { success: true, data: { user: null } } };
+    expect(await session()).toEqual(signedOut);
+    expect(await session({ authorization: "Bearer pt_not-a-real-session-token" })).toEqual(
+      signedOut,
+    );
+    expect(await session({ cookie: "portico_session=pt_expired-or-forged" })).toEqual(signedOut);
+
+    const { token, user } = await signUp(t);
+    expect(await session({ authorization: `Bearer ${token}` })).toEqual({
+      status: 200,
+      body: { success: true, data: { user } },
+    });
+  });
+
   it("signs up, stores only the token's hash, and knows the user", async () => {
     const email = uniqueEmail();
     const response = await postJson(t, "/api/auth/signup", {

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AccountService, IssuedSession } from "../../auth/accounts.js";
 import type { Config } from "../../config.js";
+import { PorticoError } from "../../errors.js";
 import { clientIp } from "../client-ip.js";
 import type { AppEnv } from "../context.js";
 import { credentialIdentity, requireUser } from "../identify.js";
@@ -98,6 +99,28 @@ const meRoute = createRoute({
   },
 });
 
+const sessionRoute = createRoute({
+  method: "get",
+  path: "/session",
+  tags: ["auth"],
+  summary: "Who is signed in, if anyone",
+  description:
+    "For pages that load signed out as often as signed in: `user` is null without a valid " +
+    "credential, where `/me` answers 401.",
+  security: [...BearerSecurity, {}],
+  responses: {
+    200: {
+      description: "The user, or null",
+      content: {
+        "application/json": {
+          schema: successEnvelope(z.object({ user: UserSchema.nullable() })),
+        },
+      },
+    },
+    ...errorResponses([500]),
+  },
+});
+
 export function createAuthRoutes(deps: {
   accounts: AccountService;
   config: Pick<Config, "appUrl" | "trustProxy">;
@@ -135,6 +158,17 @@ export function createAuthRoutes(deps: {
       if (token) await accounts.logout(token);
       clearSessionCookie(c, secureCookie);
       return c.json({ success: true as const, data: {} }, 200);
+    })
+    .openapi(sessionRoute, async (c) => {
+      // A GET changes nothing, so the cookie needs no same-origin check here.
+      const token = readCredential(c);
+      const user = token
+        ? await accounts.authenticate(token).catch((error: unknown) => {
+            if (error instanceof PorticoError && error.code === "UNAUTHORIZED") return null;
+            throw error;
+          })
+        : null;
+      return c.json({ success: true as const, data: { user } }, 200);
     })
     .openapi(meRoute, (c) =>
       c.json({ success: true as const, data: { user: c.get("user") } }, 200),
