@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { inject } from "vitest";
 import { type Database, openDatabase } from "../src/db/client.js";
-import { openPglite, wrapPglite } from "../src/db/pglite.js";
+import { wrapPglite } from "../src/db/pglite.js";
 
 /**
  * A migrated PGlite, dumped once per run: a suite loads it in a few seconds instead of
@@ -11,14 +11,13 @@ import { openPglite, wrapPglite } from "../src/db/pglite.js";
  */
 
 export async function writePgliteTemplate(path: string): Promise<void> {
-  const database = await openPglite("memory://");
+  const client = await PGlite.create();
   try {
-    await database.migrate();
-    const client = (database.db as unknown as { $client: PGlite }).$client;
+    await wrapPglite(client).migrate();
     const dump = await client.dumpDataDir("none");
     await writeFile(path, Buffer.from(await dump.arrayBuffer()));
   } finally {
-    await database.close();
+    await client.close();
   }
 }
 

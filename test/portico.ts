@@ -66,15 +66,11 @@ export async function startTestPortico(
   });
   // PGlite is one process's database, so a sibling on PGlite shares the handle itself; a
   // first instance in memory loads the run's migrated template (closed after the server).
-  const inMemory = !database.url && config.dataDir.startsWith("memory://");
-  const pglite = options.sibling
-    ? database.url
-      ? undefined
-      : options.sibling.portico.database
-    : inMemory
+  const owned =
+    !options.sibling && !database.url && config.dataDir.startsWith("memory://")
       ? await openPgliteFromTemplate()
       : undefined;
-  const ownsPglite = pglite !== undefined && !options.sibling;
+  const pglite = options.sibling && !database.url ? options.sibling.portico.database : owned;
   const shared = pglite ? { database: pglite } : {};
   const logger = options.logger?.(config) ?? createLogger(config);
   const portico = await createPorticoService(config, logger, shared);
@@ -91,7 +87,7 @@ export async function startTestPortico(
     },
     async close() {
       await portico.close();
-      if (ownsPglite) await pglite.close();
+      await owned?.close();
       await database.drop();
     },
   };
