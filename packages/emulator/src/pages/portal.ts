@@ -7,7 +7,7 @@ import { renderCancelScreen } from "./portal/cancel.js";
 import { renderConfirmationPage, renderLanding } from "./portal/flows.js";
 import { renderPauseScreen } from "./portal/pause.js";
 import { renderAddCardScreen } from "./portal/payment-methods.js";
-import { renderPlanConfirmation, renderPlanPicker } from "./portal/plans.js";
+import { catchQuantityRefusal, renderPlanConfirmation, renderPlanPicker } from "./portal/plans.js";
 import { respondToPortal } from "./portal/respond.js";
 
 /**
@@ -33,7 +33,13 @@ export function registerPortalPages(app: Hono, store: Store): void {
   app.get(`${base}/subscriptions/:subscription/update/confirm`, (c) =>
     respondToPortal(store, c, (view) => {
       requirePortalFeature(view, "subscription_update");
-      return renderPlanConfirmation(view, subscriptionOf(c), c.req.query("price") ?? "");
+      const request = {
+        price: c.req.query("price") ?? "",
+        quantity: c.req.query("quantity") ?? "",
+      };
+      return catchQuantityRefusal(c, view, subscriptionOf(c), request, () =>
+        renderPlanConfirmation(view, subscriptionOf(c), request),
+      );
     }),
   );
   app.get(`${base}/subscriptions/:subscription/cancel`, (c) =>

@@ -37,7 +37,7 @@ export class PortalActionError extends Error {
 }
 
 /** Runs an API handler on the customer's behalf; portal actions carry no API request id. */
-function callApi<T>(
+export function callApi<T>(
   actor: PortalActor,
   handler: (request: ApiRequest) => T,
   params: FormData,
@@ -139,50 +139,6 @@ export function renewPortalSubscription(actor: PortalActor, subscriptionId: stri
     throw new PortalActionError("This subscription is not scheduled to cancel.");
   }
   return callApi(actor, updateSubscription, { cancel_at_period_end: "false" }, subscription.id);
-}
-
-/**
- * A price the customer may switch to: one the configuration lists, or the one a
- * `subscription_update_confirm` deep link proposed for this very subscription.
- */
-export function isOfferedPrice(actor: PortalActor, subscriptionId: string, priceId: string) {
-  const products = actor.configuration.features.subscription_update.products ?? [];
-  if (products.some((entry) => entry.prices.includes(priceId))) return true;
-  const confirm = actor.session.flow?.subscription_update_confirm;
-  return (
-    confirm?.subscription === subscriptionId && confirm.items.some((item) => item.price === priceId)
-  );
-}
-
-export function changePortalSubscriptionPrice(
-  actor: PortalActor,
-  subscriptionId: string,
-  priceId: string,
-): Subscription {
-  const feature = actor.configuration.features.subscription_update;
-  requirePortalFeature(actor, "subscription_update");
-  const subscription = requirePortalSubscription(actor, subscriptionId);
-  if (!isOfferedPrice(actor, subscription.id, priceId)) {
-    throw new PortalActionError("This plan is not available.", 404);
-  }
-  const [item, ...others] = subscription.items.data;
-  // Stripe's portal only switches plans on single-price subscriptions.
-  if (!item || others.length > 0) {
-    throw new PortalActionError("This subscription has several plans and cannot be changed here.");
-  }
-  if (item.price.id === priceId) throw new PortalActionError("This is already your plan.");
-  const endTrial =
-    subscription.status === "trialing" && feature.trial_update_behavior === "end_trial";
-  return callApi(
-    actor,
-    updateSubscription,
-    {
-      items: [{ id: item.id, price: priceId }],
-      proration_behavior: feature.proration_behavior,
-      ...(endTrial ? { trial_end: "now" } : {}),
-    },
-    subscription.id,
-  );
 }
 
 export function pausePortalSubscription(actor: PortalActor, subscriptionId: string) {

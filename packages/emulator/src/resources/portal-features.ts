@@ -7,6 +7,7 @@ import { CANCELLATION_REASONS, notEmulated, PRORATION_BEHAVIORS } from "./common
 import { requireObject } from "./lookup.js";
 
 export type PortalFeatures = Stripe.BillingPortal.Configuration.Features;
+type ProductEntry = Stripe.BillingPortal.Configuration.Features.SubscriptionUpdate.Product;
 
 /** `enabled` flags Stripe requires on create but not always on update. */
 function featuresSchemaFor(mode: "create" | "update") {
@@ -136,7 +137,7 @@ const orEmpty = <T>(value: T[] | "" | undefined, fallback: T[]): T[] =>
 
 function mergeProducts(
   products: NonNullable<NonNullable<FeaturesParams["subscription_update"]>["products"]>,
-): Stripe.BillingPortal.Configuration.Features.SubscriptionUpdate.Product[] {
+): ProductEntry[] {
   if (products === "") return [];
   return products.map((entry) => ({
     product: entry.product,
@@ -218,6 +219,19 @@ export function mergeFeatures(current: PortalFeatures, params: FeaturesParams): 
   };
 }
 
+/** Bounds are checked even while the feature is off: they are saved either way. */
+function assertValidQuantityLimits(products: readonly ProductEntry[]): void {
+  products.forEach((entry, i) => {
+    const { maximum, minimum } = entry.adjustable_quantity;
+    if (maximum !== null && maximum < minimum) {
+      throw invalidRequest(
+        `The maximum quantity (${maximum}) must be greater than or equal to the minimum quantity (${minimum}).`,
+        `features[subscription_update][products][${i}][adjustable_quantity][maximum]`,
+      );
+    }
+  });
+}
+
 /** Checks the merged tree the way Stripe does before saving a configuration. */
 export function assertValidFeatures(account: Account, features: PortalFeatures): void {
   const reason = features.subscription_cancel.cancellation_reason;
@@ -228,6 +242,7 @@ export function assertValidFeatures(account: Account, features: PortalFeatures):
     );
   }
   const update = features.subscription_update;
+  assertValidQuantityLimits(update.products ?? []);
   if (!update.enabled) return;
   if (!update.products?.length) {
     throw invalidRequest(

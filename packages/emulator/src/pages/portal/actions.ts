@@ -1,7 +1,6 @@
 import type { Context, Hono } from "hono";
 import {
   cancelPortalSubscription,
-  changePortalSubscriptionPrice,
   PortalActionError,
   pausePortalSubscription,
   renewPortalSubscription,
@@ -13,9 +12,11 @@ import {
   removePortalCard,
   setPortalDefaultCard,
 } from "../../resources/portal-cards.js";
+import { changePortalSubscription } from "../../resources/portal-plan-change.js";
 import type { Store } from "../../store.js";
 import { type CompletedAction, resolveAfterAction } from "./flows.js";
 import { renderAddCardScreen } from "./payment-methods.js";
+import { catchQuantityRefusal } from "./plans.js";
 import { readField, readPortalForm, redirectAfterPost, respondToPortal } from "./respond.js";
 import type { PortalView } from "./session.js";
 
@@ -57,12 +58,11 @@ export function registerPortalActions(app: Hono, store: Store): void {
     return backHome(c, view, "renewed");
   });
   registerAction(app, store, "/subscriptions/:subscription/update", (view, form, c) => {
-    const subscription = changePortalSubscriptionPrice(
-      view,
-      subscriptionOf(c),
-      readField(form, "price"),
-    );
-    return { flow: "subscription_update", subscription: subscription.id, notice: "updated" };
+    const request = { price: readField(form, "price"), quantity: readField(form, "quantity") };
+    return catchQuantityRefusal(c, view, subscriptionOf(c), request, () => {
+      const subscription = changePortalSubscription(view, subscriptionOf(c), request);
+      return { flow: "subscription_update", subscription: subscription.id, notice: "updated" };
+    });
   });
   registerAction(app, store, "/subscriptions/:subscription/pause", (view, _form, c) => {
     const subscription = pausePortalSubscription(view, subscriptionOf(c));

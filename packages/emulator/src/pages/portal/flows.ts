@@ -45,8 +45,12 @@ export function renderLanding(view: PortalView, notice?: string): Html {
     case "subscription_update":
       return renderPlanPicker(view, subscription);
     case "subscription_update_confirm": {
-      const price = flow.subscription_update_confirm?.items.find((item) => item.price)?.price;
-      return renderPlanConfirmation(view, subscription, price ?? "");
+      // Stripe's portal changes single-item subscriptions, so the proposal is one item's.
+      const proposal = flow.subscription_update_confirm?.items[0];
+      return renderPlanConfirmation(view, subscription, {
+        price: proposal?.price ?? "",
+        quantity: proposal?.quantity === undefined ? "" : String(proposal.quantity),
+      });
     }
     case "subscription_pause":
       return renderPauseScreen(view, subscription);

@@ -12,8 +12,16 @@ export function describeSubscriptionPlan(view: PortalView, subscription: Subscri
     .join(" + ");
 }
 
+/** "$10.00 per month", or "3 × $10.00 per month" for a per-seat plan. */
 export function describeSubscriptionPrice(subscription: Subscription): string {
-  return subscription.items.data.map((item) => describePrice(item.price)).join(" + ");
+  return subscription.items.data
+    .map((item) => {
+      const quantity = item.quantity ?? 1;
+      return quantity === 1
+        ? describePrice(item.price)
+        : `${quantity} × ${describePrice(item.price)}`;
+    })
+    .join(" + ");
 }
 
 function periodEnd(subscription: Subscription): number {
