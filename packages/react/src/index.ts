@@ -4,6 +4,7 @@
  */
 
 export type {
+  BillingSubject,
   EntitlementValue,
   Invoice,
   InvoicePage,
@@ -12,6 +13,7 @@ export type {
   PortalFlowType,
   PriceInterval,
   PriceSummary,
+  SeatLimits,
 } from "./client/api-types.js";
 /** A failed billing request: Portico's `code` (or `NETWORK_ERROR`), HTTP `status`, `message`. */
 export { PorticoRequestError } from "./client/request-error.js";
@@ -32,16 +34,26 @@ export { UpgradeButton, type UpgradeButtonProps } from "./components/upgrade-but
 export { type BillingFormat, useBillingFormat } from "./hooks/use-billing-format.js";
 /** One entitlement of the user's current plan. */
 export { useEntitlement } from "./hooks/use-entitlement.js";
-/** The user's invoices, a page at a time. */
+/** The user's (or an organization's) invoices, a page at a time. */
 export { type UseInvoicesResult, useInvoices } from "./hooks/use-invoices.js";
 /** The configured plans. */
 export { usePlans } from "./hooks/use-plans.js";
 /** What to say after a return from the portal or Checkout. */
 export { useReturnNotice } from "./hooks/use-return-notice.js";
-/** The user's subscription, refreshed on tab focus and on a return from Stripe. */
+/**
+ * The user's (or an organization's) subscription, refreshed on tab focus and on a return
+ * from Stripe; `updateSeats` changes a per-seat subscription's quantity.
+ */
 export { type UseSubscriptionResult, useSubscription } from "./hooks/use-subscription.js";
 /** The default English texts, and the type of a `messages` override. */
 export { defaultMessages, type MessageOverrides, type PorticoMessages } from "./messages.js";
-/** Wraps the billing UI: base path, credentials or token, and shared state. */
-export { PorticoProvider, type PorticoProviderProps } from "./provider.js";
+/**
+ * Wraps the billing UI: base path, credentials or token, the subject (`organizationId`) and
+ * shared state. `BillingSubjectOption` is the `organizationId` option of hooks and components.
+ */
+export {
+  type BillingSubjectOption,
+  PorticoProvider,
+  type PorticoProviderProps,
+} from "./provider.js";
 export type { Subscription } from "./store/to-subscription.js";

@@ -16,6 +16,7 @@ export const defaultMessages = {
   renewsOn: (date: string) => `Renews on ${date}`,
   cancelsOn: (date: string) => `Cancels on ${date}`,
   trialEnds: (date: string) => `Trial ends ${date}`,
+  seats: (count: number) => (count === 1 ? "1 seat" : `${count} seats`),
   pastDue: "Your last payment failed. Update your payment method to keep your plan.",
   paymentMethod: (brand: string, last4: string) => `${brand} ending in ${last4}`,
   cardExpires: (month: number, year: number) => `Expires ${String(month).padStart(2, "0")}/${year}`,

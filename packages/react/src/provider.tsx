@@ -13,6 +13,7 @@ import { createPorticoClient, type PorticoClient } from "./client/create-client.
 import { usePageRefresh } from "./hooks/use-page-refresh.js";
 import { type MessageOverrides, mergeMessages, type PorticoMessages } from "./messages.js";
 import { type BillingStore, createBillingStore } from "./store/create-billing-store.js";
+import type { SubjectStore } from "./store/create-subject-store.js";
 import { type ReturnKind, takeReturnKind } from "./store/return-from-stripe.js";
 
 export interface PorticoProviderProps {
@@ -33,17 +34,31 @@ export interface PorticoProviderProps {
    * visible, for a page that must follow webhooks live. Default: only when the tab is shown.
    */
   refreshInterval?: number;
+  /**
+   * Bill an organization the signed-in user belongs to instead of the user: every hook and
+   * component below acts for it, unless given its own `organizationId`. Changing it reloads;
+   * the previous organization's data is never shown for the new one.
+   */
+  organizationId?: string;
   children?: ReactNode;
+}
+
+/** The `organizationId` option of the hooks and components: overrides the provider's. */
+export interface BillingSubjectOption {
+  /** The organization to act for; default the provider's (or the user, when it has none). */
+  organizationId?: string;
 }
 
 interface PorticoContextValue {
   basePath: string;
   client: PorticoClient;
   store: BillingStore;
+  /** The provider's subject; undefined is the signed-in user. */
+  organizationId: string | undefined;
   messages: PorticoMessages;
   locale: string | undefined;
-  /** Set when this page load is a return from the portal or Checkout. */
-  returnKind: ReturnKind | undefined;
+  /** Set when this page load is a return from the portal or Checkout, for that subject. */
+  returned: { kind: ReturnKind; organizationId: string | undefined } | undefined;
 }
 
 const PorticoContext = createContext<PorticoContextValue | null>(null);
@@ -68,21 +83,23 @@ export function PorticoProvider(props: PorticoProviderProps) {
     [basePath],
   );
   const store = useMemo(() => createBillingStore(client), [client]);
-  const [returnKind, setReturnKind] = useState<ReturnKind>();
+  const { locale, organizationId } = props;
+  const [returned, setReturned] = useState<PorticoContextValue["returned"]>();
 
   useEffect(() => {
-    const kind = takeReturnKind();
-    if (!kind) return;
-    setReturnKind(kind);
-    void store.syncSubscription();
-  }, [store]);
+    const subject = store.forSubject(organizationId);
+    const kind = takeReturnKind(organizationId);
+    // A subject shown before (a switch back) reloads; a first load stays with its hooks.
+    if (!kind) return void subject.subscription.refreshIfLoaded();
+    setReturned({ kind, organizationId });
+    void subject.syncSubscription();
+  }, [store, organizationId]);
   usePageRefresh(() => store.refresh(), props.refreshInterval);
 
   const messages = useMemo(() => mergeMessages(props.messages), [props.messages]);
-  const { locale } = props;
   const value = useMemo(
-    () => ({ basePath, client, store, messages, locale, returnKind }),
-    [basePath, client, store, messages, locale, returnKind],
+    () => ({ basePath, client, store, organizationId, messages, locale, returned }),
+    [basePath, client, store, organizationId, messages, locale, returned],
   );
   return <PorticoContext.Provider value={value}>{props.children}</PorticoContext.Provider>;
 }
@@ -91,6 +108,19 @@ export function usePortico(): PorticoContextValue {
   const value = useContext(PorticoContext);
   if (!value) throw new Error("Portico hooks and components must be inside <PorticoProvider>");
   return value;
+}
+
+/**
+ * The subject a hook or component acts for (its own `organizationId`, else the provider's)
+ * and that subject's store.
+ */
+export function useBillingSubject(organizationId: string | undefined): {
+  organizationId: string | undefined;
+  subject: SubjectStore;
+} {
+  const portico = usePortico();
+  const id = organizationId ?? portico.organizationId;
+  return { organizationId: id, subject: portico.store.forSubject(id) };
 }
 
 /** The provider's messages with a component's own overrides on top. */

@@ -23,6 +23,8 @@ export interface SubscriptionData {
   paymentMethod: PaymentMethod | null;
   entitlements: Record<string, EntitlementValue>;
   hasCustomer: boolean;
+  /** The per-seat subscription's quantity; null when the plan is not per-seat or unsubscribed. */
+  seats: number | null;
 }
 
 export type PriceInterval = "monthly" | "annual";
@@ -42,6 +44,14 @@ export interface Plan {
   features: string[];
   trialPeriodDays: number | null;
   prices: Record<PriceInterval, PriceSummary | null>;
+  /** How many seats a per-seat plan may be bought with; null for a plan priced per subject. */
+  seats: SeatLimits | null;
+}
+
+export interface SeatLimits {
+  minimum: number;
+  /** Null: no upper limit. */
+  maximum: number | null;
 }
 
 export interface Invoice {
@@ -73,15 +83,32 @@ export type PortalFlowType =
   | "subscription_pause"
   | "subscription_update_confirm";
 
-export interface PortalRequest {
+/**
+ * Who a billing call is for: an organization the signed-in user belongs to, or, without
+ * `organizationId`, the user. Portico answers 404 NOT_FOUND for an organization the user may
+ * not see, or may see but not manage (portal, checkout, seats).
+ */
+export interface BillingSubject {
+  /** 1 to 255 characters, the host app's own organization id. */
+  organizationId?: string;
+}
+
+export interface PortalRequest extends BillingSubject {
   returnUrl: string;
   flow?: { type: PortalFlowType; subscription?: string; price?: string };
   locale?: string;
 }
 
-export interface CheckoutRequest {
+export interface CheckoutRequest extends BillingSubject {
   plan: string;
   interval?: PriceInterval;
+  /** For a per-seat plan: an integer ≥ 1, within the plan's `seats` limits. */
+  seats?: number;
   successUrl?: string;
   cancelUrl?: string;
+}
+
+/** `POST {base}/seats`: answers the updated subscription view. */
+export interface SeatsRequest extends BillingSubject {
+  seats: number;
 }

@@ -37,6 +37,45 @@ describe("createPorticoClient", () => {
     expect(fetch.mock.calls[0]?.[0]).toBe("/api/billing/invoices?limit=5&cursor=abc");
   });
 
+  it("names an organization in the query of the reads and the body of the posts", async () => {
+    const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) =>
+      Response.json({ success: true, data: { invoices: [], url: "https://stripe.test/s" } }),
+    );
+    const client = createPorticoClient({ basePath: "/api/billing", fetch });
+    const organizationId = "org 1&2";
+    await client.getSubscription({ organizationId });
+    await client.listInvoices({ organizationId, limit: 5, cursor: "abc" });
+    await client.syncSubscription({ organizationId });
+    await client.createPortalSession({ organizationId, returnUrl: "https://app.test/b" });
+    await client.createCheckout({ organizationId, plan: "team", seats: 3 });
+    await client.updateSeats({ organizationId, seats: 4 });
+    const sent = fetch.mock.calls.map(([url, init]) => [
+      `${init?.method} ${String(url)}`,
+      init?.body === undefined ? undefined : JSON.parse(String(init.body)),
+    ]);
+    expect(sent).toEqual([
+      ["GET /api/billing/subscription?organizationId=org+1%262", undefined],
+      ["GET /api/billing/invoices?organizationId=org+1%262&limit=5&cursor=abc", undefined],
+      ["POST /api/billing/sync", { organizationId }],
+      ["POST /api/billing/portal", { organizationId, returnUrl: "https://app.test/b" }],
+      ["POST /api/billing/checkout", { organizationId, plan: "team", seats: 3 }],
+      ["POST /api/billing/seats", { organizationId, seats: 4 }],
+    ]);
+  });
+
+  it("sends no subject for the signed-in user: no query, and the sync keeps its empty body", async () => {
+    const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) =>
+      Response.json({ success: true, data: makeSubscription() }),
+    );
+    const client = createPorticoClient({ basePath: "/api/billing", fetch });
+    await client.getSubscription();
+    await client.syncSubscription();
+    expect(fetch.mock.calls.map(([url, init]) => [String(url), init?.body])).toEqual([
+      ["/api/billing/subscription", undefined],
+      ["/api/billing/sync", undefined],
+    ]);
+  });
+
   it("turns an error envelope into a PorticoRequestError", async () => {
     const fetch = fakeBillingApi({
       "POST /portal": { status: 429, error: { code: "RATE_LIMITED", message: "Slow down" } },

@@ -1,8 +1,10 @@
 import type {
+  BillingSubject,
   CheckoutRequest,
   InvoicePage,
   Plan,
   PortalRequest,
+  SeatsRequest,
   SubscriptionData,
 } from "./api-types.js";
 import { PorticoRequestError } from "./request-error.js";
@@ -18,6 +20,8 @@ export interface PorticoClientOptions {
 }
 
 export type PorticoClient = ReturnType<typeof createPorticoClient>;
+
+type InvoiceQuery = BillingSubject & { limit?: number; cursor?: string | null };
 
 /** The typed calls the hooks and components make; each resolves to the envelope's `data`. */
 export function createPorticoClient(options: PorticoClientOptions) {
@@ -45,21 +49,39 @@ export function createPorticoClient(options: PorticoClientOptions) {
   }
 
   return {
-    getSubscription: () => request<SubscriptionData>("GET", "/subscription"),
+    getSubscription: (subject: BillingSubject = {}) =>
+      request<SubscriptionData>("GET", `/subscription${toQuery(subject)}`),
     /** Asks Stripe now instead of waiting for a webhook; rate limited per user. */
-    syncSubscription: () => request<SubscriptionData>("POST", "/sync"),
+    syncSubscription: (subject: BillingSubject = {}) =>
+      // The user's own sync keeps its empty body, as before organizations.
+      request<SubscriptionData>(
+        "POST",
+        "/sync",
+        subject.organizationId === undefined
+          ? undefined
+          : { organizationId: subject.organizationId },
+      ),
     listPlans: () => request<{ plans: Plan[] }>("GET", "/plans").then((data) => data.plans),
-    listInvoices: (page: { limit?: number; cursor?: string | null } = {}) => {
-      const query = new URLSearchParams();
-      if (page.limit) query.set("limit", String(page.limit));
-      if (page.cursor) query.set("cursor", page.cursor);
-      const search = query.size > 0 ? `?${query}` : "";
-      return request<InvoicePage>("GET", `/invoices${search}`);
-    },
+    listInvoices: (page: InvoiceQuery = {}) =>
+      request<InvoicePage>("GET", `/invoices${toQuery(page)}`),
     createPortalSession: (body: PortalRequest) => request<{ url: string }>("POST", "/portal", body),
     createCheckout: (body: CheckoutRequest) =>
       request<{ id: string; url: string }>("POST", "/checkout", body),
+    /** Changes a per-seat subscription's quantity; answers the updated subscription. */
+    updateSeats: (body: SeatsRequest) => request<SubscriptionData>("POST", "/seats", body),
   };
+}
+
+/**
+ * `?organizationId=…&limit=…&cursor=…` with only the parts given. An empty organization id is
+ * still sent: dropping it would quietly show the user's own billing instead.
+ */
+function toQuery(params: InvoiceQuery) {
+  const query = new URLSearchParams();
+  if (params.organizationId !== undefined) query.set("organizationId", params.organizationId);
+  if (params.limit) query.set("limit", String(params.limit));
+  if (params.cursor) query.set("cursor", params.cursor);
+  return query.size > 0 ? `?${query}` : "";
 }
 
 /** `{ success, data }` or `{ success: false, error }`; a proxy's HTML page still reads sensibly. */

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SubscriptionData } from "../client/api-types.js";
+import { PorticoProvider } from "../provider.js";
 import { FREE, fakeBillingApi, makeSubscription, never, PLANS } from "../test/fake-billing-api.js";
 import { renderWithPortico } from "../test/render-with-portico.js";
 import { BillingSettings } from "./billing-settings.js";
@@ -94,6 +95,78 @@ describe("BillingSettings", () => {
     fail = false;
     fireEvent.click(screen.getByRole("button", { name: "Try again" }));
     await ready();
+  });
+
+  it("shows the seats of a per-seat subscription, and none for another plan", async () => {
+    const { unmount } = renderSettings(makeSubscription({ seats: 12 }));
+    const section = await ready();
+    expect(section.querySelector(".portico-seats")?.textContent).toBe("12 seats");
+    unmount();
+    renderSettings(makeSubscription({ seats: 1 }));
+    expect((await ready()).querySelector(".portico-seats")?.textContent).toBe("1 seat");
+    cleanup();
+    renderSettings(makeSubscription());
+    expect((await ready()).querySelector(".portico-seats")).toBeNull();
+  });
+
+  it("shows the organization it is given, next to the user's, and its buttons act for it", async () => {
+    const fetch = fakeBillingApi({
+      "GET /subscription": (organizationId) =>
+        organizationId === "org_a"
+          ? { data: makeSubscription({ seats: 4 }) }
+          : { data: { ...FREE, hasCustomer: true } },
+      "GET /plans": { data: { plans: PLANS } },
+    });
+    const { container } = renderWithPortico(
+      <>
+        <BillingSettings className="user" />
+        <BillingSettings className="org" organizationId="org_a" />
+      </>,
+      fetch,
+    );
+    await waitFor(() => expect(screen.getAllByText("Current plan")).toHaveLength(2));
+    const user = container.querySelector(".user") as HTMLElement;
+    const org = container.querySelector(".org") as HTMLElement;
+    expect(user.querySelector(".portico-plan-name")?.textContent).toBe("Free");
+    expect(user.querySelector(".portico-seats")).toBeNull();
+    expect(org.querySelector(".portico-plan-name")?.textContent).toBe("Pro");
+    expect(org.querySelector(".portico-seats")?.textContent).toBe("4 seats");
+    const hidden = (section: HTMLElement) =>
+      section.querySelector<HTMLInputElement>('input[name="organizationId"]')?.value;
+    expect([hidden(user), hidden(org)]).toEqual([undefined, "org_a"]);
+  });
+
+  it("says what happened after a return for its organization, and only there", async () => {
+    window.history.replaceState(
+      null,
+      "",
+      "/settings/billing?portico=checkout-success&portico_org=org_a",
+    );
+    const fetch = fakeBillingApi({
+      "POST /sync": (organizationId) =>
+        organizationId === "org_a" ? { data: makeSubscription() } : never(),
+      "GET /subscription": { data: FREE },
+      "GET /plans": { data: { plans: PLANS } },
+    });
+    const { container } = render(
+      <>
+        <PorticoProvider fetch={fetch}>
+          <BillingSettings className="user" />
+        </PorticoProvider>
+        <PorticoProvider fetch={fetch} organizationId="org_a">
+          <BillingSettings className="org" />
+        </PorticoProvider>
+      </>,
+    );
+    await waitFor(() =>
+      expect(container.querySelector(".org .portico-notice")?.textContent).toBe(
+        "Your subscription is active",
+      ),
+    );
+    expect(container.querySelector(".user .portico-notice")).toBeNull();
+    expect(window.location.search).toBe("");
+    const synced = fetch.mock.calls.filter(([url]) => String(url).endsWith("/sync"));
+    expect(synced.map(([, init]) => init?.body)).toEqual(['{"organizationId":"org_a"}']);
   });
 
   it("says what happened after a return from Checkout", async () => {

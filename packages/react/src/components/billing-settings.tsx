@@ -5,11 +5,12 @@ import { usePlans } from "../hooks/use-plans.js";
 import { useReturnNotice } from "../hooks/use-return-notice.js";
 import { useSubscription } from "../hooks/use-subscription.js";
 import type { MessageOverrides } from "../messages.js";
+import { type BillingSubjectOption, useBillingSubject } from "../provider.js";
 import { join } from "./class-names.js";
 import { ManageBillingButton } from "./manage-billing-button.js";
 import { UpgradeButton } from "./upgrade-button.js";
 
-export interface BillingSettingsProps {
+export interface BillingSettingsProps extends BillingSubjectOption {
   /** The plan the Upgrade button buys on the free plan; default the catalog's first paid plan. */
   upgradePlan?: string;
   messages?: MessageOverrides;
@@ -17,15 +18,16 @@ export interface BillingSettingsProps {
 }
 
 /**
- * A settings-page section: the current plan and status, what happens next, the card on
- * file, and Manage billing (or Upgrade on the free plan).
+ * A settings-page section: the current plan and status, the seats of a per-seat plan, what
+ * happens next, the card on file, and Manage billing (or Upgrade on the free plan).
  */
 export function BillingSettings(props: BillingSettingsProps) {
-  const { subscription, isLoading, refresh } = useSubscription();
+  const { organizationId } = useBillingSubject(props.organizationId);
+  const { subscription, isLoading, refresh } = useSubscription({ organizationId });
   const { plans } = usePlans();
   const format = useBillingFormat(props.messages);
   const { messages } = format;
-  const notice = useReturnNotice(props.messages);
+  const notice = useReturnNotice(props.messages, { organizationId });
   const className = join("portico-billing-settings", props.className);
 
   if (isLoading) {
@@ -50,7 +52,7 @@ export function BillingSettings(props: BillingSettingsProps) {
     );
   }
 
-  const { plan, status, paymentMethod } = subscription;
+  const { plan, status, paymentMethod, seats } = subscription;
   const renewal = format.renewal(subscription);
   const upgradePlan =
     props.upgradePlan ?? plans?.find((p) => p.prices.monthly || p.prices.annual)?.key;
@@ -73,6 +75,7 @@ export function BillingSettings(props: BillingSettingsProps) {
           </>
         )}
       </p>
+      {seats !== null && <p className="portico-seats">{messages.seats(seats)}</p>}
       {renewal && <p className="portico-renewal">{renewal}</p>}
       {status === "past_due" && <p className="portico-warning">{messages.pastDue}</p>}
       {paymentMethod && (
@@ -81,8 +84,16 @@ export function BillingSettings(props: BillingSettingsProps) {
         </p>
       )}
       <div className="portico-actions">
-        {(subscription.hasCustomer || plan) && <ManageBillingButton messages={props.messages} />}
-        {!plan && upgradePlan && <UpgradeButton plan={upgradePlan} messages={props.messages} />}
+        {(subscription.hasCustomer || plan) && (
+          <ManageBillingButton organizationId={organizationId} messages={props.messages} />
+        )}
+        {!plan && upgradePlan && (
+          <UpgradeButton
+            plan={upgradePlan}
+            organizationId={organizationId}
+            messages={props.messages}
+          />
+        )}
       </div>
     </section>
   );

@@ -5,18 +5,20 @@ import type { Invoice } from "../client/api-types.js";
 import { type BillingFormat, useBillingFormat } from "../hooks/use-billing-format.js";
 import { useInvoices } from "../hooks/use-invoices.js";
 import type { MessageOverrides } from "../messages.js";
+import type { BillingSubjectOption } from "../provider.js";
 import { join } from "./class-names.js";
 
-export interface InvoiceListProps {
+export interface InvoiceListProps extends BillingSubjectOption {
   pageSize?: number;
   messages?: MessageOverrides;
   className?: string;
 }
 
-/** The user's invoices, newest first, with links to Stripe's hosted page and PDF. */
+/** The user's (or organization's) invoices, newest first, with Stripe's hosted page and PDF. */
 export function InvoiceList(props: InvoiceListProps) {
   const { invoices, isLoading, error, hasMore, isLoadingMore, loadMore } = useInvoices({
     pageSize: props.pageSize,
+    organizationId: props.organizationId,
   });
   const format = useBillingFormat(props.messages);
   const { messages } = format;

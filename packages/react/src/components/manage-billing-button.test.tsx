@@ -27,6 +27,29 @@ describe("ManageBillingButton", () => {
     expect(button().getAttribute("type")).toBe("submit");
   });
 
+  it("carries the provider's organization, or its own, in the form and in the JSON", async () => {
+    const fetch = fakeBillingApi({ "POST /portal": { data: { url: "https://portal.test/s/2" } } });
+    const { container } = renderWithPortico(
+      <>
+        <ManageBillingButton>Organization</ManageBillingButton>
+        <ManageBillingButton organizationId="org_b">Other</ManageBillingButton>
+      </>,
+      fetch,
+      { organizationId: "org_a" },
+    );
+    const [first, second] = [...container.querySelectorAll("form")].map((form) =>
+      Object.fromEntries(new FormData(form)),
+    );
+    expect([first, second]).toEqual([{ organizationId: "org_a" }, { organizationId: "org_b" }]);
+
+    fireEvent.click(screen.getByRole("button", { name: "Other" }));
+    await waitFor(() => expect(assign()).toHaveBeenCalledWith("https://portal.test/s/2"));
+    expect(JSON.parse(String(fetch.mock.calls[0]?.[1]?.body))).toEqual({
+      organizationId: "org_b",
+      returnUrl: `${window.location.origin}/settings/billing?portico=portal&portico_org=org_b`,
+    });
+  });
+
   it("sends no hidden fields it was not given, so Portico's defaults apply", () => {
     const { container } = renderWithPortico(<ManageBillingButton />, fakeBillingApi({}));
     expect(container.querySelectorAll("input")).toHaveLength(0);

@@ -3,13 +3,18 @@
 import type { FormEvent, ReactNode } from "react";
 import type { PortalFlowType } from "../client/api-types.js";
 import type { MessageOverrides } from "../messages.js";
-import { useMessages, usePortico } from "../provider.js";
+import {
+  type BillingSubjectOption,
+  useBillingSubject,
+  useMessages,
+  usePortico,
+} from "../provider.js";
 import { returnUrlFor } from "../store/return-from-stripe.js";
 import { Alert } from "./alert.js";
 import { join } from "./class-names.js";
 import { useRedirectAction } from "./use-redirect-action.js";
 
-export interface ManageBillingButtonProps {
+export interface ManageBillingButtonProps extends BillingSubjectOption {
   /** Opens one task of the portal instead of its home page. */
   flow?: PortalFlowType;
   /**
@@ -34,6 +39,7 @@ export interface ManageBillingButtonProps {
  */
 export function ManageBillingButton(props: ManageBillingButtonProps) {
   const { basePath, client } = usePortico();
+  const { organizationId } = useBillingSubject(props.organizationId);
   const messages = useMessages(props.messages);
   const { state, error, alertRef, run } = useRedirectAction(messages);
   const pending = state === "pending";
@@ -42,7 +48,8 @@ export function ManageBillingButton(props: ManageBillingButtonProps) {
     event.preventDefault();
     void run(async () => {
       const session = await client.createPortalSession({
-        returnUrl: props.returnUrl ?? returnUrlFor("portal", props.returnTo),
+        ...(organizationId === undefined ? {} : { organizationId }),
+        returnUrl: props.returnUrl ?? returnUrlFor("portal", props.returnTo, organizationId),
         ...(props.flow ? { flow: { type: props.flow } } : {}),
         ...(props.locale ? { locale: props.locale } : {}),
       });
@@ -61,6 +68,9 @@ export function ManageBillingButton(props: ManageBillingButtonProps) {
       {/* Without returnUrl the no-JS post goes back to Portico's default, APP_URL/settings/billing. */}
       {props.returnUrl && <input type="hidden" name="returnUrl" value={props.returnUrl} />}
       {props.flow && <input type="hidden" name="flow" value={props.flow} />}
+      {organizationId !== undefined && (
+        <input type="hidden" name="organizationId" value={organizationId} />
+      )}
       <button
         type="submit"
         className="portico-button portico-button-primary"

@@ -6,10 +6,11 @@ import { type BillingFormat, useBillingFormat } from "../hooks/use-billing-forma
 import { usePlans } from "../hooks/use-plans.js";
 import { useSubscription } from "../hooks/use-subscription.js";
 import type { MessageOverrides } from "../messages.js";
+import type { BillingSubjectOption } from "../provider.js";
 import { join } from "./class-names.js";
 import { UpgradeButton } from "./upgrade-button.js";
 
-export interface PricingTableProps {
+export interface PricingTableProps extends BillingSubjectOption {
   /** The interval shown first. Default `monthly`. */
   defaultInterval?: PriceInterval;
   messages?: MessageOverrides;
@@ -19,7 +20,7 @@ export interface PricingTableProps {
 /** The configured plans with a monthly/annual switch; each paid plan starts Checkout. */
 export function PricingTable(props: PricingTableProps) {
   const { plans, isLoading, error } = usePlans();
-  const { subscription } = useSubscription();
+  const { subscription } = useSubscription({ organizationId: props.organizationId });
   const format = useBillingFormat(props.messages);
   const { messages } = format;
   const [interval, setInterval] = useState<PriceInterval>(props.defaultInterval ?? "monthly");
@@ -63,6 +64,7 @@ export function PricingTable(props: PricingTableProps) {
             current={plan.key === current}
             format={format}
             overrides={props.messages}
+            organizationId={props.organizationId}
           />
         ))}
       </ul>
@@ -76,6 +78,7 @@ function PlanCard(props: {
   current: boolean;
   format: BillingFormat;
   overrides: MessageOverrides | undefined;
+  organizationId: string | undefined;
 }) {
   const { plan, interval, format } = props;
   const { messages } = format;
@@ -113,7 +116,12 @@ function PlanCard(props: {
         ))}
       </ul>
       {price && !props.current && (
-        <UpgradeButton plan={plan.key} interval={interval} messages={props.overrides}>
+        <UpgradeButton
+          plan={plan.key}
+          interval={interval}
+          organizationId={props.organizationId}
+          messages={props.overrides}
+        >
           {messages.choosePlan(plan.name)}
         </UpgradeButton>
       )}

@@ -77,6 +77,44 @@ describe("UpgradeButton", () => {
     ]);
   });
 
+  it("starts Checkout for the organization with its seats, marked for that organization", async () => {
+    const fetch = fakeBillingApi({
+      "GET /subscription": (organizationId) =>
+        organizationId === "org_a" ? { data: FREE } : { data: makeSubscription() },
+      "POST /checkout": { data: { id: "cs_2", url: "https://checkout.test/cs_2" } },
+    });
+    renderWithPortico(<UpgradeButton plan="team" seats={5} />, fetch, { organizationId: "org_a" });
+    // The user pays, the organization does not: Checkout, not the portal.
+    await waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+    fireEvent.click(screen.getByRole("button", { name: "Upgrade" }));
+    await waitFor(() => expect(assign()).toHaveBeenCalledWith("https://checkout.test/cs_2"));
+    const page = `${window.location.origin}/settings/billing`;
+    expect(posted(fetch, "/checkout")).toEqual([
+      {
+        organizationId: "org_a",
+        plan: "team",
+        seats: 5,
+        successUrl: `${page}?portico=checkout-success&portico_org=org_a`,
+        cancelUrl: `${page}?portico=checkout-canceled&portico_org=org_a`,
+      },
+    ]);
+  });
+
+  it("says Portico's refusal for an organization the member may not buy for", async () => {
+    const fetch = fakeBillingApi({
+      "GET /subscription": { data: FREE },
+      "POST /checkout": {
+        status: 404,
+        error: { code: "NOT_FOUND", message: "Organization not found" },
+      },
+    });
+    renderWithPortico(<UpgradeButton plan="pro" organizationId="org_x" />, fetch);
+    fireEvent.click(screen.getByRole("button", { name: "Upgrade" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("Organization not found");
+    expect(posted(fetch, "/checkout")[0]).toMatchObject({ organizationId: "org_x" });
+    expect(assign()).not.toHaveBeenCalled();
+  });
+
   it("is busy once on a double click, and on error alerts with focus and re-enables", async () => {
     let answer: "pending" | "error" = "pending";
     const fetch = fakeBillingApi({

@@ -4,16 +4,23 @@ import type { ReactNode } from "react";
 import type { PriceInterval } from "../client/api-types.js";
 import { useSubscription } from "../hooks/use-subscription.js";
 import type { MessageOverrides } from "../messages.js";
-import { useMessages, usePortico } from "../provider.js";
-import { returnUrlFor } from "../store/return-from-stripe.js";
+import {
+  type BillingSubjectOption,
+  useBillingSubject,
+  useMessages,
+  usePortico,
+} from "../provider.js";
+import { type ReturnKind, returnUrlFor } from "../store/return-from-stripe.js";
 import { Alert } from "./alert.js";
 import { join } from "./class-names.js";
 import { useRedirectAction } from "./use-redirect-action.js";
 
-export interface UpgradeButtonProps {
+export interface UpgradeButtonProps extends BillingSubjectOption {
   /** A paid plan's key in `portico.config.json`. */
   plan: string;
   interval?: PriceInterval;
+  /** For a per-seat plan: how many seats Checkout starts with (an integer ≥ 1). */
+  seats?: number;
   /**
    * The page Stripe sends the user back to (a path or URL), marked so the provider there
    * syncs and says what happened. Default this page.
@@ -35,26 +42,32 @@ export interface UpgradeButtonProps {
  */
 export function UpgradeButton(props: UpgradeButtonProps) {
   const { client } = usePortico();
-  const { subscription } = useSubscription();
+  const { organizationId } = useBillingSubject(props.organizationId);
+  const { subscription } = useSubscription({ organizationId });
   const messages = useMessages(props.messages);
   const { state, error, alertRef, run } = useRedirectAction(messages);
   const pending = state === "pending";
   const paying = Boolean(subscription?.plan);
 
+  const subject = organizationId === undefined ? {} : { organizationId };
+  const returnUrl = (kind: ReturnKind) => returnUrlFor(kind, props.returnTo, organizationId);
   const onClick = () =>
     run(async () => {
       if (paying) {
         const session = await client.createPortalSession({
-          returnUrl: returnUrlFor("portal", props.returnTo),
+          ...subject,
+          returnUrl: returnUrl("portal"),
           flow: { type: "subscription_update" },
         });
         return session.url;
       }
       const session = await client.createCheckout({
+        ...subject,
         plan: props.plan,
         ...(props.interval ? { interval: props.interval } : {}),
-        successUrl: props.successUrl ?? returnUrlFor("checkout-success", props.returnTo),
-        cancelUrl: props.cancelUrl ?? returnUrlFor("checkout-canceled", props.returnTo),
+        ...(props.seats === undefined ? {} : { seats: props.seats }),
+        successUrl: props.successUrl ?? returnUrl("checkout-success"),
+        cancelUrl: props.cancelUrl ?? returnUrl("checkout-canceled"),
       });
       return session.url;
     });

@@ -1,25 +1,30 @@
 "use client";
 
 import type { MessageOverrides } from "../messages.js";
-import { usePortico } from "../provider.js";
+import { type BillingSubjectOption, useBillingSubject, usePortico } from "../provider.js";
 import { useBillingFormat } from "./use-billing-format.js";
 import { useSubscription } from "./use-subscription.js";
 
 /**
  * The line to show after a return from the portal or Checkout, once the subscription synced
- * from Stripe has loaded; undefined on an ordinary visit. A "success" return that still finds
- * no paid plan means the payment did not go through (a declined card, then Back): it reads
- * as a cancel; one into a trial says when the trial ends, as the status badge says
- * "Trialing". Show it in a `role="status"` region so screen readers announce it.
+ * from Stripe has loaded; undefined on an ordinary visit, or when the return was for another
+ * subject. A "success" return that still finds no paid plan means the payment did not go
+ * through (a declined card, then Back): it reads as a cancel; one into a trial says when the
+ * trial ends, as the status badge says "Trialing". Show it in a `role="status"` region so
+ * screen readers announce it.
  */
-export function useReturnNotice(overrides?: MessageOverrides): string | undefined {
-  const { returnKind } = usePortico();
-  const { subscription } = useSubscription();
+export function useReturnNotice(
+  overrides?: MessageOverrides,
+  options: BillingSubjectOption = {},
+): string | undefined {
+  const { returned } = usePortico();
+  const { organizationId } = useBillingSubject(options.organizationId);
+  const { subscription } = useSubscription({ organizationId });
   const format = useBillingFormat(overrides);
   const { messages } = format;
-  if (!returnKind || !subscription) return undefined;
-  if (returnKind === "portal") return messages.portalReturned;
-  if (returnKind !== "checkout-success" || !subscription.plan) return messages.checkoutCanceled;
+  if (!returned || returned.organizationId !== organizationId || !subscription) return undefined;
+  if (returned.kind === "portal") return messages.portalReturned;
+  if (returned.kind !== "checkout-success" || !subscription.plan) return messages.checkoutCanceled;
   const { status, trialEnd } = subscription;
   if (status === "trialing" && trialEnd) return messages.trialStarted(format.date(trialEnd));
   return messages.checkoutSucceeded;

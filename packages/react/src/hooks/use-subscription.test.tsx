@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
-import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
+import { act, cleanup, render, renderHook, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import { PorticoProvider } from "../provider.js";
-import { FREE, fakeBillingApi, makeSubscription, PLANS } from "../test/fake-billing-api.js";
+import { FREE, fakeBillingApi, makeSubscription, never, PLANS } from "../test/fake-billing-api.js";
 import { useEntitlement } from "./use-entitlement.js";
 import { useSubscription } from "./use-subscription.js";
 
@@ -12,9 +12,11 @@ afterEach(() => {
   window.history.replaceState(null, "", "/");
 });
 
-function withProvider(fetch: typeof globalThis.fetch) {
+function withProvider(fetch: typeof globalThis.fetch, organizationId?: string) {
   return ({ children }: { children: ReactNode }) => (
-    <PorticoProvider fetch={fetch}>{children}</PorticoProvider>
+    <PorticoProvider fetch={fetch} organizationId={organizationId}>
+      {children}
+    </PorticoProvider>
   );
 }
 
@@ -95,5 +97,127 @@ describe("useSubscription", () => {
     await waitFor(() => expect(result.current.subscription?.cancelAtPeriodEnd).toBe(true));
     expect(calls(fetch, "/sync")).toBe(1);
     expect(window.location.search).toBe("?tab=1");
+  });
+});
+
+/** The plan key of the provider's subject: "…" while loading, "free" without a plan. */
+function PlanKey() {
+  const { subscription } = useSubscription();
+  return <>{subscription ? (subscription.plan?.key ?? "free") : "…"}</>;
+}
+
+describe("useSubscription for billing subjects", () => {
+  /** The user is on Free; org_a pays for Pro with 3 seats; org_b is still loading. */
+  const bySubject = () =>
+    fakeBillingApi({
+      "GET /subscription": (organizationId) =>
+        organizationId === undefined
+          ? { data: FREE }
+          : organizationId === "org_a"
+            ? { data: makeSubscription({ seats: 3 }) }
+            : never(),
+      "GET /plans": { data: { plans: PLANS } },
+    });
+
+  it("keeps the user's and an organization's apart under one provider", async () => {
+    const fetch = bySubject();
+    const { result } = renderHook(
+      () => [useSubscription(), useSubscription({ organizationId: "org_a" })] as const,
+      { wrapper: withProvider(fetch) },
+    );
+    await waitFor(() => expect(result.current[1].subscription?.seats).toBe(3));
+    await waitFor(() => expect(result.current[0].subscription).toBeDefined());
+    expect(result.current[0].subscription).toMatchObject({ plan: null, seats: null });
+    expect(result.current[1].subscription?.plan?.key).toBe("pro");
+    expect(calls(fetch, "/subscription?organizationId=org_a")).toBe(1);
+    expect(calls(fetch, "/subscription")).toBe(1);
+  });
+
+  it("keeps two providers apart: each acts for its own organizationId", async () => {
+    const fetch = bySubject();
+    const { container } = render(
+      <>
+        <PorticoProvider fetch={fetch}>
+          <p id="user">
+            <PlanKey />
+          </p>
+        </PorticoProvider>
+        <PorticoProvider fetch={fetch} organizationId="org_a">
+          <p id="org">
+            <PlanKey />
+          </p>
+        </PorticoProvider>
+      </>,
+    );
+    const text = (id: string) => container.querySelector(`#${id}`)?.textContent;
+    await waitFor(() => expect([text("user"), text("org")]).toEqual(["free", "pro"]));
+    expect(calls(fetch, "/subscription")).toBe(1);
+    expect(calls(fetch, "/subscription?organizationId=org_a")).toBe(1);
+  });
+
+  it("never shows the previous organization's subscription after a switch, and reloads", async () => {
+    const fetch = bySubject();
+    const seen: (number | null | undefined)[] = [];
+    let organizationId = "org_a";
+    const { result, rerender } = renderHook(
+      () => {
+        const state = useSubscription();
+        seen.push(state.subscription?.seats);
+        return state;
+      },
+      {
+        wrapper: ({ children }: { children: ReactNode }) => (
+          <PorticoProvider fetch={fetch} organizationId={organizationId}>
+            {children}
+          </PorticoProvider>
+        ),
+      },
+    );
+    await waitFor(() => expect(result.current.subscription?.seats).toBe(3));
+    seen.length = 0;
+    organizationId = "org_b";
+    rerender();
+    expect(result.current).toMatchObject({ subscription: undefined, isLoading: true });
+    expect(seen).not.toContain(3);
+    await waitFor(() => expect(calls(fetch, "/subscription?organizationId=org_b")).toBe(1));
+
+    organizationId = "org_a";
+    rerender();
+    expect(result.current.subscription?.seats).toBe(3);
+    await waitFor(() => expect(calls(fetch, "/subscription?organizationId=org_a")).toBe(2));
+  });
+
+  it("updateSeats posts the subject's new quantity and every caller shows the answer", async () => {
+    const fetch = fakeBillingApi({
+      "GET /subscription": { data: makeSubscription({ seats: 3 }) },
+      "GET /plans": { data: { plans: PLANS } },
+      "POST /seats": { data: makeSubscription({ seats: 5 }) },
+    });
+    const { result } = renderHook(() => [useSubscription(), useSubscription()] as const, {
+      wrapper: withProvider(fetch, "org_a"),
+    });
+    await waitFor(() => expect(result.current[0].subscription?.seats).toBe(3));
+    await act(() => result.current[0].updateSeats(5));
+    expect(result.current[1].subscription?.seats).toBe(5);
+    const [url, init] = fetch.mock.calls.find(([u]) => String(u).endsWith("/seats")) ?? [];
+    expect(url).toBe("/api/billing/seats");
+    expect(JSON.parse(String(init?.body))).toEqual({ organizationId: "org_a", seats: 5 });
+    expect(calls(fetch, "/subscription?organizationId=org_a")).toBe(1);
+  });
+
+  it("updateSeats rejects for a member who may not manage billing, keeping what is shown", async () => {
+    const fetch = fakeBillingApi({
+      "GET /subscription": { data: makeSubscription({ seats: 3 }) },
+      "POST /seats": { status: 404, error: { code: "NOT_FOUND", message: "No such organization" } },
+    });
+    const { result } = renderHook(() => useSubscription({ organizationId: "org_a" }), {
+      wrapper: withProvider(fetch),
+    });
+    await waitFor(() => expect(result.current.subscription?.seats).toBe(3));
+    await expect(result.current.updateSeats(9)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      status: 404,
+    });
+    expect(result.current).toMatchObject({ error: undefined, subscription: { seats: 3 } });
   });
 });

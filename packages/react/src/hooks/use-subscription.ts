@@ -1,6 +1,6 @@
 "use client";
 
-import { usePortico } from "../provider.js";
+import { type BillingSubjectOption, useBillingSubject } from "../provider.js";
 import type { Subscription } from "../store/to-subscription.js";
 import { useResource } from "./use-resource.js";
 
@@ -11,20 +11,28 @@ export interface UseSubscriptionResult {
   /** Why the first load failed; a failed later refresh keeps the last good subscription. */
   error: Error | undefined;
   refresh: () => Promise<void>;
+  /**
+   * Changes the quantity of a per-seat subscription (an integer within the plan's `seats`
+   * limits). Resolves once every caller shows Portico's answer; rejects with
+   * `PorticoRequestError` (404 NOT_FOUND for a member who may not manage billing).
+   */
+  updateSeats: (seats: number) => Promise<void>;
 }
 
 /**
- * The signed-in user's subscription, shared by every caller under one provider. It reloads
+ * The subscription of the signed-in user, or of an organization (`organizationId`, default
+ * the provider's), shared by every caller for that subject under one provider. It reloads
  * when the tab becomes visible (and on the provider's `refreshInterval`), and syncs from
  * Stripe on a return from the portal or Checkout.
  */
-export function useSubscription(): UseSubscriptionResult {
-  const { store } = usePortico();
-  const state = useResource(store.subscription);
+export function useSubscription(options: BillingSubjectOption = {}): UseSubscriptionResult {
+  const { subject } = useBillingSubject(options.organizationId);
+  const state = useResource(subject.subscription);
   return {
     subscription: state.data,
     isLoading: state.isLoading,
     error: state.error,
-    refresh: () => store.subscription.refresh(),
+    refresh: () => subject.subscription.refresh(),
+    updateSeats: (seats) => subject.updateSeats(seats),
   };
 }

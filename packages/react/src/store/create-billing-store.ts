@@ -1,58 +1,33 @@
 import type { Plan } from "../client/api-types.js";
 import type { PorticoClient } from "../client/create-client.js";
-import { PorticoRequestError } from "../client/request-error.js";
+import { createSubjectStore, type SubjectStore } from "./create-subject-store.js";
 import { createResource } from "./resource.js";
-import { type Subscription, toSubscription } from "./to-subscription.js";
 
 export type BillingStore = ReturnType<typeof createBillingStore>;
 
 /**
- * The provider's shared state: one plans request and one subscription per page, and a
- * signal the invoice lists follow, so every refresh (tab shown, interval, return from
- * Stripe) brings the subscription and the invoices up to date together.
+ * The provider's shared state: one plans request per page (the catalog is the same for
+ * every subject) and one store per billing subject, so the user's billing and an
+ * organization's shown on one page never share a subscription or an invoice list.
  */
 export function createBillingStore(client: PorticoClient) {
   const plans = createResource<Plan[]>(() => client.listPlans());
-  const invoiceListeners = new Set<() => void>();
-  const refreshInvoices = () => {
-    for (const listener of invoiceListeners) listener();
-  };
-
-  // Plan names are decoration: a catalog that fails to load must not hide the subscription.
-  const withNames = async (load: ReturnType<PorticoClient["getSubscription"]>) => {
-    const [data, catalog] = await Promise.all([load, plans.read().catch(() => undefined)]);
-    return toSubscription(data, catalog);
-  };
-
-  const subscription = createResource<Subscription>(() => withNames(client.getSubscription()));
-
-  /** After the portal or Checkout: ask Stripe now, since the webhook may not have landed yet. */
-  const syncSubscription = () =>
-    subscription
-      .refresh(() =>
-        withNames(
-          client.syncSubscription().catch((error: unknown) => {
-            // Rate limited or Stripe down: Portico's own copy is still worth showing.
-            if (error instanceof PorticoRequestError && error.status === 401) throw error;
-            return client.getSubscription();
-          }),
-        ),
-      )
-      .finally(refreshInvoices);
+  const subjects = new Map<string | undefined, SubjectStore>();
 
   return {
     plans,
-    subscription,
-    syncSubscription,
-    /** Reloads what the page shows; the first load of anything else stays with its hook. */
-    refresh() {
-      refreshInvoices();
-      return subscription.refreshIfLoaded();
+    /** The store of `organizationId` (the user's when undefined), made on first use. */
+    forSubject(organizationId: string | undefined): SubjectStore {
+      let store = subjects.get(organizationId);
+      if (!store) {
+        store = createSubjectStore(client, plans, organizationId);
+        subjects.set(organizationId, store);
+      }
+      return store;
     },
-    /** Called on every refresh; returns the unsubscribe. */
-    onInvoicesStale(listener: () => void) {
-      invoiceListeners.add(listener);
-      return () => invoiceListeners.delete(listener);
+    /** Reloads what the page shows, for every subject on it. */
+    async refresh(): Promise<void> {
+      await Promise.all([...subjects.values()].map((store) => store.refresh()));
     },
   };
 }

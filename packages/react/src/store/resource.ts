@@ -53,6 +53,16 @@ export function createResource<T>(load: () => Promise<T>) {
       return () => listeners.delete(listener);
     },
     refresh,
+    /**
+     * Shows data the server just answered (a change of seats). Any request still in flight is
+     * older, so its answer is dropped.
+     */
+    put(data: T) {
+      started = true;
+      latest++;
+      inFlight = undefined;
+      set({ data, isLoading: false });
+    },
     /** A refresh for what is on screen: nothing happens to a resource nobody has read. */
     refreshIfLoaded(): Promise<void> {
       return started ? refresh() : Promise.resolve();

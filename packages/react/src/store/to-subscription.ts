@@ -14,6 +14,8 @@ export interface Subscription {
   entitlements: SubscriptionData["entitlements"];
   /** The portal can open (invoices, cards) even without a subscription. */
   hasCustomer: boolean;
+  /** A per-seat subscription's quantity; null when the plan is not per-seat or unsubscribed. */
+  seats: number | null;
 }
 
 /** Statuses that still grant the plan, as Portico's server decides it. */
@@ -31,6 +33,8 @@ export function toSubscription(data: SubscriptionData, plans: Plan[] | undefined
     paymentMethod: data.paymentMethod,
     entitlements: data.entitlements,
     hasCustomer: data.hasCustomer,
+    // `?? null`: a Portico older than organizations sends no seats at all.
+    seats: data.seats ?? null,
   };
 }
 

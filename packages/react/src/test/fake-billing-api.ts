@@ -7,16 +7,28 @@ export type FakeAnswer =
   | { status: number; error: { code: string; message: string } }
   | Promise<Response>;
 
+/** The billing subject a request names: the query's, else the JSON body's `organizationId`. */
+export function subjectOf(url: URL, init?: RequestInit): string | undefined {
+  const fromQuery = url.searchParams.get("organizationId");
+  if (fromQuery !== null) return fromQuery;
+  const body: unknown = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
+  const id = (body as { organizationId?: unknown } | undefined)?.organizationId;
+  return typeof id === "string" ? id : undefined;
+}
+
 /**
  * A `fetch` for the provider's `fetch` prop: Portico's routes at the network boundary, so
- * the components run unmodified. Unlisted routes answer 404 NOT_FOUND.
+ * the components run unmodified. An answer given as a function is called with the request's
+ * subject (see `subjectOf`). Unlisted routes answer 404 NOT_FOUND.
  */
-export function fakeBillingApi(answers: Record<string, FakeAnswer | (() => FakeAnswer)>) {
+export function fakeBillingApi(
+  answers: Record<string, FakeAnswer | ((organizationId: string | undefined) => FakeAnswer)>,
+) {
   return vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(String(input), "http://app.test");
     const key = `${init?.method ?? "GET"} /${url.pathname.split("/").pop()}`;
     const entry = answers[key];
-    const answer = typeof entry === "function" ? entry() : entry;
+    const answer = typeof entry === "function" ? entry(subjectOf(url, init)) : entry;
     if (answer instanceof Promise) return answer;
     if (!answer) return envelope(404, { code: "NOT_FOUND", message: `No fake for ${key}` });
     if ("data" in answer) return Response.json({ success: true, data: answer.data });
@@ -35,6 +47,7 @@ export const PLANS: Plan[] = [
     features: ["1 project"],
     trialPeriodDays: null,
     prices: { monthly: null, annual: null },
+    seats: null,
   },
   {
     key: "pro",
@@ -46,6 +59,7 @@ export const PLANS: Plan[] = [
       monthly: { lookupKey: "pro_monthly", amount: 2900, currency: "usd" },
       annual: { lookupKey: "pro_annual", amount: 29000, currency: "usd" },
     },
+    seats: null,
   },
 ];
 
@@ -60,6 +74,7 @@ export function makeSubscription(overrides: Partial<SubscriptionData> = {}): Sub
     paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2040 },
     entitlements: { projects: 1000, api_access: true },
     hasCustomer: true,
+    seats: null,
     ...overrides,
   };
 }

@@ -7,10 +7,15 @@ import { PorticoProvider } from "../provider.js";
 export function renderWithPortico(
   ui: ReactNode,
   fetch: typeof globalThis.fetch,
-  options: { messages?: MessageOverrides } = {},
+  options: { messages?: MessageOverrides; organizationId?: string } = {},
 ) {
   return render(
-    <PorticoProvider basePath="/api/billing" fetch={fetch} messages={options.messages}>
+    <PorticoProvider
+      basePath="/api/billing"
+      fetch={fetch}
+      messages={options.messages}
+      organizationId={options.organizationId}
+    >
       {ui}
     </PorticoProvider>,
   );
