@@ -5,6 +5,7 @@ import {
   BillingConfigError,
   parseBillingConfig,
   readBillingConfigFile,
+  resolveAdjustableQuantity,
   withBillingConfig,
 } from "./billing-config.js";
 import { createBillingConfigJsonSchema } from "./billing-config-schema.js";
@@ -126,5 +127,120 @@ describe("portico.config.json", () => {
     await expect(readBillingConfigFile(new URL("README.md", root).pathname)).rejects.toThrow(
       /not valid JSON/,
     );
+  });
+});
+
+describe("per-seat plans and adjustable_quantity", () => {
+  const seatPlan = (seats: unknown) => ({
+    key: "team",
+    name: "Team",
+    seats,
+    prices: { monthly: { amount: 1200 } },
+  });
+  const portalWith = (product: Record<string, unknown>, allowed = ["price", "quantity"]) => ({
+    name: "default",
+    default: true,
+    features: {
+      subscription_update: {
+        enabled: true,
+        products: [{ plan: "team", prices: ["monthly"], ...product }],
+        default_allowed_updates: allowed,
+      },
+    },
+  });
+
+  it("the per-seat fixture parses: seats bounds, and limits defaulting to them", async () => {
+    const config = await readBillingConfigFile(
+      new URL("./__fixtures__/per-seat.portico.config.json", import.meta.url).pathname,
+    );
+    if (!config) throw new Error("fixture missing");
+    expect(config.plans.find((plan) => plan.key === "team")?.seats).toEqual({
+      minimum: 2,
+      maximum: 50,
+    });
+    expect(config.plans.find((plan) => plan.key === "starter")?.seats).toBeUndefined();
+    const [starter, team] = config.portal_configurations[0]?.features.subscription_update
+      ?.products ?? [undefined, undefined];
+    const plan = (key: string) => config.plans.find((candidate) => candidate.key === key);
+    expect(resolveAdjustableQuantity(plan("team"), team?.adjustable_quantity)).toEqual({
+      enabled: true,
+      maximum: 50,
+      minimum: 2,
+    });
+    expect(resolveAdjustableQuantity(plan("starter"), starter?.adjustable_quantity)).toEqual({
+      enabled: false,
+      maximum: null,
+      minimum: 1,
+    });
+  });
+
+  it("seats.minimum defaults to 1 and maximum may be left out (no limit)", () => {
+    const config = parseBillingConfig({ plans: [seatPlan({})] });
+    expect(config.plans[0]?.seats).toEqual({ minimum: 1 });
+    const limits = resolveAdjustableQuantity(config.plans[0], { enabled: true, maximum: 10 });
+    expect(limits).toEqual({ enabled: true, maximum: 10, minimum: 1 });
+  });
+
+  it("refuses seats on a free plan, naming it, and bounds that do not make sense", () => {
+    expect(
+      problemsOf({
+        plans: [
+          { key: "free", name: "Free", seats: { minimum: 1 } },
+          seatPlan({ minimum: 5, maximum: 3 }),
+          { ...seatPlan({ minimum: 0 }), key: "zero" },
+        ],
+      }),
+    ).toEqual([
+      'plans[0].seats: plan "free" is free (no prices), so it cannot be per-seat; remove seats or add prices',
+      "plans[1].seats.maximum: maximum must be at least minimum",
+      expect.stringMatching(/^plans\[2\]\.seats\.minimum: .*>=1/),
+    ]);
+  });
+
+  it("refuses adjustable_quantity on a plan that is not per-seat, naming the plan", () => {
+    const problems = problemsOf({
+      plans: [{ key: "team", name: "Team", prices: { monthly: { amount: 1200 } } }],
+      portal_configurations: [portalWith({ adjustable_quantity: { enabled: true } })],
+    });
+    expect(problems).toEqual([
+      'portal_configurations[0].features.subscription_update.products[0].adjustable_quantity: plan "team" is not per-seat; give it seats to let customers change its quantity',
+    ]);
+  });
+
+  it("keeps the portal's limits within the plan's seats", () => {
+    const path = "portal_configurations[0].features.subscription_update.products[0]";
+    const plans = [seatPlan({ minimum: 2, maximum: 50 })];
+    const limits = (adjustable_quantity: unknown) =>
+      problemsOf({ plans, portal_configurations: [portalWith({ adjustable_quantity })] });
+    expect(limits({ enabled: true, minimum: 1, maximum: 60 })).toEqual([
+      `${path}.adjustable_quantity.minimum: 1 is outside plan "team"'s seats (2 to 50)`,
+      `${path}.adjustable_quantity.maximum: 60 is outside plan "team"'s seats (2 to 50)`,
+    ]);
+    expect(limits({ enabled: true, minimum: 10, maximum: 5 })).toEqual([
+      `${path}.adjustable_quantity: the minimum (10) is above the maximum (5)`,
+    ]);
+    expect(
+      problemsOf({
+        plans: [seatPlan({ minimum: 3 })],
+        portal_configurations: [portalWith({ adjustable_quantity: { enabled: true, minimum: 2 } })],
+      }),
+    ).toEqual([
+      `${path}.adjustable_quantity.minimum: 2 is outside plan "team"'s seats (at least 3)`,
+    ]);
+    // Limits inside the seats, and limits on a product where the feature is off, are fine.
+    const ok = (adjustable_quantity: unknown) =>
+      parseBillingConfig({ plans, portal_configurations: [portalWith({ adjustable_quantity })] });
+    expect(() => ok({ enabled: true, minimum: 5, maximum: 20 })).not.toThrow();
+    expect(() => ok({ enabled: false })).not.toThrow();
+  });
+
+  it('requires "quantity" in default_allowed_updates when a product enables adjustable_quantity', () => {
+    const problems = problemsOf({
+      plans: [seatPlan({ minimum: 2 })],
+      portal_configurations: [portalWith({ adjustable_quantity: { enabled: true } }, ["price"])],
+    });
+    expect(problems).toEqual([
+      'portal_configurations[0].features.subscription_update.default_allowed_updates: add "quantity", since adjustable_quantity is enabled for "team"',
+    ]);
   });
 });

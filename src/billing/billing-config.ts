@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { Config } from "../config.js";
+import type { AdjustableQuantity } from "../stripe/catalog-types.js";
 import {
   type BillingConfig,
   BillingConfigSchema,
   type PlanConfig,
+  type PortalProductConfig,
   type PriceInterval,
 } from "./billing-config-schema.js";
 
@@ -65,6 +67,23 @@ export async function readBillingConfigFile(path: string): Promise<BillingConfig
 
 export function lookupKeyFor(plan: PlanConfig, interval: PriceInterval): string {
   return plan.prices?.[interval]?.lookup_key ?? `${plan.key}_${interval}`;
+}
+
+/**
+ * A portal product's `adjustable_quantity` as Stripe will hold it: Stripe's
+ * defaults when off, and the plan's seat bounds for limits the file leaves out.
+ */
+export function resolveAdjustableQuantity(
+  plan: PlanConfig | undefined,
+  setting: PortalProductConfig["adjustable_quantity"],
+): AdjustableQuantity {
+  if (!setting?.enabled)
+    return { enabled: false, maximum: setting?.maximum ?? null, minimum: setting?.minimum ?? 1 };
+  return {
+    enabled: true,
+    maximum: setting.maximum ?? plan?.seats?.maximum ?? null,
+    minimum: setting.minimum ?? plan?.seats?.minimum ?? 1,
+  };
 }
 
 /** Every price the file declares, with its resolved lookup key. */
@@ -148,10 +167,19 @@ function findReferenceProblems(config: BillingConfig): string[] {
         if (!plan.prices?.[interval])
           problems.push(`${path}.prices: plan "${plan.key}" has no ${interval} price`);
       }
+      problems.push(...findQuantityProblems(plan, entry, `${path}.adjustable_quantity`));
     });
     if (update?.enabled && update.products.length === 0)
       problems.push(
         `portal_configurations[${i}].features.subscription_update.products: list at least one plan when enabled`,
+      );
+    // default_allowed_updates is what the portal offers on the listed products: without
+    // "quantity" the per-product limits would silently do nothing. Stripe does not add it
+    // for us, and neither do we: the file should read as what Stripe will hold.
+    const adjustable = update?.products.filter((entry) => entry.adjustable_quantity?.enabled);
+    if (adjustable?.length && !update?.default_allowed_updates.includes("quantity"))
+      problems.push(
+        `portal_configurations[${i}].features.subscription_update.default_allowed_updates: add "quantity", since adjustable_quantity is enabled for ${adjustable.map((entry) => `"${entry.plan}"`).join(", ")}`,
       );
     const reason = configuration.features.subscription_cancel?.cancellation_reason;
     if (reason?.enabled && reason.options.length === 0)
@@ -159,5 +187,33 @@ function findReferenceProblems(config: BillingConfig): string[] {
         `portal_configurations[${i}].features.subscription_cancel.cancellation_reason.options: list at least one reason when enabled`,
       );
   });
+  return problems;
+}
+
+function findQuantityProblems(
+  plan: PlanConfig,
+  entry: PortalProductConfig,
+  path: string,
+): string[] {
+  const setting = entry.adjustable_quantity;
+  if (!setting?.enabled) return [];
+  if (!plan.seats)
+    return [
+      `${path}: plan "${plan.key}" is not per-seat; give it seats to let customers change its quantity`,
+    ];
+  const { minimum, maximum } = plan.seats;
+  const bounds = maximum === undefined ? `at least ${minimum}` : `${minimum} to ${maximum}`;
+  const outside = (value: number | undefined) =>
+    value !== undefined && (value < minimum || (maximum !== undefined && value > maximum));
+  const problems = (["minimum", "maximum"] as const).flatMap((field) =>
+    outside(setting[field])
+      ? [`${path}.${field}: ${setting[field]} is outside plan "${plan.key}"'s seats (${bounds})`]
+      : [],
+  );
+  const resolved = resolveAdjustableQuantity(plan, setting);
+  if (problems.length === 0 && resolved.maximum !== null && resolved.maximum < resolved.minimum)
+    problems.push(
+      `${path}: the minimum (${resolved.minimum}) is above the maximum (${resolved.maximum})`,
+    );
   return problems;
 }

@@ -7,7 +7,7 @@ import type {
   ProductFields,
 } from "../stripe/catalog-types.js";
 import { type DeclaredPrice, listDeclaredPrices } from "./billing-config.js";
-import type { BillingConfig } from "./billing-config-schema.js";
+import type { BillingConfig, PlanConfig } from "./billing-config-schema.js";
 import {
   flattenConfiguration,
   nameCurrentConfiguration,
@@ -69,8 +69,9 @@ export function planCatalog(config: BillingConfig, state: CatalogState): Catalog
       description: plan.description ?? null,
       marketingFeatures: plan.features,
     };
+    const notes = seatNotes(plan, "product");
     if (!current) {
-      add(created("product", plan.key, productView(desired)), 0, {
+      add({ ...created("product", plan.key, productView(desired)), notes }, 0, {
         type: "create_product",
         key: plan.key,
         fields: desired,
@@ -81,16 +82,12 @@ export function planCatalog(config: BillingConfig, state: CatalogState): Catalog
     const fields = diffFields(productView(current), productView(desired));
     if (!current.active) fields.push({ path: "active", before: false, after: true });
     if (fields.length === 0) continue;
-    add(
-      { action: "update", kind: "product", key: plan.key, id: current.id, fields, notes: [] },
-      0,
-      {
-        type: "update_product",
-        id: current.id,
-        fields: desired,
-        ...(current.active ? {} : { active: true }),
-      },
-    );
+    add({ action: "update", kind: "product", key: plan.key, id: current.id, fields, notes }, 0, {
+      type: "update_product",
+      id: current.id,
+      fields: desired,
+      ...(current.active ? {} : { active: true }),
+    });
   }
 
   const replaced = new Set<string>();
@@ -105,12 +102,10 @@ export function planCatalog(config: BillingConfig, state: CatalogState): Catalog
       fields: desired,
       transferLookupKey: current !== undefined,
     };
+    const perSeat = seatNotes(price.plan, "price");
     if (!current) {
-      add(
-        created("price", price.lookupKey, { plan: price.plan.key, ...priceView(desired) }),
-        1,
-        create,
-      );
+      const view = { plan: price.plan.key, ...priceView(desired) };
+      add({ ...created("price", price.lookupKey, view), notes: perSeat }, 1, create);
       continue;
     }
     const fields = diffFields(priceView(current), priceView(desired));
@@ -122,6 +117,7 @@ export function planCatalog(config: BillingConfig, state: CatalogState): Catalog
       const notes = [
         "Prices cannot change in Stripe: a new price takes the lookup key and this one is archived.",
         `Existing subscriptions stay on ${current.id}; new ones use the new price.`,
+        ...perSeat,
       ];
       add(
         { action: "replace", kind: "price", key: price.lookupKey, id: current.id, fields, notes },
@@ -245,6 +241,22 @@ function pickManaged<T extends { active: boolean }>(items: T[], match: (item: T)
 function created(kind: ChangeKind, key: string, view: Record<string, unknown>): CatalogChange {
   const fields = Object.entries(view).map(([path, after]) => ({ path, after }));
   return { action: "create", kind, key, fields, notes: [] };
+}
+
+/**
+ * Stripe has no notion of seats: a per-seat price is an ordinary per-unit price
+ * and the subscription item's quantity is the seat count. The plan says so, since
+ * an amount shown alone would read as the whole charge.
+ */
+function seatNotes(plan: PlanConfig, subject: "product" | "price"): string[] {
+  const seats = plan.seats;
+  if (!seats) return [];
+  if (subject === "price") return ["Per seat: unit_amount is charged for each seat."];
+  const bounds =
+    seats.maximum === undefined
+      ? `at least ${seats.minimum}`
+      : `${seats.minimum} to ${seats.maximum}`;
+  return [`Per-seat plan: a subscription's quantity is its seat count (${bounds}).`];
 }
 
 function priceFieldsOf(price: DeclaredPrice): PriceFields {

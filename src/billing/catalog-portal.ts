@@ -1,10 +1,11 @@
 import type {
+  AdjustableQuantity,
   KeyRef,
   PortalConfigurationFields,
   PortalConfigurationState,
   PortalFeatures,
 } from "../stripe/catalog-types.js";
-import { lookupKeyFor } from "./billing-config.js";
+import { lookupKeyFor, resolveAdjustableQuantity } from "./billing-config.js";
 import type { BillingConfig, PortalConfigurationConfig } from "./billing-config-schema.js";
 
 /**
@@ -54,6 +55,7 @@ export function toDesiredConfiguration(
             prices: plan
               ? entry.prices.map((interval) => ({ key: lookupKeyFor(plan, interval) }))
               : [],
+            adjustable_quantity: resolveAdjustableQuantity(plan, entry.adjustable_quantity),
           };
         }),
         default_allowed_updates: sorted(update?.default_allowed_updates ?? []),
@@ -90,8 +92,17 @@ export function flattenConfiguration(
       flat[path] = value;
     }
   };
-  visit(fields.features, "features");
+  const update = fields.features.subscription_update;
+  const products = update.products.map(({ adjustable_quantity, ...entry }) =>
+    isStripeDefault(adjustable_quantity) ? entry : { ...entry, adjustable_quantity },
+  );
+  visit({ ...fields.features, subscription_update: { ...update, products } }, "features");
   return flat;
+}
+
+/** Stripe's value for a product that never set limits; shown only when it differs. */
+function isStripeDefault(quantity: AdjustableQuantity): boolean {
+  return !quantity.enabled && quantity.maximum === null && quantity.minimum === 1;
 }
 
 export function nameDesiredConfiguration(
@@ -149,9 +160,15 @@ function mapProducts<A, B, C, D>(
     ...features,
     subscription_update: {
       ...update,
+      // Key order is fixed here: both sides of the diff are compared as JSON.
       products: update.products.map((entry) => ({
         product: product(entry.product),
         prices: entry.prices.map(price),
+        adjustable_quantity: {
+          enabled: entry.adjustable_quantity.enabled,
+          maximum: entry.adjustable_quantity.maximum,
+          minimum: entry.adjustable_quantity.minimum,
+        },
       })),
     },
   };

@@ -1,5 +1,5 @@
 import type { PriceInterval } from "./billing-config-schema.js";
-import type { Plan, PlanPrice } from "./plans.js";
+import type { Plan, PlanPrice, PlanSeats } from "./plans.js";
 
 /** What `GET /api/billing/plans` tells a pricing page about one plan. */
 export interface PlanSummary {
@@ -9,11 +9,13 @@ export interface PlanSummary {
   features: string[];
   trialPeriodDays: number | null;
   prices: Record<PriceInterval, PriceSummary | null>;
+  /** Null unless the plan is per-seat; then each price's amount is per seat. */
+  seats: PlanSeats | null;
 }
 
 export interface PriceSummary {
   lookupKey: string;
-  /** Minor units: 900 is $9.00. */
+  /** Minor units: 900 is $9.00; per seat on a per-seat plan. */
   amount: number;
   currency: string;
 }
@@ -34,6 +36,7 @@ export function summarizePlans(plans: readonly Plan[]): PlanSummary[] {
       features: plan.features,
       trialPeriodDays: trialOf(plan.prices),
       prices: { monthly: price("monthly"), annual: price("annual") },
+      seats: plan.seats && { minimum: plan.seats.minimum, maximum: plan.seats.maximum },
     };
   });
 }

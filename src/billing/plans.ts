@@ -22,6 +22,14 @@ export interface Plan {
   entitlements: PlanConfig["entitlements"];
   /** Empty for a free plan. */
   prices: PlanPrice[];
+  /** Per-seat plans only: the subscription item's quantity is the seat count. */
+  seats: PlanSeats | null;
+}
+
+/** Each price's amount is per seat; `maximum: null` is no limit. */
+export interface PlanSeats {
+  minimum: number;
+  maximum: number | null;
 }
 
 export function createPlanCatalog(config: BillingConfig | undefined) {
@@ -41,6 +49,7 @@ export function createPlanCatalog(config: BillingConfig | undefined) {
         currency,
         trialPeriodDays,
       })),
+    seats: plan.seats ? { minimum: plan.seats.minimum, maximum: plan.seats.maximum ?? null } : null,
   }));
   const byLookupKey = new Map(declared.map((price) => [price.lookupKey, price.plan.key]));
   // Price ids are learned from Stripe (startup check, apply); lookup keys are known up front.

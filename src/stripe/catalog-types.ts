@@ -19,11 +19,25 @@ export interface PortalFeatures<ProductRef = string, PriceRef = string> {
   subscription_pause: { enabled: boolean };
   subscription_update: {
     enabled: boolean;
-    products: { product: ProductRef; prices: PriceRef[] }[];
+    products: {
+      product: ProductRef;
+      prices: PriceRef[];
+      adjustable_quantity: AdjustableQuantity;
+    }[];
     default_allowed_updates: string[];
     proration_behavior: string;
     schedule_at_period_end: { conditions: string[] };
   };
+}
+
+/**
+ * A portal product's quantity limits, as Stripe returns them. Stripe's default
+ * is `{ enabled: false, maximum: null, minimum: 1 }`; `maximum: null` is no limit.
+ */
+export interface AdjustableQuantity {
+  enabled: boolean;
+  maximum: number | null;
+  minimum: number;
 }
 
 export interface ProductFields {

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type {
+  AdjustableQuantity,
   CatalogIds,
   CatalogState,
   CatalogWrite,
@@ -191,6 +192,11 @@ function toFeatures(features: Stripe.BillingPortal.Configuration.Features): Port
       products: (update.products ?? []).map((entry) => ({
         product: entry.product,
         prices: [...entry.prices],
+        adjustable_quantity: {
+          enabled: entry.adjustable_quantity.enabled,
+          maximum: entry.adjustable_quantity.maximum,
+          minimum: entry.adjustable_quantity.minimum,
+        },
       })),
       default_allowed_updates: [...update.default_allowed_updates],
       proration_behavior: update.proration_behavior,
@@ -202,6 +208,22 @@ function toFeatures(features: Stripe.BillingPortal.Configuration.Features): Port
 }
 
 type Proration = "always_invoice" | "create_prorations" | "none";
+
+/**
+ * Stripe's default (off, minimum 1, no maximum) is left out, so a configuration
+ * without seats sends what it always sent. The products list is replaced whole on
+ * update, so an omitted maximum clears one set before.
+ */
+function toQuantityParam(quantity: AdjustableQuantity) {
+  if (!quantity.enabled && quantity.maximum === null && quantity.minimum === 1) return {};
+  return {
+    adjustable_quantity: {
+      enabled: quantity.enabled,
+      minimum: quantity.minimum,
+      ...(quantity.maximum !== null ? { maximum: quantity.maximum } : {}),
+    },
+  };
+}
 
 /** Stripe clears a list with "" rather than []. */
 const listOrEmpty = <T>(values: T[]): T[] | "" => (values.length > 0 ? values : "");
@@ -258,6 +280,7 @@ function toConfigurationParams(
           update.products.map((entry) => ({
             product: ids.products[entry.product.key] ?? entry.product.key,
             prices: entry.prices.map((price) => ids.prices[price.key] ?? price.key),
+            ...toQuantityParam(entry.adjustable_quantity),
           })),
         ),
         default_allowed_updates: listOrEmpty(
