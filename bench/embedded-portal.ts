@@ -7,11 +7,13 @@
  * and `stripe.billingPortal.sessions.create()` with the same SDK settings. Rounds alternate
  * the two; each reports latency at p50/p99 and this process's CPU per call.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
 import { openDatabase } from "../src/db/client.js";
+import { userSubjectId } from "../src/db/subjects.js";
 import { resolveHostUser } from "../src/embedded/host-identity.js";
 import { createPortico } from "../src/index.js";
 import {
@@ -117,7 +119,7 @@ async function linkCustomers(
     for (const id of hostIds) {
       const user = await resolveHostUser(database.db, { id });
       const customer = await stripe.customers.create();
-      await linkBillingCustomer(database.db, user.id, false, customer.id);
+      await linkBillingCustomer(database.db, userSubjectId(user.id), false, customer.id);
       customers.push(customer.id);
     }
     return customers;

@@ -7,6 +7,7 @@
  *   2. the same portal-session call made directly with the stripe SDK.
  * It prints both, and Portico's overhead at p50 and p99.
  */
+
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import autocannon from "autocannon";
 import type Stripe from "stripe";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
 import { databaseOptions, openDatabase } from "../src/db/client.js";
+import { userSubjectId } from "../src/db/subjects.js";
 import {
   emulatorSdk,
   newStripeKeys,
@@ -151,7 +153,7 @@ async function linkCustomers(stripe: Stripe, dataDir: string, users: { id: strin
   try {
     for (const user of users) {
       const customer = await stripe.customers.create({ metadata: { portico_user_id: user.id } });
-      await linkBillingCustomer(database.db, user.id, false, customer.id);
+      await linkBillingCustomer(database.db, userSubjectId(user.id), false, customer.id);
     }
   } finally {
     await database.close();

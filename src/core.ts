@@ -4,6 +4,8 @@ import { createInvoiceListService } from "./billing/invoice-list.js";
 import { createPlanCatalog } from "./billing/plans.js";
 import { createPortalService } from "./billing/portal.js";
 import { createReadinessCheck } from "./billing/readiness.js";
+import { createSeatService } from "./billing/seat-changes.js";
+import { seatProrationBehavior } from "./billing/seats.js";
 import { createSetupCheck } from "./billing/setup-check.js";
 import { createSyncServices } from "./billing/sync-services.js";
 import type { Config } from "./config.js";
@@ -15,7 +17,8 @@ import { createStripeGateway } from "./stripe/gateway.js";
 /**
  * Portico's billing core, the same embedded in a host app and in the standalone service:
  * Stripe, the catalog, portal sessions, checkout, the webhook inbox and sync, and the read
- * side. It has no HTTP and no notion of who the user is; callers pass Portico's user id.
+ * side. It has no HTTP and no notion of who the user is; callers pass the billing subject
+ * (a Portico user or organization) that their own access check resolved.
  */
 export function createCore(deps: {
   config: Config;
@@ -54,6 +57,15 @@ export function createCore(deps: {
     readiness,
     portal: createPortalService({ db, stripe, config, setup, metrics }),
     invoices: createInvoiceListService({ db }),
+    seats: createSeatService({
+      db,
+      stripe,
+      plans,
+      runner: billingSync.sync,
+      subscriptions: billingSync.subscriptions,
+      config,
+      prorationBehavior: seatProrationBehavior(billingConfig),
+    }),
     ...billingSync,
 
     /** The background work: the setup check (Stripe may be slow; nobody waits) and retries. */

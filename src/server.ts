@@ -5,6 +5,7 @@ import { type AccountService, createAccountService } from "./auth/accounts.js";
 import { readBillingConfigFile, withBillingConfig } from "./billing/billing-config.js";
 import type { BillingConfig } from "./billing/billing-config-schema.js";
 import { type CatalogSync, createCatalogSync } from "./billing/catalog-sync.js";
+import { createOrganizationService } from "./billing/organizations.js";
 import type { PlanCatalog } from "./billing/plans.js";
 import type { ReadinessCheckService } from "./billing/readiness.js";
 import type { SetupCheck } from "./billing/setup-check.js";
@@ -15,6 +16,7 @@ import { type Database, databaseOptions, openDatabase } from "./db/client.js";
 import { createApp, type PorticoApp } from "./http/app.js";
 import { closeServer } from "./http/close-server.js";
 import { credentialIdentity } from "./http/identify.js";
+import { membershipAccess } from "./http/subject-access.js";
 import type { Metrics } from "./metrics.js";
 import type { StripeGateway } from "./stripe/gateway.js";
 
@@ -59,10 +61,19 @@ export async function createPorticoService(
   await database.migrate();
   const core = createCore({ config, logger, billingConfig, database });
   const accounts = createAccountService({ db: database.db, config });
+  const organizations = createOrganizationService({
+    db: database.db,
+    logger,
+    // Standalone, seats follow membership: a per-seat subscription is kept at the member count.
+    onMembersChanged: (id, members) =>
+      core.seats.matchSeatsToMembers({ type: "organization", id }, members, config.stripe.appMode),
+  });
   const app = createApp({
     ...core,
     accounts,
+    organizations,
     identify: credentialIdentity(accounts, config.appUrl),
+    subjects: membershipAccess(organizations),
   });
 
   let server: Server | undefined;

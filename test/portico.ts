@@ -4,6 +4,7 @@ import type Stripe from "stripe";
 import { inject } from "vitest";
 import { type Config, loadConfig } from "../src/config.js";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
+import { userSubjectId } from "../src/db/subjects.js";
 import { createLogger } from "../src/logger.js";
 import { createPorticoService, type PorticoService } from "../src/server.js";
 import { createTestDatabase } from "./database.js";
@@ -117,7 +118,12 @@ export async function signUp(
 /** Gives a user a Stripe customer in the emulator and links it, as checkout will. */
 export async function giveCustomer(t: TestPortico, userId: string, mode: "test" | "live" = "test") {
   const customer = await t.stripe[mode].customers.create({ metadata: { portico_user_id: userId } });
-  await linkBillingCustomer(t.portico.database.db, userId, mode === "live", customer.id);
+  await linkBillingCustomer(
+    t.portico.database.db,
+    userSubjectId(userId),
+    mode === "live",
+    customer.id,
+  );
   return customer;
 }
 

@@ -6,19 +6,27 @@ import {
   linkBillingCustomer,
   markBillingCustomerDeleted,
 } from "../db/billing-customers.js";
-import { recordCheckoutSession } from "../db/checkout-sessions.js";
+import { checkoutReference, recordCheckoutSession } from "../db/checkout-sessions.js";
 import type { Db } from "../db/client.js";
 import { consumeRateLimit } from "../db/rate-limits.js";
+import { subjectKey } from "../db/subjects.js";
 import { PorticoError, validationError } from "../errors.js";
 import { StripeMissingError } from "../stripe/errors.js";
 import { type StripeGateway, StripeModeNotConfiguredError } from "../stripe/gateway.js";
+import type { BillingSubject } from "./billing-subject.js";
 import { type CheckoutChoice, resolveCheckoutPrice } from "./checkout-price.js";
 import type { PlanCatalog } from "./plans.js";
 import { verifyReturnUrl } from "./return-url.js";
+import { resolveCheckoutSeats } from "./seats.js";
 
 /** The plan is named by `plan` (+ `interval`) or by `price`, a lookup key such as `pro_monthly`. */
 export interface CheckoutInput extends CheckoutChoice {
-  user: { id: string; email: string | null };
+  /** Who is billed. */
+  subject: BillingSubject;
+  /** Who started the checkout (the audit row's user). */
+  actor: { id: string };
+  /** A per-seat plan's seats; default the organization's members, within the plan's bounds. */
+  seats?: number | undefined;
   mode: StripeMode;
   successUrl?: string | undefined;
   cancelUrl?: string | undefined;
@@ -29,7 +37,7 @@ const SUBSCRIBED = ["active", "trialing"];
 
 /**
  * Starts a subscription checkout. The Stripe customer is created before the session, once
- * per user and mode, with no lock held while Stripe answers: Stripe's idempotency key
+ * per subject and mode, with no lock held while Stripe answers: Stripe's idempotency key
  * makes concurrent requests and retries one customer, the link's unique index picks the
  * one that counts, and a customer that lost the race is deleted.
  */
@@ -72,18 +80,19 @@ export function createCheckoutService(deps: {
     return found.id;
   }
 
-  /** The user's customer in that mode, created (and linked) on first need, exactly once. */
-  async function ensureCustomer(user: CheckoutInput["user"], mode: StripeMode): Promise<string> {
+  /** The subject's customer in that mode, created (and linked) on first need, exactly once. */
+  async function ensureCustomer(subject: BillingSubject, mode: StripeMode): Promise<string> {
     const livemode = mode === "live";
-    const existing = await findBillingCustomer(db, user.id, livemode);
+    const { type, id, email, name } = subject;
+    const existing = await findBillingCustomer(db, { type, id }, livemode);
     if (existing) return existing.stripeCustomerId;
-    const replaced = await countDeletedBillingCustomers(db, user.id, livemode);
-    const created = await stripe.createCustomer(mode, user, replaced);
-    if (await linkBillingCustomer(db, user.id, livemode, created)) return created;
+    const replaced = await countDeletedBillingCustomers(db, { type, id }, livemode);
+    const created = await stripe.createCustomer(mode, { type, id, email, name }, replaced);
+    if (await linkBillingCustomer(db, { type, id }, livemode, created)) return created;
 
     // Another request linked first: the same customer (the key replayed it), or one made
     // under another key (the email changed in between). Keep the linked one.
-    const linked = await findBillingCustomer(db, user.id, livemode);
+    const linked = await findBillingCustomer(db, { type, id }, livemode);
     if (!linked) {
       // The replayed customer is one already marked deleted: its key is retired now.
       throw new PorticoError("CONFLICT", "Your billing account changed; try again", {
@@ -91,7 +100,7 @@ export function createCheckoutService(deps: {
       });
     }
     if (linked.stripeCustomerId !== created) {
-      // Fresh and never used: nothing of the user's is lost with it.
+      // Fresh and never used: nothing of the subject's is lost with it.
       await stripe.deleteCustomer(mode, created).catch((error: unknown) => {
         logger.warn({ err: error, customer: created }, "could not delete a duplicate customer");
       });
@@ -108,7 +117,7 @@ export function createCheckoutService(deps: {
     use: (customerId: string) => Promise<T>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const customerId = await ensureCustomer(input.user, input.mode);
+      const customerId = await ensureCustomer(input.subject, input.mode);
       try {
         return await use(customerId);
       } catch (error) {
@@ -123,11 +132,12 @@ export function createCheckoutService(deps: {
     const successUrl = checkUrl("successUrl", input.successUrl);
     const cancelUrl = checkUrl("cancelUrl", input.cancelUrl);
     const price = resolveCheckoutPrice(plans, input);
+    const quantity = await resolveCheckoutSeats(price.plan, input.seats, input.subject);
     if (!stripe.modes().includes(input.mode)) throw new StripeModeNotConfiguredError(input.mode);
     // Each checkout is several Stripe calls, and the first one creates a customer.
     const limit = await consumeRateLimit(
       db,
-      `checkout:user:${input.user.id}`,
+      `checkout:${subjectKey(input.subject)}`,
       config.rateLimits.checkout,
     );
     if (!limit.allowed) {
@@ -136,19 +146,28 @@ export function createCheckoutService(deps: {
       });
     }
     const priceId = await findActivePriceId(input.mode, price.lookupKey);
+    const checkoutRow = {
+      userId: input.actor.id,
+      organizationId: input.subject.type === "organization" ? input.subject.id : null,
+    };
     const { customerId, session } = await withCustomer(input, async (customerId) => {
       // Stripe is the authority here: the local mirror may be a webhook behind.
       const open = await stripe.listOpenSubscriptions(input.mode, customerId);
       if (open.some((subscription) => SUBSCRIBED.includes(subscription.status))) {
         throw new PorticoError(
           "ALREADY_SUBSCRIBED",
-          "You already have a subscription; change it in the billing portal",
+          input.subject.type === "user"
+            ? "You already have a subscription; change it in the billing portal"
+            : "This organization already has a subscription; change it in the billing portal",
         );
       }
       const session = await stripe.sync(input.mode).createCheckoutSession({
         customerId,
         priceId,
-        userId: input.user.id,
+        clientReferenceId: checkoutReference(checkoutRow),
+        userId: input.actor.id,
+        organizationId: checkoutRow.organizationId,
+        quantity,
         successUrl,
         cancelUrl,
         trialPeriodDays: price.trialPeriodDays,
@@ -157,7 +176,7 @@ export function createCheckoutService(deps: {
     });
     await recordCheckoutSession(db, {
       stripeSessionId: session.id,
-      userId: input.user.id,
+      ...checkoutRow,
       livemode: input.mode === "live",
       stripeCustomerId: customerId,
       priceId,

@@ -45,9 +45,10 @@ export async function seedDemo(deps: {
     created = true;
   }
   if (!user) throw new Error("demo user could not be created");
-  if (!(await findBillingCustomer(db, user.id, false))) {
-    const customerId = await stripe.createCustomer("test", { id: user.id, email: user.email });
-    await linkBillingCustomer(db, user.id, false, customerId);
+  const subject = { type: "user", id: user.id } as const;
+  if (!(await findBillingCustomer(db, subject, false))) {
+    const customerId = await stripe.createCustomer("test", { ...subject, email: user.email });
+    await linkBillingCustomer(db, subject, false, customerId);
     created = true;
   }
   return { created, portalConfigurationId };

@@ -2,6 +2,7 @@ import type { StripeMode } from "../config.js";
 import { findBillingCustomer } from "../db/billing-customers.js";
 import { type InvoicePosition, type InvoiceRow, listInvoicePage } from "../db/billing-invoices.js";
 import type { Db } from "../db/client.js";
+import type { Subject } from "../db/subjects.js";
 import { validationError } from "../errors.js";
 import { isStorableText, isStorableTime } from "../storable-values.js";
 
@@ -28,20 +29,20 @@ export interface InvoicePage {
 }
 
 /**
- * The signed-in user's invoices from Portico's copy (kept by `invoice.*` webhooks), newest
+ * A subject's invoices from Portico's copy (kept by `invoice.*` webhooks), newest
  * first, a page at a time. It reads only the local mirror, so it works while Stripe is down.
  */
 export function createInvoiceListService(deps: { db: Db }) {
   const { db } = deps;
 
   async function listInvoices(
-    userId: string,
+    subject: Subject,
     mode: StripeMode,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<InvoicePage> {
     const after = page.cursor === undefined ? undefined : decodeInvoiceCursor(page.cursor);
     const livemode = mode === "live";
-    const customer = await findBillingCustomer(db, userId, livemode);
+    const customer = await findBillingCustomer(db, subject, livemode);
     if (!customer) return { invoices: [], nextCursor: null };
     // One row more than asked tells whether a next page exists without a count query.
     const rows = await listInvoicePage(db, {

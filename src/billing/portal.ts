@@ -3,6 +3,7 @@ import { findBillingCustomer, markBillingCustomerDeleted } from "../db/billing-c
 import type { Db } from "../db/client.js";
 import { recordPortalSession } from "../db/portal-sessions.js";
 import { consumeRateLimit } from "../db/rate-limits.js";
+import { type Subject, subjectKey } from "../db/subjects.js";
 import { PorticoError, validationError } from "../errors.js";
 import { StripeMissingError } from "../stripe/errors.js";
 import {
@@ -16,7 +17,10 @@ import { resolvePortalFlow } from "./portal-flows.js";
 import { verifyReturnUrl } from "./return-url.js";
 
 export interface PortalSessionInput {
-  userId: string;
+  /** Whose billing the portal opens. */
+  subject: Subject;
+  /** Who opens it (the audit row's user). */
+  actor: { id: string };
   mode: StripeMode;
   returnUrl: string;
   configuration?: string | undefined;
@@ -40,8 +44,12 @@ export function createPortalService(deps: {
   const { db, stripe, config, metrics } = deps;
   const configurations = createPortalConfigurationResolver(deps);
 
-  async function enforceRateLimit(userId: string) {
-    const result = await consumeRateLimit(db, `portal:user:${userId}`, config.rateLimits.portal);
+  async function enforceRateLimit(subject: Subject) {
+    const result = await consumeRateLimit(
+      db,
+      `portal:${subjectKey(subject)}`,
+      config.rateLimits.portal,
+    );
     if (!result.allowed) {
       throw new PorticoError(
         "RATE_LIMITED",
@@ -53,7 +61,7 @@ export function createPortalService(deps: {
     }
   }
 
-  /** Creates a fresh Stripe portal session for the user. The URL is never stored. */
+  /** Creates a fresh Stripe portal session for the subject. The URL is never stored. */
   async function createPortalSession(input: PortalSessionInput): Promise<{ url: string }> {
     const returnUrl = verifyReturnUrl(input.returnUrl, config.allowedOrigins);
     if (!returnUrl.ok)
@@ -68,8 +76,8 @@ export function createPortalService(deps: {
     }
     if (!stripe.modes().includes(input.mode)) throw new StripeModeNotConfiguredError(input.mode);
 
-    await enforceRateLimit(input.userId);
-    const customer = await findBillingCustomer(db, input.userId, input.mode === "live");
+    await enforceRateLimit(input.subject);
+    const customer = await findBillingCustomer(db, input.subject, input.mode === "live");
     if (!customer) throw noBillingCustomer();
 
     const [configurationId, flow] = await Promise.all([
@@ -105,7 +113,8 @@ export function createPortalService(deps: {
     }
 
     await recordPortalSession(db, {
-      userId: input.userId,
+      userId: input.actor.id,
+      organizationId: input.subject.type === "organization" ? input.subject.id : null,
       livemode: input.mode === "live",
       stripeSessionId: session.id,
       stripeCustomerId: customer.stripeCustomerId,

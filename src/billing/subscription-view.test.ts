@@ -8,6 +8,7 @@ function makeRow(overrides: Partial<BillingSubscriptionRow>): BillingSubscriptio
     stripeSubscriptionId: "sub_1",
     stripeCustomerId: "cus_1",
     userId: null,
+    organizationId: null,
     livemode: false,
     status: "active",
     planKey: "pro",
@@ -37,6 +38,7 @@ const makePlan = (overrides: Partial<Plan>): Plan => ({
   features: [],
   entitlements: {},
   prices: [],
+  seats: null,
   ...overrides,
 });
 
@@ -117,6 +119,7 @@ describe("toSubscriptionView", () => {
       paymentMethod: null,
       entitlements: {},
       hasCustomer: false,
+      seats: null,
     });
   });
 });

@@ -13,8 +13,10 @@ export interface SubscriptionView {
   trialEnd: string | null;
   paymentMethod: { brand: string; last4: string; expMonth: number; expYear: number } | null;
   entitlements: Plan["entitlements"];
-  /** The user has a Stripe customer, so the billing portal can open (invoices, cards). */
+  /** The subject has a Stripe customer, so the billing portal can open (invoices, cards). */
   hasCustomer: boolean;
+  /** A per-seat plan's seats (the subscription item's quantity); null for other plans. */
+  seats: number | null;
 }
 
 /** Statuses that still grant the plan. `past_due` keeps it while Stripe retries the card. */
@@ -75,5 +77,6 @@ export function toSubscriptionView(
     paymentMethod: card,
     entitlements: plan.entitlements,
     hasCustomer,
+    seats: paid?.seats ? (subscription?.quantity ?? null) : null,
   };
 }

@@ -4,6 +4,7 @@ import { findDefaultPaymentMethod, findPaymentMethod } from "../db/billing-payme
 import { listCustomerSubscriptions } from "../db/billing-subscriptions.js";
 import type { Db } from "../db/client.js";
 import { consumeRateLimit } from "../db/rate-limits.js";
+import { type Subject, subjectKey } from "../db/subjects.js";
 import { PorticoError } from "../errors.js";
 import type { StripeGateway } from "../stripe/gateway.js";
 import { StripeModeNotConfiguredError } from "../stripe/gateway.js";
@@ -15,7 +16,7 @@ import {
 } from "./subscription-view.js";
 import type { SyncRunner } from "./sync/sync-runner.js";
 
-/** A user's subscription as Portico holds it, and a way to refresh it from Stripe on demand. */
+/** A subject's subscription as Portico holds it, and a way to refresh it from Stripe on demand. */
 export function createSubscriptionService(deps: {
   db: Db;
   stripe: Pick<StripeGateway, "modes">;
@@ -39,8 +40,8 @@ export function createSubscriptionService(deps: {
   }
 
   /** Read from the local mirror only: fast, and it works while Stripe is down. */
-  async function getSubscription(userId: string, mode: StripeMode): Promise<SubscriptionView> {
-    const customer = await findBillingCustomer(db, userId, mode === "live");
+  async function getSubscription(subject: Subject, mode: StripeMode): Promise<SubscriptionView> {
+    const customer = await findBillingCustomer(db, subject, mode === "live");
     if (!customer) return toSubscriptionView(undefined, plans.plans, null, false);
     const subscription = pickCurrentSubscription(
       await listCustomerSubscriptions(db, customer.stripeCustomerId),
@@ -52,18 +53,18 @@ export function createSubscriptionService(deps: {
     return toSubscriptionView(subscription, plans.plans, card, true);
   }
 
-  /** Pulls the user's state from Stripe now (rate limited: each pull is several API calls). */
-  async function syncSubscription(userId: string, mode: StripeMode): Promise<SubscriptionView> {
+  /** Pulls the subject's state from Stripe now (rate limited: each pull is several API calls). */
+  async function syncSubscription(subject: Subject, mode: StripeMode): Promise<SubscriptionView> {
     if (!stripe.modes().includes(mode)) throw new StripeModeNotConfiguredError(mode);
-    const limit = await consumeRateLimit(db, `sync:user:${userId}`, config.rateLimits.sync);
+    const limit = await consumeRateLimit(db, `sync:${subjectKey(subject)}`, config.rateLimits.sync);
     if (!limit.allowed) {
       throw new PorticoError("RATE_LIMITED", "Too many sync requests, try again later", {
         retryAfter: limit.retryAfter,
       });
     }
-    const customer = await findBillingCustomer(db, userId, mode === "live");
+    const customer = await findBillingCustomer(db, subject, mode === "live");
     if (customer) await runner.pull(mode, customer.stripeCustomerId);
-    return getSubscription(userId, mode);
+    return getSubscription(subject, mode);
   }
 
   return { getSubscription, syncSubscription };

@@ -20,6 +20,7 @@ import { loadConfig } from "../config.js";
 import { linkBillingCustomer } from "../db/billing-customers.js";
 import { databaseOptions, openDatabase } from "../db/client.js";
 import { billingSubscriptions, stripeEvents } from "../db/schema.js";
+import { userSubjectId } from "../db/subjects.js";
 
 /** `portico start` as a real process: SIGTERM drains in-flight requests, then exits 0. */
 
@@ -51,7 +52,7 @@ async function prepareDataDir(key: string) {
       password: "correct horse battery",
     });
     const customer = await emulatorSdk(key, emulatorUrl).customers.create();
-    await linkBillingCustomer(database.db, session.user.id, false, customer.id);
+    await linkBillingCustomer(database.db, userSubjectId(session.user.id), false, customer.id);
     return { dataDir, token: session.token };
   } finally {
     await database.close();

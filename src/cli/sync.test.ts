@@ -16,6 +16,7 @@ import {
   syncProgress,
   users,
 } from "../db/schema.js";
+import { userSubjectId } from "../db/subjects.js";
 import { runSync, type SyncCommandOptions } from "./sync.js";
 import {
   expectLocalStateEqualsStripe,
@@ -85,7 +86,7 @@ describe.each(SCENARIOS)(
           .values({ email: customer.email })
           .returning({ id: users.id });
         if (!user) throw new Error("no user inserted");
-        await linkBillingCustomer(database.db, user.id, false, customer.id);
+        await linkBillingCustomer(database.db, userSubjectId(user.id), false, customer.id);
         linkedUsers.set(customer.id, user.id);
       }
     }, 120_000);

@@ -2,32 +2,47 @@ import { and, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { preparedPerDb } from "./prepared.js";
 import { billingCustomers } from "./schema.js";
+import { type Subject, subjectColumns, subjectOf, whereSubject } from "./subjects.js";
 
-const billingCustomerQuery = preparedPerDb((db) =>
+const liveLink = and(
+  eq(billingCustomers.livemode, sql.placeholder("livemode")),
+  isNull(billingCustomers.deletedAt),
+);
+const linkColumns = {
+  id: billingCustomers.id,
+  stripeCustomerId: billingCustomers.stripeCustomerId,
+};
+
+// One prepared statement per subject type: each has its own unique index to use.
+const userCustomerQuery = preparedPerDb((db) =>
   db
-    .select({ id: billingCustomers.id, stripeCustomerId: billingCustomers.stripeCustomerId })
+    .select(linkColumns)
     .from(billingCustomers)
-    .where(
-      and(
-        eq(billingCustomers.userId, sql.placeholder("userId")),
-        eq(billingCustomers.livemode, sql.placeholder("livemode")),
-        isNull(billingCustomers.deletedAt),
-      ),
-    )
+    .where(and(eq(billingCustomers.userId, sql.placeholder("id")), liveLink))
     .limit(1)
-    .prepare("find_billing_customer"),
+    .prepare("find_user_billing_customer"),
 );
 
-/** The user's live link to a Stripe customer in one mode. */
-export async function findBillingCustomer(db: Db, userId: string, livemode: boolean) {
-  const [row] = await billingCustomerQuery(db).execute({ userId, livemode });
+const organizationCustomerQuery = preparedPerDb((db) =>
+  db
+    .select(linkColumns)
+    .from(billingCustomers)
+    .where(and(eq(billingCustomers.organizationId, sql.placeholder("id")), liveLink))
+    .limit(1)
+    .prepare("find_organization_billing_customer"),
+);
+
+/** The subject's live link to a Stripe customer in one mode. */
+export async function findBillingCustomer(db: Db, subject: Subject, livemode: boolean) {
+  const query = subject.type === "user" ? userCustomerQuery : organizationCustomerQuery;
+  const [row] = await query(db).execute({ id: subject.id, livemode });
   return row;
 }
 
-/** How many of the user's customers in one mode were found deleted in Stripe. */
+/** How many of the subject's customers in one mode were found deleted in Stripe. */
 export async function countDeletedBillingCustomers(
   db: Db,
-  userId: string,
+  subject: Subject,
   livemode: boolean,
 ): Promise<number> {
   const [row] = await db
@@ -35,7 +50,7 @@ export async function countDeletedBillingCustomers(
     .from(billingCustomers)
     .where(
       and(
-        eq(billingCustomers.userId, userId),
+        whereSubject(billingCustomers, subject),
         eq(billingCustomers.livemode, livemode),
         isNotNull(billingCustomers.deletedAt),
       ),
@@ -43,17 +58,17 @@ export async function countDeletedBillingCustomers(
   return row?.deleted ?? 0;
 }
 
-/** Links a Stripe customer to a user; false when the user already has one in that mode. */
+/** Links a Stripe customer to a subject; false when the subject already has one in that mode. */
 export async function linkBillingCustomer(
   db: Db,
-  userId: string,
+  subject: Subject,
   livemode: boolean,
   stripeCustomerId: string,
 ): Promise<boolean> {
   ownersAhead.get(db)?.delete(stripeCustomerId);
   const rows = await db
     .insert(billingCustomers)
-    .values({ userId, livemode, stripeCustomerId })
+    .values({ ...subjectColumns(subject), livemode, stripeCustomerId })
     .onConflictDoNothing()
     .returning({ id: billingCustomers.id });
   return rows.length > 0;
@@ -73,10 +88,16 @@ export async function markBillingCustomerDeleted(db: Db, stripeCustomerId: strin
     );
 }
 
+const ownerColumns = {
+  userId: billingCustomers.userId,
+  organizationId: billingCustomers.organizationId,
+  livemode: billingCustomers.livemode,
+};
+
 /** Who a Stripe customer belongs to: its live link, if any. */
 const customerOwnerQuery = preparedPerDb((db) =>
   db
-    .select({ userId: billingCustomers.userId, livemode: billingCustomers.livemode })
+    .select(ownerColumns)
     .from(billingCustomers)
     .where(
       and(
@@ -88,32 +109,36 @@ const customerOwnerQuery = preparedPerDb((db) =>
     .prepare("find_customer_owner"),
 );
 
-type Owner = { userId: string; livemode: boolean };
+/** The subject a customer is linked to, and the mode of the link. */
+export type CustomerOwner = { subject: Subject; livemode: boolean };
+
+type OwnerRow = { userId: string | null; organizationId: string | null; livemode: boolean };
+
+function toOwner(row: OwnerRow | undefined): CustomerOwner | undefined {
+  const subject = row && subjectOf(row);
+  return row && subject ? { subject, livemode: row.livemode } : undefined;
+}
 
 export async function findCustomerOwner(
   db: Db,
   stripeCustomerId: string,
-): Promise<Owner | undefined> {
+): Promise<CustomerOwner | undefined> {
   const ahead = ownersAhead.get(db);
   if (ahead?.has(stripeCustomerId)) return ahead.get(stripeCustomerId);
   const [row] = await customerOwnerQuery(db).execute({ stripeCustomerId });
-  return row;
+  return toOwner(row);
 }
 
 /**
  * Owners read ahead, in one query, for a transaction about to apply a batch of events;
  * linking or unlinking a customer in that transaction drops its entry.
  */
-const ownersAhead = new WeakMap<Db, Map<string, Owner | undefined>>();
+const ownersAhead = new WeakMap<Db, Map<string, CustomerOwner | undefined>>();
 
 export async function readOwnersAhead(tx: Db, stripeCustomerIds: readonly string[]) {
   if (stripeCustomerIds.length === 0) return;
   const rows = await tx
-    .select({
-      stripeCustomerId: billingCustomers.stripeCustomerId,
-      userId: billingCustomers.userId,
-      livemode: billingCustomers.livemode,
-    })
+    .select({ stripeCustomerId: billingCustomers.stripeCustomerId, ...ownerColumns })
     .from(billingCustomers)
     .where(
       and(
@@ -124,5 +149,5 @@ export async function readOwnersAhead(tx: Db, stripeCustomerIds: readonly string
   const ahead = ownersAhead.get(tx) ?? new Map();
   ownersAhead.set(tx, ahead);
   for (const id of stripeCustomerIds) ahead.set(id, undefined);
-  for (const { stripeCustomerId, ...owner } of rows) ahead.set(stripeCustomerId, owner);
+  for (const { stripeCustomerId, ...owner } of rows) ahead.set(stripeCustomerId, toOwner(owner));
 }

@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { billingSubscriptions } from "./schema.js";
+import { type Subject, subjectColumns } from "./subjects.js";
 import type { MirroredTable } from "./watermark.js";
 import { forgetWatermark, upsertMirrored } from "./watermark.js";
 
@@ -26,11 +27,15 @@ export function listCustomerSubscriptions(db: Db, stripeCustomerId: string) {
     .orderBy(desc(billingSubscriptions.created));
 }
 
-/** A customer was linked to a user after its subscriptions arrived. */
-export async function assignSubscriptionsToUser(db: Db, stripeCustomerId: string, userId: string) {
+/** A customer was linked to a subject after its subscriptions arrived. */
+export async function assignSubscriptionsToSubject(
+  db: Db,
+  stripeCustomerId: string,
+  subject: Subject,
+) {
   await db
     .update(billingSubscriptions)
-    .set({ userId })
+    .set(subjectColumns(subject))
     .where(eq(billingSubscriptions.stripeCustomerId, stripeCustomerId));
 }
 

@@ -10,6 +10,7 @@ const insertAudit = preparedPerDb((db) =>
     .insert(portalSessions)
     .values({
       userId: sql.placeholder("userId"),
+      organizationId: sql.placeholder("organizationId"),
       livemode: sql.placeholder("livemode"),
       stripeSessionId: sql.placeholder("stripeSessionId"),
       stripeCustomerId: sql.placeholder("stripeCustomerId"),
@@ -21,5 +22,10 @@ const insertAudit = preparedPerDb((db) =>
 );
 
 export async function recordPortalSession(db: Db, audit: PortalSessionAudit) {
-  await insertAudit(db).execute({ configuration: null, flowType: null, ...audit });
+  await insertAudit(db).execute({
+    configuration: null,
+    flowType: null,
+    organizationId: null,
+    ...audit,
+  });
 }

@@ -82,13 +82,64 @@ export const sessions = portico.table(
   (table) => [index("sessions_user_id_idx").on(table.userId)],
 );
 
+/**
+ * An organization billed as one subject (team billing). Created through the standalone API, or
+ * known by the host app's id (`external_issuer` `portico:host`) or a JWT issuer's org claim.
+ */
+export const organizations = portico.table(
+  "organizations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    /** Where Stripe sends the organization's receipts; null: the customer has no email. */
+    billingEmail: text("billing_email"),
+    externalIssuer: text("external_issuer"),
+    externalId: text("external_id"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("organizations_external_idx").on(table.externalIssuer, table.externalId),
+    check(
+      "organizations_external_check",
+      sql`(${table.externalIssuer} is null) = (${table.externalId} is null)`,
+    ),
+  ],
+);
+
+/** `MembershipRole`: who may view (every member) and who may manage billing. */
+export const memberships = portico.table(
+  "memberships",
+  {
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.organizationId, table.userId] }),
+    index("memberships_user_idx").on(table.userId),
+    check("memberships_role_check", sql`${table.role} in ('owner', 'admin', 'billing', 'member')`),
+  ],
+);
+
+/**
+ * The billing subject of a row: the organization when set, else the user. Billing rows name
+ * both through foreign keys, so deleting either removes (or orphans) its rows.
+ */
+const organizationColumn = (onDelete: "cascade" | "set null") =>
+  uuid("organization_id").references(() => organizations.id, { onDelete });
+
 export const billingCustomers = portico.table(
   "billing_customers",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    /** The subject: exactly one of the user and the organization. */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    organizationId: organizationColumn("cascade"),
     livemode: boolean("livemode").notNull(),
     stripeCustomerId: text("stripe_customer_id").notNull().unique(),
     createdAt: createdAt(),
@@ -96,10 +147,17 @@ export const billingCustomers = portico.table(
     deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
   },
   (table) => [
-    // One live link per user and mode; a deleted link may be replaced.
+    // One live link per subject and mode; a deleted link may be replaced.
     uniqueIndex("billing_customers_user_mode_idx")
       .on(table.userId, table.livemode)
       .where(sql`${table.deletedAt} is null`),
+    uniqueIndex("billing_customers_organization_mode_idx")
+      .on(table.organizationId, table.livemode)
+      .where(sql`${table.deletedAt} is null`),
+    check(
+      "billing_customers_subject_check",
+      sql`num_nonnulls(${table.userId}, ${table.organizationId}) = 1`,
+    ),
   ],
 );
 
@@ -108,9 +166,12 @@ export const portalSessions = portico.table(
   "portal_sessions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
+    /** Who opened the portal. */
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    /** The organization whose billing it opened; null: the user's own. */
+    organizationId: organizationColumn("cascade"),
     livemode: boolean("livemode").notNull(),
     stripeSessionId: text("stripe_session_id").notNull(),
     stripeCustomerId: text("stripe_customer_id").notNull(),
@@ -171,8 +232,12 @@ export const billingSubscriptions = portico.table(
   {
     stripeSubscriptionId: text("stripe_subscription_id").primaryKey(),
     stripeCustomerId: text("stripe_customer_id").notNull(),
-    /** The user linked to the customer when the row was written; null for unknown customers. */
+    /**
+     * The subject linked to the customer when the row was written (its user or its
+     * organization); both null for unknown customers.
+     */
     userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    organizationId: organizationColumn("set null"),
     livemode: boolean("livemode").notNull(),
     /** Stripe's status, as text: Stripe adds statuses (`paused` came late). */
     status: text("status").notNull(),
@@ -197,6 +262,7 @@ export const billingSubscriptions = portico.table(
   (table) => [
     index("billing_subscriptions_customer_idx").on(table.stripeCustomerId),
     index("billing_subscriptions_user_idx").on(table.userId),
+    index("billing_subscriptions_organization_idx").on(table.organizationId),
   ],
 );
 
@@ -248,15 +314,17 @@ export const billingInvoices = portico.table(
 
 /**
  * Checkout sessions Portico created. `checkout.session.completed` links a customer to a
- * user only when the session is one of these, for that user and customer.
+ * subject only when the session is one of these, for that subject and customer.
  */
 export const checkoutSessions = portico.table(
   "checkout_sessions",
   {
     stripeSessionId: text("stripe_session_id").primaryKey(),
+    /** Who started it; the subject too unless `organization_id` is set. */
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    organizationId: organizationColumn("cascade"),
     livemode: boolean("livemode").notNull(),
     stripeCustomerId: text("stripe_customer_id").notNull(),
     priceId: text("price_id").notNull(),

@@ -13,6 +13,7 @@ import { createLogger } from "../logger.js";
 import { createPorticoApi, type PorticoApi } from "./api.js";
 import { createEmbeddedApp } from "./handler.js";
 import { hostIdentity } from "./host-identity.js";
+import { createHostSubjects, type HostSubjects, hostSubjectAccess } from "./host-subjects.js";
 import { optionsAsEnv, type PorticoOptions, poolOption } from "./options.js";
 
 export interface Portico {
@@ -45,7 +46,9 @@ export function createPortico(options: PorticoOptions): Portico {
   const envConfig = loadConfig(optionsAsEnv(options));
   const logger = options.logger ?? createLogger(envConfig);
 
-  let opening: Promise<{ core: Core; app: ReturnType<typeof createEmbeddedApp> }> | undefined;
+  let opening:
+    | Promise<{ core: Core; hostSubjects: HostSubjects; app: ReturnType<typeof createEmbeddedApp> }>
+    | undefined;
   const open = () => {
     // A failure (database down) is not kept: the next request tries again.
     opening ??= start().catch((error: unknown) => {
@@ -72,13 +75,19 @@ export function createPortico(options: PorticoOptions): Portico {
     const core = createCore({ config, logger, billingConfig, database });
     core.start();
     const identify = hostIdentity(options.identify, database.db, config.appUrl);
-    return { core, app: createEmbeddedApp(core, identify, basePath) };
+    const hostSubjects = createHostSubjects({
+      db: database.db,
+      authorize: options.authorize,
+      describe: options.describeOrganization,
+    });
+    const subjects = hostSubjectAccess(hostSubjects);
+    return { core, hostSubjects, app: createEmbeddedApp(core, { identify, subjects }, basePath) };
   }
 
   let api: PorticoApi | undefined;
   const withApi = async () => {
-    const { core } = await open();
-    api ??= createPorticoApi(core);
+    const { core, hostSubjects } = await open();
+    api ??= createPorticoApi(core, hostSubjects);
     return api;
   };
 
@@ -100,6 +109,7 @@ export function createPortico(options: PorticoOptions): Portico {
       getSubscription: async (input) => (await withApi()).getSubscription(input),
       syncSubscription: async (input) => (await withApi()).syncSubscription(input),
       listInvoices: async (input) => (await withApi()).listInvoices(input),
+      setSeats: async (input) => (await withApi()).setSeats(input),
       listPlans: async () => (await withApi()).listPlans(),
     },
     async ready() {

@@ -7,6 +7,7 @@ import { createBillingRoutes } from "../http/routes/billing.js";
 import { createPaymentsV1Routes } from "../http/routes/payments-v1.js";
 import { createPortalRoutes } from "../http/routes/portal.js";
 import { createWebhookRoutes } from "../http/routes/webhooks.js";
+import type { SubjectAccess } from "../http/subject-access.js";
 import { validationHook } from "../http/validation.js";
 
 /**
@@ -15,10 +16,14 @@ import { validationHook } from "../http/validation.js";
  * `webhooks/stripe` and `v1/payments/stripe/customer-portal`. No accounts, web app or docs:
  * the host has its own.
  */
-export function createEmbeddedApp(core: Core, identify: Identify, basePath: string) {
+export function createEmbeddedApp(
+  core: Core,
+  access: { identify: Identify; subjects: SubjectAccess },
+  basePath: string,
+) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).basePath(basePath);
   useRequestPipeline(app, core, `${basePath}/webhooks`);
-  const deps = { ...core, identify };
+  const deps = { ...core, ...access };
   app
     .route("/", createPortalRoutes(deps))
     .route("/", createBillingRoutes(deps))

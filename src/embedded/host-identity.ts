@@ -53,6 +53,7 @@ export function hostIdentity(identify: IdentifyHostUser, db: Db, appUrl: string)
     refuseCrossSiteCookie(c, appUrl, byCookie);
     const user = await identify(c.req.raw);
     if (!user) throw unauthorized();
+    c.set("hostUser", user);
     try {
       return await resolveHostUser(db, user);
     } catch (error) {

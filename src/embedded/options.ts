@@ -4,11 +4,25 @@ import type { BillingConfigInput } from "../billing/billing-config-schema.js";
 import type { StripeMode } from "../config.js";
 import type { DatabaseOptions } from "../db/client.js";
 import type { IdentifyHostUser } from "./host-identity.js";
+import type { AuthorizeSubject, DescribeOrganization } from "./host-subjects.js";
 
 /** Everything an embedded Portico takes; what is left out is read from the environment. */
 export interface PorticoOptions {
   /** The host app's auth: who is signed in on this request, or null. The only identity taken. */
   identify: IdentifyHostUser;
+  /**
+   * Team billing: may this user act on this organization's billing? Called whenever a call
+   * names an `organizationId` (the host's own id), with the action: `view` (subscription,
+   * invoices, sync), `manage` (portal, seats) or `purchase` (checkout). Anything but `true`
+   * answers 404, as for an organization that does not exist. Without it, only the user's
+   * own billing is reachable.
+   */
+  authorize?: AuthorizeSubject;
+  /**
+   * The organization's name, billing email and member count, asked at checkout: the Stripe
+   * customer is created with them, and a per-seat plan starts at `members` seats.
+   */
+  describeOrganization?: DescribeOrganization;
   /** Where the handler is mounted in the host app; default `/api/billing`. */
   basePath?: string;
   /**

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Logger } from "pino";
 import type { AccountService } from "../auth/accounts.js";
+import type { OrganizationService } from "../billing/organizations.js";
 import type { Config } from "../config.js";
 import type { Core } from "../core.js";
 import type { AppEnv } from "./context.js";
@@ -10,10 +11,12 @@ import { createAuthRoutes } from "./routes/auth.js";
 import { createBillingRoutes } from "./routes/billing.js";
 import { createDocsRoutes } from "./routes/docs.js";
 import { createOperationsRoutes } from "./routes/operations.js";
+import { createOrganizationRoutes } from "./routes/organizations.js";
 import { createPaymentsV1Routes } from "./routes/payments-v1.js";
 import { createPortalRoutes } from "./routes/portal.js";
 import { createWebRoutes } from "./routes/web.js";
 import { createWebhookRoutes } from "./routes/webhooks.js";
+import type { SubjectAccess } from "./subject-access.js";
 import { validationHook } from "./validation.js";
 
 export interface AppDeps
@@ -27,11 +30,15 @@ export interface AppDeps
     | "checkout"
     | "invoices"
     | "plans"
+    | "seats"
   > {
   config: Config;
   logger: Logger;
   accounts: AccountService;
   identify: Identify;
+  /** Whose billing a request may act on: the user's own, or an organization's. */
+  subjects: SubjectAccess;
+  organizations: OrganizationService;
   /** The built web app; default `web/dist` in this repository. */
   webDist?: string;
 }
@@ -46,6 +53,7 @@ export function createApp(deps: AppDeps) {
     .route("/api/auth", createAuthRoutes(deps))
     .route("/api/billing", createPortalRoutes(deps))
     .route("/api/billing", createBillingRoutes(deps))
+    .route("/api/organizations", createOrganizationRoutes(deps))
     .route("/api/webhooks", createWebhookRoutes(deps))
     .route("/api/v1", createPaymentsV1Routes(deps));
 

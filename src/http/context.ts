@@ -9,6 +9,8 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     user: AuthUser;
+    /** Embedded: the user as the host app's `identify` returned them (its own id). */
+    hostUser: { id: string; email?: string | null | undefined } | undefined;
     errorStyle: ErrorStyle;
   };
 }

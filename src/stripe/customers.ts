@@ -2,31 +2,50 @@ import { createHash } from "node:crypto";
 import type Stripe from "stripe";
 import { callStripe } from "./errors.js";
 
+/** What a new customer is created for: a Portico user or organization, and its contact. */
+export interface CustomerHolder {
+  type: "user" | "organization";
+  id: string;
+  email: string | null;
+  /** An organization's name; a user's customer is created without one. */
+  name?: string | null | undefined;
+}
+
 /**
- * A Stripe customer for a Portico user. The idempotency key makes a retry, or a concurrent
- * request, return the same customer. It changes with `replaced` (how many of the user's
- * customers were found deleted: a replay would hand back the deleted one) and with the
- * email (Stripe refuses a key reused with other parameters).
+ * A Stripe customer for a Portico subject. The idempotency key makes a retry, or a
+ * concurrent request, return the same customer. It changes with `replaced` (how many of
+ * the subject's customers were found deleted: a replay would hand back the deleted one)
+ * and with the contact (Stripe refuses a key reused with other parameters).
  */
-export async function createCustomerForUser(
+export async function createCustomerFor(
   stripe: Stripe,
-  user: { id: string; email: string | null },
+  holder: CustomerHolder,
   replaced = 0,
 ): Promise<string> {
+  const metadata: Record<string, string> =
+    holder.type === "user"
+      ? { portico_user_id: holder.id }
+      : { portico_organization_id: holder.id };
   const customer = await callStripe(() =>
     stripe.customers.create(
-      { ...(user.email ? { email: user.email } : {}), metadata: { portico_user_id: user.id } },
-      { idempotencyKey: customerIdempotencyKey(user, replaced) },
+      {
+        ...(holder.email ? { email: holder.email } : {}),
+        ...(holder.name ? { name: holder.name } : {}),
+        metadata,
+      },
+      { idempotencyKey: customerIdempotencyKey(holder, replaced) },
     ),
   );
   return customer.id;
 }
 
-function customerIdempotencyKey(user: { id: string; email: string | null }, replaced: number) {
-  // Hashed: the key travels in headers and logs; the email must not.
-  const email = createHash("sha256")
-    .update(user.email ?? "")
+function customerIdempotencyKey(holder: CustomerHolder, replaced: number) {
+  // Hashed: the key travels in headers and logs; the contact must not.
+  const contact = createHash("sha256")
+    .update(holder.type === "user" ? (holder.email ?? "") : `${holder.email}\n${holder.name}`)
     .digest("base64url")
     .slice(0, 12);
-  return `portico-customer-${user.id}-${replaced}-${email}`;
+  // A user's key keeps its original form, so a retry across an upgrade replays the same customer.
+  const subject = holder.type === "user" ? holder.id : `organization-${holder.id}`;
+  return `portico-customer-${subject}-${replaced}-${contact}`;
 }

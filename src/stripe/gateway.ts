@@ -4,7 +4,7 @@ import { createStripeCaller, type StripeCallMetrics } from "./call-metrics.js";
 import { applyCatalogWrites, readCatalogState } from "./catalog.js";
 import type { CatalogIds, CatalogState, CatalogWrite } from "./catalog-types.js";
 import type { StripeClients } from "./client.js";
-import { createCustomerForUser } from "./customers.js";
+import { type CustomerHolder, createCustomerFor } from "./customers.js";
 import { StripeMissingError } from "./errors.js";
 import { createSyncCalls, type SyncCalls } from "./sync-calls.js";
 
@@ -61,12 +61,18 @@ export interface StripeGateway {
   /** Newest subscriptions first, every status except the ended ones. */
   listOpenSubscriptions(mode: StripeMode, customerId: string): Promise<SubscriptionSummary[]>;
   listPortalConfigurations(mode: StripeMode): Promise<PortalConfigurationSummary[]>;
-  /** `replaced`: how many of the user's customers were found deleted (see `createCustomerForUser`). */
-  createCustomer(
+  /** Sets one item's quantity (a per-seat plan's seats), prorated as asked. */
+  setItemQuantity(
     mode: StripeMode,
-    user: { id: string; email: string | null },
-    replaced?: number,
-  ): Promise<string>;
+    change: {
+      subscriptionId: string;
+      itemId: string;
+      quantity: number;
+      prorationBehavior: "always_invoice" | "create_prorations" | "none";
+    },
+  ): Promise<void>;
+  /** `replaced`: how many of the subject's customers were found deleted (see `createCustomerFor`). */
+  createCustomer(mode: StripeMode, holder: CustomerHolder, replaced?: number): Promise<string>;
   /** Deletes a customer Portico created and never used; gone already counts as deleted. */
   deleteCustomer(mode: StripeMode, customerId: string): Promise<void>;
   readCatalog(mode: StripeMode): Promise<CatalogState>;
@@ -145,6 +151,15 @@ export function createStripeGateway(
         .map(toSubscriptionSummary);
     },
 
+    async setItemQuantity(mode, change) {
+      await call("subscriptions.update", () =>
+        client(mode).subscriptions.update(change.subscriptionId, {
+          items: [{ id: change.itemId, quantity: change.quantity }],
+          proration_behavior: change.prorationBehavior,
+        }),
+      );
+    },
+
     async listPortalConfigurations(mode) {
       const configurations = await call("billing_portal.configurations.list", () =>
         client(mode)
@@ -159,8 +174,8 @@ export function createStripeGateway(
       }));
     },
 
-    createCustomer: (mode, user, replaced) =>
-      call("customers.create", () => createCustomerForUser(client(mode), user, replaced)),
+    createCustomer: (mode, holder, replaced) =>
+      call("customers.create", () => createCustomerFor(client(mode), holder, replaced)),
 
     async deleteCustomer(mode, customerId) {
       try {

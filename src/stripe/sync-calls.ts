@@ -33,7 +33,13 @@ export interface SyncCalls {
 export interface CheckoutSessionParams {
   customerId: string;
   priceId: string;
+  /** `client_reference_id`: what `checkout.session.completed` is matched against. */
+  clientReferenceId: string;
+  /** Who started it, and the organization it is for (team billing). */
   userId: string;
+  organizationId: string | null;
+  /** The seats of a per-seat plan; 1 otherwise. */
+  quantity: number;
   successUrl: string;
   cancelUrl: string;
   trialPeriodDays: number | undefined;
@@ -110,13 +116,16 @@ export function createSyncCalls(
       return page.data.map(toInvoiceSnapshot);
     },
     async createCheckoutSession(params) {
-      const metadata = { portico_user_id: params.userId };
+      const metadata = {
+        portico_user_id: params.userId,
+        ...(params.organizationId ? { portico_organization_id: params.organizationId } : {}),
+      };
       const session = await call("checkout.sessions.create", () =>
         stripe.checkout.sessions.create({
           mode: "subscription",
           customer: params.customerId,
-          client_reference_id: params.userId,
-          line_items: [{ price: params.priceId, quantity: 1 }],
+          client_reference_id: params.clientReferenceId,
+          line_items: [{ price: params.priceId, quantity: params.quantity }],
           metadata,
           subscription_data: {
             metadata,

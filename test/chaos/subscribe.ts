@@ -1,4 +1,5 @@
 import { findBillingCustomer } from "../../src/db/billing-customers.js";
+import { userSubjectId } from "../../src/db/subjects.js";
 import { payOnHostedCheckout } from "../checkout.js";
 import { giveCustomer, postJson, type TestPortico } from "../portico.js";
 import type { ChaosWorld } from "./chaos-world.js";
@@ -74,7 +75,7 @@ export async function startCustomer(
     // Portico creates and links the customer before the session, so a refused payment
     // still leaves one; the script's next actions subscribe it again.
     await attempt(customer, "checkout", () => checkOut(world, random, token));
-    const link = await findBillingCustomer(main.portico.database.db, user.id, false);
+    const link = await findBillingCustomer(main.portico.database.db, userSubjectId(user.id), false);
     if (!link) throw new Error(`checkout left user ${user.id} without a customer`);
     customer.customerId = link.stripeCustomerId;
     return customer;

@@ -2,6 +2,7 @@ import type { APIRequestContext, BrowserContext, Page } from "playwright-core";
 import type Stripe from "stripe";
 import { expect } from "vitest";
 import { findBillingCustomer } from "../../src/db/billing-customers.js";
+import { userSubjectId } from "../../src/db/subjects.js";
 import { payOnHostedCheckout } from "../checkout.js";
 import { uniqueEmail } from "../portico.js";
 import type { SyncedPortico } from "../sync.js";
@@ -81,7 +82,7 @@ export async function stripeSubscriptionOf(
   t: SyncedPortico,
   userId: string,
 ): Promise<Stripe.Subscription> {
-  const customer = await findBillingCustomer(t.portico.database.db, userId, false);
+  const customer = await findBillingCustomer(t.portico.database.db, userSubjectId(userId), false);
   if (!customer) throw new Error(`user ${userId} has no Stripe customer`);
   const list = await t.stripe.test.subscriptions.list({
     customer: customer.stripeCustomerId,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findBillingCustomer } from "../../src/db/billing-customers.js";
+import { userSubjectId } from "../../src/db/subjects.js";
 import { addEmulatorFault } from "../emulator-process.js";
 import { postJson, uniqueEmail } from "../portico.js";
 import {
@@ -89,7 +90,11 @@ describe("errors the user can see", () => {
       await snap("billing-after-decline");
 
       const userId = await currentUserId(context, t.url);
-      const customer = await findBillingCustomer(t.portico.database.db, userId, false);
+      const customer = await findBillingCustomer(
+        t.portico.database.db,
+        userSubjectId(userId),
+        false,
+      );
       if (!customer) throw new Error("checkout should have created the Stripe customer");
       const subscriptions = await t.stripe.test.subscriptions.list({
         customer: customer.stripeCustomerId,

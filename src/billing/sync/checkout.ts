@@ -1,6 +1,11 @@
 import { linkBillingCustomer } from "../../db/billing-customers.js";
-import { assignSubscriptionsToUser } from "../../db/billing-subscriptions.js";
-import { completeCheckoutSession, findCheckoutSession } from "../../db/checkout-sessions.js";
+import { assignSubscriptionsToSubject } from "../../db/billing-subscriptions.js";
+import {
+  checkoutReference,
+  checkoutSubject,
+  completeCheckoutSession,
+  findCheckoutSession,
+} from "../../db/checkout-sessions.js";
 import type { CheckoutSessionSnapshot, SyncEvent } from "../../stripe/sync-types.js";
 import { mirroredSubscription } from "./subscriptions.js";
 import { type SyncContext, unexpectedObject } from "./sync-context.js";
@@ -9,8 +14,8 @@ import { type SyncOutcome, syncObject } from "./watermark.js";
 export const CHECKOUT_EVENTS = ["checkout.session.completed"] as const;
 
 /**
- * `checkout.session.completed` links the session's customer to a user only when Portico
- * created that session, for that user and that customer: `client_reference_id` and
+ * `checkout.session.completed` links the session's customer to a subject only when Portico
+ * created that session, for that subject and that customer: `client_reference_id` and
  * metadata are set by whoever creates a session, so on their own they prove nothing.
  */
 export async function applyCheckoutEvent(ctx: SyncContext, event: SyncEvent): Promise<SyncOutcome> {
@@ -26,7 +31,7 @@ export async function applyCheckoutEvent(ctx: SyncContext, event: SyncEvent): Pr
     ours !== undefined &&
     session.customerId !== null &&
     ours.stripeCustomerId === session.customerId &&
-    ours.userId === session.clientReferenceId &&
+    checkoutReference(ours) === session.clientReferenceId &&
     ours.livemode === session.livemode;
   if (!ours || !matches || !session.customerId) {
     ctx.logger.warn(
@@ -36,8 +41,9 @@ export async function applyCheckoutEvent(ctx: SyncContext, event: SyncEvent): Pr
     return "applied";
   }
 
-  await linkBillingCustomer(ctx.tx, ours.userId, ours.livemode, session.customerId);
-  await assignSubscriptionsToUser(ctx.tx, session.customerId, ours.userId);
+  const subject = checkoutSubject(ours);
+  await linkBillingCustomer(ctx.tx, subject, ours.livemode, session.customerId);
+  await assignSubscriptionsToSubject(ctx.tx, session.customerId, subject);
   await completeCheckoutSession(ctx.tx, session.id, session.subscriptionId);
   // The user is about to land on the success page: have the subscription ready, fetched
   // (whatever SYNC_SOURCE says: the session's event does not carry it).

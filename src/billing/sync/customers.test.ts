@@ -6,6 +6,7 @@ import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { expectedDetails } from "../../../test/sync-expected.js";
 import { findBillingCustomer } from "../../db/billing-customers.js";
 import { billingCustomerDetails, stripeEvents } from "../../db/schema.js";
+import { userSubjectId } from "../../db/subjects.js";
 
 describe.each(TEST_ENGINES)("customer.* from the emulator (%s)", (engine) => {
   let t: SyncedPortico;
@@ -47,7 +48,9 @@ describe.each(TEST_ENGINES)("customer.* from the emulator (%s)", (engine) => {
     await t.stripe.test.customers.del(customer.id);
     await t.flush();
     expect((await localDetails(customer.id))?.deletedAt).toBeInstanceOf(Date);
-    expect(await findBillingCustomer(t.portico.database.db, user.id, false)).toBeUndefined();
+    expect(
+      await findBillingCustomer(t.portico.database.db, userSubjectId(user.id), false),
+    ).toBeUndefined();
   });
 
   it("stores a name PostgreSQL cannot hold as it can, read back from Stripe", async () => {

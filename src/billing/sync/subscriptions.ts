@@ -4,6 +4,7 @@ import {
   subscriptionsTable,
   upsertBillingSubscription,
 } from "../../db/billing-subscriptions.js";
+import { subjectColumns } from "../../db/subjects.js";
 import type { SubscriptionSnapshot, SyncEvent } from "../../stripe/sync-types.js";
 import { type SyncContext, unexpectedObject } from "./sync-context.js";
 import { fromUnix, type MirroredObject, syncObject } from "./watermark.js";
@@ -31,7 +32,7 @@ export const mirroredSubscription: MirroredObject<SubscriptionSnapshot> = {
     await upsertBillingSubscription(ctx.tx, {
       stripeSubscriptionId: subscription.id,
       stripeCustomerId: subscription.customerId,
-      userId: owner?.userId ?? null,
+      ...(owner ? subjectColumns(owner.subject) : { userId: null, organizationId: null }),
       livemode: subscription.livemode,
       status: subscription.status,
       planKey: plan?.key ?? null,

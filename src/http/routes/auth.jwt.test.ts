@@ -11,6 +11,7 @@ import {
   uniqueEmail,
 } from "../../../test/portico.js";
 import { findBillingCustomer } from "../../db/billing-customers.js";
+import { userSubjectId } from "../../db/subjects.js";
 
 /** The host app's users, signed in with its own JWT (no AUTH_JWT_ISSUER: any `iss` is taken). */
 
@@ -61,7 +62,11 @@ describe.each(TEST_ENGINES)("auth with the host app's JWT (%s)", (engine) => {
       const started = await postJson(t, "/api/billing/checkout", { price: "pro_monthly" }, token);
       expect(started.status).toBe(200);
       const { user } = await me(token);
-      const link = await findBillingCustomer(t.portico.database.db, user?.id ?? "", false);
+      const link = await findBillingCustomer(
+        t.portico.database.db,
+        userSubjectId(user?.id ?? ""),
+        false,
+      );
       const customer = await t.stripe.test.customers.retrieve(link?.stripeCustomerId ?? "");
       expect(customer).toMatchObject({ email, metadata: { portico_user_id: user?.id } });
     });

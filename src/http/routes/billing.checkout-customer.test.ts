@@ -11,6 +11,7 @@ import {
   type TestPortico,
 } from "../../../test/portico.js";
 import { findBillingCustomer } from "../../db/billing-customers.js";
+import { userSubjectId } from "../../db/subjects.js";
 
 type CheckoutAnswer = { success: true; data: { id: string; url: string } };
 
@@ -38,7 +39,8 @@ describe.each(TEST_ENGINES)("checkout's Stripe customer (%s)", (engine) => {
   }
 
   const linkedCustomer = async (userId: string) =>
-    (await findBillingCustomer(t.portico.database.db, userId, false))?.stripeCustomerId;
+    (await findBillingCustomer(t.portico.database.db, userSubjectId(userId), false))
+      ?.stripeCustomerId;
 
   /** The user's customers in Stripe that are not deleted. */
   async function liveCustomersOf(userId: string) {

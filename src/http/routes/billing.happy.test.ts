@@ -17,6 +17,7 @@ import {
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { findBillingCustomer } from "../../db/billing-customers.js";
 import { billingSubscriptions, checkoutSessions } from "../../db/schema.js";
+import { userSubjectId } from "../../db/subjects.js";
 
 interface View {
   plan: string;
@@ -59,6 +60,7 @@ describe.each(TEST_ENGINES)("billing checkout and subscription, happy paths (%s)
       paymentMethod: null,
       entitlements: FREE,
       hasCustomer: false,
+      seats: null,
     });
   });
 
@@ -75,7 +77,11 @@ describe.each(TEST_ENGINES)("billing checkout and subscription, happy paths (%s)
       client_reference_id: user.id,
       metadata: { portico_user_id: user.id },
     });
-    const customer = await findBillingCustomer(t.portico.database.db, user.id, false);
+    const customer = await findBillingCustomer(
+      t.portico.database.db,
+      userSubjectId(user.id),
+      false,
+    );
     expect(customer?.stripeCustomerId).toBe(remote.customer);
 
     await payOnHostedCheckout(session.url);
@@ -98,6 +104,7 @@ describe.each(TEST_ENGINES)("billing checkout and subscription, happy paths (%s)
       paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2040 },
       entitlements: PRO,
       hasCustomer: true,
+      seats: null,
     });
     const [recorded] = await t.portico.database.db
       .select()

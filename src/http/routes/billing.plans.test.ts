@@ -12,6 +12,7 @@ import {
 import { postJson, signUp, startTestPortico, type TestPortico } from "../../../test/portico.js";
 import { findBillingCustomer } from "../../db/billing-customers.js";
 import { checkoutSessions } from "../../db/schema.js";
+import { userSubjectId } from "../../db/subjects.js";
 
 /** Free; Solo in euros, monthly only, default lookup key, no trial; Pro with both and a trial. */
 const BILLING_FILE = {
@@ -79,6 +80,7 @@ describe("GET /api/billing/plans and checkout by plan", () => {
             description: null,
             features: ["1 project"],
             trialPeriodDays: null,
+            seats: null,
             prices: { monthly: null, annual: null },
           },
           {
@@ -87,6 +89,7 @@ describe("GET /api/billing/plans and checkout by plan", () => {
             description: "Just you",
             features: [],
             trialPeriodDays: null,
+            seats: null,
             prices: {
               monthly: { lookupKey: "solo_monthly", amount: 500, currency: "eur" },
               annual: null,
@@ -98,6 +101,7 @@ describe("GET /api/billing/plans and checkout by plan", () => {
             description: "For teams",
             features: ["Unlimited projects", "Priority support"],
             trialPeriodDays: 14,
+            seats: null,
             prices: {
               monthly: { lookupKey: "pro_monthly", amount: 2900, currency: "usd" },
               annual: { lookupKey: "pro_yearly", amount: 29000, currency: "usd" },
@@ -159,7 +163,9 @@ describe("GET /api/billing/plans and checkout by plan", () => {
       expect(error.message).toMatch(message);
     }
     // Refused before Stripe was asked anything: no customer was created for the user.
-    expect(await findBillingCustomer(t.portico.database.db, user.id, false)).toBeUndefined();
+    expect(
+      await findBillingCustomer(t.portico.database.db, userSubjectId(user.id), false),
+    ).toBeUndefined();
   });
 });
 

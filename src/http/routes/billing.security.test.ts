@@ -10,6 +10,7 @@ import { APP_URL, postJson, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { findBillingCustomer } from "../../db/billing-customers.js";
 import { billingCustomers, stripeEvents } from "../../db/schema.js";
+import { userSubjectId } from "../../db/subjects.js";
 
 describe.each(TEST_ENGINES)("billing checkout, security (%s)", (engine) => {
   let t: SyncedPortico;
@@ -54,7 +55,9 @@ describe.each(TEST_ENGINES)("billing checkout, security (%s)", (engine) => {
     await payOnHostedCheckout(session.url ?? "");
     await t.flush();
 
-    expect(await findBillingCustomer(t.portico.database.db, victim.user.id, false)).toBeUndefined();
+    expect(
+      await findBillingCustomer(t.portico.database.db, userSubjectId(victim.user.id), false),
+    ).toBeUndefined();
     const completed = (await t.stripe.test.events.list({ limit: 100 })).data.find(
       (event) => event.type === "checkout.session.completed",
     );

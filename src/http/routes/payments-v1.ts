@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { userSubject } from "../../billing/billing-subject.js";
 import type { PortalService } from "../../billing/portal.js";
 import { verifyReturnUrl } from "../../billing/return-url.js";
 import type { Config } from "../../config.js";
@@ -95,8 +96,11 @@ export function createPaymentsV1Routes(deps: {
         },
       ]);
     }
+    // This contract has no organizations: the token's user is always the subject.
+    const user = c.get("user");
     const { url } = await portal.createPortalSession({
-      userId: c.get("user").id,
+      subject: userSubject(user),
+      actor: user,
       mode,
       returnUrl: check.url,
       requestId: c.get("requestId"),

@@ -14,6 +14,7 @@ import {
   PortalRequestSchema,
   PortalUrlSchema,
 } from "../schemas/portal.js";
+import type { SubjectAccess } from "../subject-access.js";
 import { validationHook } from "../validation.js";
 
 export const PORTAL_BODY_LIMIT = 16 * 1024;
@@ -26,7 +27,8 @@ const portalRoute = createRoute({
   description:
     "Returns a fresh portal URL on every call; it is never stored. A form post (no JavaScript) " +
     "answers 303 to the portal instead. A form post, and any call with the session cookie, " +
-    "requires a same-origin Origin or Referer.",
+    "requires a same-origin Origin or Referer. With `organizationId`, the organization's " +
+    "portal: its owners, admins and billing members may open it (404 for anyone else).",
   security: BearerSecurity,
   request: {
     body: {
@@ -54,10 +56,11 @@ const isJson = (contentType: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.t
 
 export function createPortalRoutes(deps: {
   identify: Identify;
+  subjects: SubjectAccess;
   portal: PortalService;
   config: Pick<Config, "appUrl" | "stripe">;
 }) {
-  const { identify, portal, config } = deps;
+  const { identify, subjects, portal, config } = deps;
   const defaultReturnUrl = new URL("/settings/billing", config.appUrl).href;
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -73,7 +76,8 @@ export function createPortalRoutes(deps: {
       // zod-openapi types both validated bodies as one union; the content type decides.
       const form = c.req.valid("form") as PortalForm;
       const { url } = await portal.createPortalSession({
-        userId: user.id,
+        subject: await subjects(c, form.organizationId, "manage"),
+        actor: user,
         mode: config.stripe.appMode,
         returnUrl: form.returnUrl ?? defaultReturnUrl,
         configuration: form.configuration,
@@ -85,9 +89,10 @@ export function createPortalRoutes(deps: {
     if (!isJson(contentType)) {
       throw validationError([{ path: [], location: "body", message: "Request body must be JSON" }]);
     }
-    const body = c.req.valid("json") as PortalRequest;
+    const { organizationId, ...body } = c.req.valid("json") as PortalRequest;
     const { url } = await portal.createPortalSession({
-      userId: user.id,
+      subject: await subjects(c, organizationId, "manage"),
+      actor: user,
       mode: config.stripe.appMode,
       ...body,
       requestId: c.get("requestId"),

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { organizationIdField } from "./common.js";
 
 /**
  * Response and request shapes of `/api/billing/subscription`, `/sync`, `/checkout`, `/plans`
@@ -35,11 +36,21 @@ export const SubscriptionViewSchema = z
       .openapi({ description: "The plan's entitlements from portico.config.json" }),
     hasCustomer: z.boolean().openapi({
       description:
-        "The user has a Stripe customer, so the billing portal can open (invoices, cards), " +
+        "The subject has a Stripe customer, so the billing portal can open (invoices, cards), " +
         "even without a subscription",
+    }),
+    seats: z.number().int().nullable().openapi({
+      description: "A per-seat plan's seats (the item's quantity); null for other plans",
+      example: null,
     }),
   })
   .openapi("SubscriptionView");
+
+const seatsField = z
+  .number()
+  .int({ error: "must be a whole number" })
+  .min(1, { error: "must be at least 1" })
+  .max(1_000_000, { error: "must be at most 1000000" });
 
 export const CheckoutRequestSchema = z
   .object({
@@ -60,9 +71,26 @@ export const CheckoutRequestSchema = z
     cancelUrl: z.string().optional().openapi({
       description: "Where Stripe sends the user on cancel; default APP_URL/settings/billing",
     }),
+    organizationId: organizationIdField,
+    seats: seatsField.optional().openapi({
+      description:
+        "Per-seat plans only: the seats to buy, within the plan's bounds; default the " +
+        "organization's member count (at least the plan's minimum)",
+    }),
   })
   .strict()
   .openapi("CheckoutRequest");
+
+export const SeatsRequestSchema = z
+  .object({ organizationId: organizationIdField, seats: seatsField })
+  .strict()
+  .openapi("SeatsRequest");
+
+/** `POST /sync` may name its organization in a JSON body or in the query. */
+export const SyncRequestSchema = z
+  .object({ organizationId: organizationIdField })
+  .strict()
+  .openapi("SyncRequest");
 
 export const CheckoutSessionSchema = z
   .object({ id: z.string(), url: z.url() })
@@ -89,6 +117,12 @@ export const PlanListSchema = z
           prices: z.object({ monthly: PriceSummarySchema, annual: PriceSummarySchema }).openapi({
             description: "Both null for a free plan",
           }),
+          seats: z
+            .object({ minimum: z.number().int(), maximum: z.number().int().nullable() })
+            .nullable()
+            .openapi({
+              description: "A per-seat plan's bounds (its amounts are per seat); else null",
+            }),
         })
         .openapi("PlanSummary"),
     ),
@@ -109,6 +143,7 @@ export const InvoiceListQuerySchema = z.object({
   cursor: z.string().max(400).optional().openapi({
     description: "The previous page's nextCursor",
   }),
+  organizationId: organizationIdField,
 });
 
 const isoTimestamp = z.string().openapi({ example: "2026-12-01T00:00:00.000Z" });

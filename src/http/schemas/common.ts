@@ -15,6 +15,25 @@ export const ErrorEnvelopeSchema = z
   })
   .openapi("ErrorEnvelope");
 
+/**
+ * Which organization a billing call is for; without it, the signed-in user. Checked against
+ * the caller: an organization they may not act on answers 404, as one that does not exist.
+ */
+export const organizationIdField = z
+  .string()
+  .min(1)
+  .max(255)
+  .optional()
+  .openapi({
+    description:
+      "Bill this organization instead of the signed-in user (team billing). Standalone: " +
+      "Portico's organization id; embedded: the host app's, checked by its `authorize`. " +
+      "404 when the caller may not act on it",
+    example: "3f1c2a9e-8b7d-4c5e-9f01-2a3b4c5d6e7f",
+  });
+
+export const SubjectQuerySchema = z.object({ organizationId: organizationIdField });
+
 export function successEnvelope<T extends z.ZodType>(data: T) {
   return z.object({ success: z.literal(true), data });
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { organizationIdField } from "./common.js";
 
 /** Request vocabulary shared by both portal contracts and the OpenAPI document. */
 
@@ -120,6 +121,7 @@ export const PortalRequestSchema = z
       .openapi({ description: "An allowed portal configuration name or id", example: "default" }),
     flow: PortalFlowSchema.optional(),
     locale: z.enum(PORTAL_LOCALES).optional(),
+    organizationId: organizationIdField,
   })
   .strict()
   .openapi("PortalRequest");
@@ -132,6 +134,7 @@ export const PortalFormSchema = z
     returnUrl: z.string().optional(),
     configuration: z.string().min(1).max(255).optional(),
     flow: z.enum(FLOW_TYPES).optional(),
+    organizationId: organizationIdField,
   })
   .openapi("PortalForm");
 
