@@ -11,7 +11,7 @@ import {
   upsertExternalUser,
 } from "../db/users.js";
 import { PorticoError, unauthorized } from "../errors.js";
-import { createJwtVerifier } from "./jwt.js";
+import { createJwtVerifier, type TokenOrganization } from "./jwt.js";
 import { createLoginGuard } from "./login-guard.js";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords.js";
 import { generateSessionToken, hashToken, looksLikeSessionToken } from "./tokens.js";
@@ -19,6 +19,8 @@ import { generateSessionToken, hashToken, looksLikeSessionToken } from "./tokens
 export interface AuthUser {
   id: string;
   email: string | null;
+  /** Signed in with the host's JWT carrying an organization: its issuer's org and role. */
+  tokenOrganization?: { issuer: string } & TokenOrganization;
 }
 
 export interface IssuedSession {
@@ -120,7 +122,12 @@ export function createAccountService(deps: {
       const identity = verifyJwt ? await verifyJwt(token) : undefined;
       if (!identity) throw unauthorized();
       const user = await upsertExternalUser(db, identity);
-      return { id: user.id, email: user.email ?? user.externalEmail };
+      const { organization, issuer } = identity;
+      return {
+        id: user.id,
+        email: user.email ?? user.externalEmail,
+        ...(organization ? { tokenOrganization: { issuer, ...organization } } : {}),
+      };
     },
   };
 }

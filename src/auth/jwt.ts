@@ -11,6 +11,17 @@ export interface ExternalIdentity {
   subject: string;
   /** Lower-cased; only a plausible address the provider has not said is unverified. */
   email: string | undefined;
+  /** The organization the token acts in (`org_id`, `org_role`), for team billing. */
+  organization: TokenOrganization | undefined;
+}
+
+/**
+ * An organization as the identity provider vouches for it: Clerk's and Auth0's `org_id`,
+ * and a role from `org_role` (`org:admin` and `admin` alike; unknown roles are `member`).
+ */
+export interface TokenOrganization {
+  id: string;
+  role: "owner" | "admin" | "billing" | "member";
 }
 
 export type JwtVerifier = (token: string) => Promise<ExternalIdentity | undefined>;
@@ -42,7 +53,12 @@ export function createJwtVerifier(settings: Config["auth"]["jwt"]): JwtVerifier 
       const issuer = payload.iss ?? "";
       // PostgreSQL text cannot hold NUL: such a claim would fail as a database error.
       if (`${issuer}${payload.sub}`.includes("\u0000")) return undefined;
-      return { issuer, subject: payload.sub, email: readTokenEmail(payload) };
+      return {
+        issuer,
+        subject: payload.sub,
+        email: readTokenEmail(payload),
+        organization: readTokenOrganization(payload),
+      };
     } catch {
       return undefined;
     }
@@ -62,6 +78,17 @@ function readTokenEmail(payload: JWTPayload): string | undefined {
   if (payload.email_verified === false || payload.email_verified === "false") return undefined;
   const email = payload.email.trim().toLowerCase();
   return plausibleEmail.safeParse(email).success ? email : undefined;
+}
+
+const TOKEN_ROLES: readonly string[] = ["owner", "admin", "billing", "member"];
+
+function readTokenOrganization(payload: JWTPayload): TokenOrganization | undefined {
+  const id = payload.org_id;
+  if (typeof id !== "string" || id.length === 0 || id.length > 255 || id.includes("\u0000"))
+    return undefined;
+  const claimed = typeof payload.org_role === "string" ? payload.org_role.replace(/^org:/, "") : "";
+  const role = TOKEN_ROLES.includes(claimed) ? (claimed as TokenOrganization["role"]) : "member";
+  return { id, role };
 }
 
 const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();

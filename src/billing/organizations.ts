@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { AuthUser } from "../auth/accounts.js";
 import type { Db } from "../db/client.js";
 import {
   changeMembership,
@@ -9,6 +10,7 @@ import {
   listMembers,
   listMemberships,
   type MembershipRole,
+  upsertExternalOrganization,
 } from "../db/organizations.js";
 import { findUserByEmail } from "../db/users.js";
 import { PorticoError } from "../errors.js";
@@ -58,12 +60,33 @@ export function createOrganizationService(deps: {
     return findMembership(db, organizationId.toLowerCase(), userId);
   }
 
-  /** The organization as a billing subject, for a member whose role allows `action`. */
+  /**
+   * The organization a host JWT acts in, taken as the token says (the identity provider
+   * owns its members): known to Portico by the issuer and the provider's org id.
+   */
+  async function tokenSubject(
+    organization: NonNullable<AuthUser["tokenOrganization"]>,
+    action: SubjectAction,
+  ): Promise<BillingSubject> {
+    if (!mayActOn(organization.role, action)) throw organizationNotFound();
+    const row = await upsertExternalOrganization(db, {
+      issuer: organization.issuer,
+      externalId: organization.id,
+    });
+    return { type: "organization", id: row.id, email: row.billingEmail, name: row.name };
+  }
+
+  /**
+   * The organization as a billing subject, for a member whose role allows `action`: the
+   * one the caller's JWT names (`org_id`), or one of Portico's by its id.
+   */
   async function resolveSubject(
-    user: { id: string },
+    user: Pick<AuthUser, "id" | "tokenOrganization">,
     organizationId: string,
     action: SubjectAction,
   ): Promise<BillingSubject> {
+    if (user.tokenOrganization?.id === organizationId)
+      return tokenSubject(user.tokenOrganization, action);
     const membership = await membershipOf(user.id, organizationId);
     if (!membership || !mayActOn(membership.role, action)) throw organizationNotFound();
     return {

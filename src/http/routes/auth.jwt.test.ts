@@ -113,4 +113,55 @@ describe.each(TEST_ENGINES)("auth with the host app's JWT (%s)", (engine) => {
       expect((await signUp(t, claimed)).user.email).toBe(claimed);
     });
   });
+
+  describe("organizations in the token", () => {
+    const subscriptionOf = async (token: string, organizationId: string) =>
+      fetch(`${t.url}/api/billing/subscription?organizationId=${organizationId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+
+    it("bills the token's org_id, with the role org_role gives", async () => {
+      const org = `org_${randomBytes(6).toString("hex")}`;
+      const admin = await sign({
+        sub: newSubject(),
+        email: uniqueEmail(),
+        org_id: org,
+        org_role: "org:admin",
+      });
+      const started = await postJson(
+        t,
+        "/api/billing/checkout",
+        { price: "pro_monthly", organizationId: org },
+        admin,
+      );
+      expect(started.status).toBe(200);
+      const customers = (await t.stripe.test.customers.list({ limit: 100 })).data.filter(
+        (customer) =>
+          customer.metadata.portico_organization_id !== undefined && customer.name === org,
+      );
+      expect(customers).toHaveLength(1);
+
+      // Another user of the same org, as a plain member: may view, may not buy.
+      const member = await sign({ sub: newSubject(), org_id: org, org_role: "org:member" });
+      const view = await subscriptionOf(member, org);
+      expect(view.status).toBe(200);
+      expect((await view.json()).data.hasCustomer).toBe(true);
+      const refused = await postJson(
+        t,
+        "/api/billing/checkout",
+        { price: "pro_monthly", organizationId: org },
+        member,
+      );
+      expect(refused.status).toBe(404);
+    });
+
+    it("answers 404 for an organization the token does not name", async () => {
+      const token = await sign({ sub: newSubject(), org_id: "org_a", org_role: "admin" });
+      expect((await subscriptionOf(token, "org_b")).status).toBe(404);
+      const none = await sign({ sub: newSubject() });
+      expect((await subscriptionOf(none, "org_a")).status).toBe(404);
+      // The token's claims are not echoed back as the user.
+      expect((await me(token)).user).toEqual({ id: expect.any(String), email: null });
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AccountService, IssuedSession } from "../../auth/accounts.js";
+import type { AccountService, AuthUser, IssuedSession } from "../../auth/accounts.js";
 import type { Config } from "../../config.js";
 import { PorticoError } from "../../errors.js";
 import { clientIp } from "../client-ip.js";
@@ -168,9 +168,12 @@ export function createAuthRoutes(deps: {
             throw error;
           })
         : null;
-      return c.json({ success: true as const, data: { user } }, 200);
+      return c.json({ success: true as const, data: { user: user && shownUser(user) } }, 200);
     })
     .openapi(meRoute, (c) =>
-      c.json({ success: true as const, data: { user: c.get("user") } }, 200),
+      c.json({ success: true as const, data: { user: shownUser(c.get("user")) } }, 200),
     );
 }
+
+/** What the API shows of the signed-in user: not what their token said about organizations. */
+const shownUser = (user: AuthUser) => ({ id: user.id, email: user.email });
