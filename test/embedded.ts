@@ -33,12 +33,18 @@ export interface EmbeddedHost {
 }
 
 export async function startEmbeddedHost(
-  options: { engine?: "pglite" | "postgres"; portico?: Partial<PorticoOptions> } = {},
+  options: {
+    engine?: "pglite" | "postgres";
+    portico?: Partial<PorticoOptions>;
+    /** The plans file, applied to the emulator and given to Portico; default the example's. */
+    billingConfig?: string;
+  } = {},
 ): Promise<EmbeddedHost> {
   const emulatorUrl = inject("emulatorUrl");
   const keys = newStripeKeys();
   const stripe = emulatorSdk(keys.test, emulatorUrl);
-  await applyCatalogFile(keys.test, emulatorUrl, EXAMPLE_BILLING_CONFIG);
+  const billingConfig = options.billingConfig ?? EXAMPLE_BILLING_CONFIG;
+  await applyCatalogFile(keys.test, emulatorUrl, billingConfig);
   await saveDefaultPortalConfiguration(emulatorUrl, keys.test);
   const endpoint = await stripe.webhookEndpoints.create({
     url: "http://127.0.0.1:9/",
@@ -64,7 +70,7 @@ export async function startEmbeddedHost(
     appUrl: APP_URL,
     database: database.url ?? "memory://",
     migrate: true,
-    billing: EXAMPLE_BILLING_CONFIG,
+    billing: billingConfig,
     stripe: {
       testSecretKey: keys.test,
       apiBase: emulatorUrl,
