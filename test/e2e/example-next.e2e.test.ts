@@ -95,15 +95,27 @@ function watchConsole(page: Page): string[] {
   return messages;
 }
 
-/** The billing page's HTML exactly as `next start` serves it to this context's session. */
-async function serverHtml(context: BrowserContext): Promise<string> {
+/** A page's HTML exactly as `next start` serves it to this context's session. */
+async function serverHtml(context: BrowserContext, path = "/settings/billing"): Promise<string> {
+  const response = await fetchAs(context, path);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+async function fetchAs(context: BrowserContext, path: string): Promise<Response> {
   const cookies = await context.cookies(app.url);
-  const response = await fetch(`${app.url}/settings/billing`, {
+  return fetch(`${app.url}${path}`, {
     headers: { cookie: cookies.map(({ name, value }) => `${name}=${value}`).join("; ") },
     redirect: "manual",
   });
-  expect(response.status).toBe(200);
-  return response.text();
+}
+
+/** Signs in with the example's own form; ends on the user's billing page. */
+async function signInAs(page: Page, email: string): Promise<void> {
+  await page.goto(`${app.url}/sign-in`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(onBillingPage);
 }
 
 /** Signs in with the example's own form and buys Pro; ends on the billing page, Pro. */
@@ -253,4 +265,67 @@ describe("examples/next", () => {
         await expectCancellationShown(page, periodEnd);
       }),
   );
+
+  /** The example's organization (lib/organizations.ts) and its billing page. */
+  const ORG_PAGE = "/orgs/acme/billing";
+  const onOrgPage = (url: URL) => url.href.startsWith(`${app.url}${ORG_PAGE}`);
+
+  it("an organization's billing page: its owner buys Pro for it, its Manage billing form names it, a member only views it", {
+    timeout: 120_000,
+  }, async () => {
+    await inAppContext(async (page, context) => {
+      await signInAs(page, "owner@acme.test");
+      await page.getByRole("link", { name: "Acme Inc. billing" }).click();
+      await page.waitForURL(onOrgPage);
+      expect(await text(page, "role")).toBe("owner");
+      expect(await text(page, "org-plan-name")).toBe("Free");
+
+      // @portico/react's Upgrade, for the organization: Checkout, then back to its page.
+      const settings = page.locator(".portico-billing-settings[data-state=ready]");
+      await settings.getByRole("button", { name: "Upgrade" }).click();
+      await page.waitForURL(onEmulator);
+      await fillCheckoutForm(page, CARDS.visa, "owner@acme.test");
+      await page.getByRole("button", { name: "Subscribe" }).click();
+      await page.waitForURL(onOrgPage);
+      await app.flushWebhooks();
+      await page.goto(`${app.url}${ORG_PAGE}`);
+      expect(await text(page, "org-plan-name")).toBe("Pro");
+      expect(await settings.locator(".portico-plan-name").textContent()).toBe("Pro");
+
+      // The Stripe customer is the organization, as describeOrganization described it.
+      const [customer] = (await app.stripe.customers.list({ email: "billing@acme.test" })).data;
+      expect(customer?.name).toBe("Acme Inc.");
+      expect(customer?.metadata.portico_organization_id).toMatch(/^[0-9a-f-]{36}$/);
+
+      // Server-rendered: the package's form names the organization in a hidden field.
+      const html = await serverHtml(context, ORG_PAGE);
+      const form = html.match(/<form[^>]*class="portico-manage-billing"[^>]*>(.*?)<\/form>/)?.[0];
+      expect(form).toContain('action="/api/billing/portal"');
+      expect(form).toMatch(/<input type="hidden" name="organizationId" value="acme"\/?>/);
+      expect(form).toContain(`name="returnUrl" value="${app.url}${ORG_PAGE}"`);
+      expect((await fetchAs(context, "/orgs/elsewhere/billing")).status).toBe(404);
+
+      // The owner's own billing is another subject: still free.
+      await page.goto(`${app.url}/settings/billing`);
+      expect(await text(page, "plan-name")).toBe("Free");
+
+      await page.goto(`${app.url}${ORG_PAGE}`);
+      await page.getByRole("button", { name: "Manage Acme Inc. billing" }).click();
+      await page.waitForURL(onEmulator);
+      expect(new URL(page.url()).pathname).toMatch(/^\/p\/session\//);
+    });
+
+    // A member sees the organization's plan; the portal is refused to them, said in place.
+    await inAppContext(async (page) => {
+      await signInAs(page, "dev@acme.test");
+      await page.goto(`${app.url}${ORG_PAGE}`);
+      expect(await text(page, "role")).toBe("member");
+      expect(await text(page, "org-plan-name")).toBe("Pro");
+      expect(await page.getByRole("button", { name: "Manage Acme Inc. billing" }).count()).toBe(0);
+      const settings = page.locator(".portico-billing-settings[data-state=ready]");
+      await settings.getByRole("button", { name: "Manage billing" }).click();
+      await page.getByRole("alert").filter({ hasText: "Organization not found" }).waitFor();
+      expect(onOrgPage(new URL(page.url()))).toBe(true);
+    });
+  });
 });

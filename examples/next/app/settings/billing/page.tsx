@@ -1,5 +1,7 @@
 import { BillingSettings, InvoiceList, ManageBillingButton, PorticoProvider } from "@portico/react";
+import Link from "next/link";
 import { requireUser } from "@/lib/current-user";
+import { organizationsOf } from "@/lib/organizations";
 import { portico } from "@/lib/portico";
 import { signOut } from "../../sign-in/actions";
 import { openBillingPortal, subscribeToPro } from "./actions";
@@ -39,6 +41,11 @@ export default async function BillingPage({
         <button type="submit">Sign out</button>
       </form>
       {error && <p role="alert">Billing failed ({error}). Try again.</p>}
+      {organizationsOf(user.id).map((organization) => (
+        <p key={organization.id}>
+          <Link href={`/orgs/${organization.id}/billing`}>{organization.name} billing</Link>
+        </p>
+      ))}
 
       <h2>
         Plan: <span data-testid="plan-name">{planName}</span>
