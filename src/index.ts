@@ -8,5 +8,11 @@ export { ConfigError, type StripeMode } from "./config.js";
 export type { ForUser, PorticoApi } from "./embedded/api.js";
 export { createPortico, type Portico } from "./embedded/create-portico.js";
 export type { HostUser, IdentifyHostUser } from "./embedded/host-identity.js";
+export type {
+  AuthorizeInput,
+  AuthorizeSubject,
+  DescribeOrganization,
+  HostOrganization,
+} from "./embedded/host-subjects.js";
 export type { PorticoOptions } from "./embedded/options.js";
 export { type ErrorCode, PorticoError } from "./errors.js";
