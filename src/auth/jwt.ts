@@ -22,6 +22,8 @@ export interface ExternalIdentity {
 export interface TokenOrganization {
   id: string;
   role: "owner" | "admin" | "billing" | "member";
+  /** `org_name`, when the provider's token template carries it: the Stripe customer's name. */
+  name?: string | undefined;
 }
 
 export type JwtVerifier = (token: string) => Promise<ExternalIdentity | undefined>;
@@ -88,7 +90,9 @@ function readTokenOrganization(payload: JWTPayload): TokenOrganization | undefin
     return undefined;
   const claimed = typeof payload.org_role === "string" ? payload.org_role.replace(/^org:/, "") : "";
   const role = TOKEN_ROLES.includes(claimed) ? (claimed as TokenOrganization["role"]) : "member";
-  return { id, role };
+  const name = typeof payload.org_name === "string" ? payload.org_name.trim() : "";
+  const usableName = name.length > 0 && name.length <= 200 && !name.includes("\u0000");
+  return { id, role, ...(usableName ? { name } : {}) };
 }
 
 const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();

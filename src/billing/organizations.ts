@@ -72,6 +72,8 @@ export function createOrganizationService(deps: {
     const row = await upsertExternalOrganization(db, {
       issuer: organization.issuer,
       externalId: organization.id,
+      // The provider has no billing email to give; a name it may.
+      details: organization.name ? { name: organization.name, billingEmail: null } : undefined,
     });
     return { type: "organization", id: row.id, email: row.billingEmail, name: row.name };
   }
