@@ -35,6 +35,9 @@ describe("portal deep links", () => {
         FRESHNESS_TIMEOUT_MS,
       );
       expect(await textOf(page, "payment-method")).not.toContain("4242");
+      // The return says what changed, and only that.
+      const notice = page.getByRole("status").filter({ hasText: "Your card was updated" });
+      expect(await notice.textContent()).toBe("Your card was updated to Mastercard •••• 4444.");
       await snap("billing-mastercard");
     }));
 });

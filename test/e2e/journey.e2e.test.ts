@@ -88,9 +88,12 @@ describe("the whole billing journey", () => {
       await snap("portal-cancel-scheduled");
       await page.getByRole("link", { name: returnLinkName(t.url) }).click();
 
-      // 6. Back in the app: "Cancels on", still Pro until the period ends.
+      // 6. Back in the app: the notice says what changed, "Cancels on", still Pro until the
+      // period ends.
       await page.waitForURL((url) => url.href.startsWith(`${t.url}/settings/billing`));
-      await page.getByRole("status").filter({ hasText: "Your subscription was updated" }).waitFor();
+      const endsOn = `Your subscription will end on ${formatLongDate(periodEnd)}.`;
+      await page.getByRole("status").filter({ hasText: endsOn }).waitFor();
+      expect(await page.getByRole("status").filter({ hasText: endsOn }).textContent()).toBe(endsOn);
       const cancelsOn = `Cancels on ${formatLongDate(periodEnd)}`;
       await eventually(() => textOf(page, "renewal"), cancelsOn, FRESHNESS_TIMEOUT_MS);
       // Every webhook delivered: Portico's own copy agrees, and the page has not moved back.

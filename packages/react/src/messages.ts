@@ -20,7 +20,15 @@ export const defaultMessages = {
   pastDue: "Your last payment failed. Update your payment method to keep your plan.",
   paymentMethod: (brand: string, last4: string) => `${brand} ending in ${last4}`,
   cardExpires: (month: number, year: number) => `Expires ${String(month).padStart(2, "0")}/${year}`,
-  portalReturned: "Your subscription was updated",
+  /** After the portal, one sentence per change, joined; nothing changed says nothing. */
+  portalCanceled: "Your subscription was canceled.",
+  portalEnds: (date: string) => `Your subscription will end on ${date}.`,
+  portalResumed: "Your subscription will continue.",
+  portalPlanChanged: (plan: string) => `You're now on ${plan}.`,
+  portalSeatsChanged: (count: number) =>
+    count === 1 ? "You now have 1 seat." : `You now have ${count} seats.`,
+  portalCardUpdated: (brand: string, last4: string) =>
+    `Your card was updated to ${brand} •••• ${last4}.`,
   checkoutSucceeded: "Your subscription is active",
   trialStarted: (date: string) => `Your free trial has started. It ends on ${date}.`,
   checkoutCanceled: "Checkout was canceled. You have not been charged.",

@@ -4,17 +4,10 @@ import type { ReactNode } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useBillingFormat } from "./hooks/use-billing-format.js";
 import { useInvoices } from "./hooks/use-invoices.js";
-import { useReturnNotice } from "./hooks/use-return-notice.js";
 import { useSubscription } from "./hooks/use-subscription.js";
 import { PorticoProvider, type PorticoProviderProps } from "./provider.js";
 import { toSubscription } from "./store/to-subscription.js";
-import {
-  FREE,
-  fakeBillingApi,
-  makeInvoice,
-  makeSubscription,
-  PLANS,
-} from "./test/fake-billing-api.js";
+import { fakeBillingApi, makeInvoice, makeSubscription, PLANS } from "./test/fake-billing-api.js";
 
 afterEach(() => {
   cleanup();
@@ -100,39 +93,6 @@ describe("the provider's refreshes", () => {
     await waitFor(() => expect(calls(fetch, "/invoices")).toBe(2));
     expect(result.current).toMatchObject({ error: undefined, isLoading: false });
     expect(result.current.invoices).toHaveLength(1);
-  });
-});
-
-describe("useReturnNotice", () => {
-  it("says nothing on an ordinary visit", async () => {
-    const fetch = fakeBillingApi({ "GET /subscription": { data: FREE } });
-    const { result } = renderHook(() => [useReturnNotice(), useSubscription()] as const, {
-      wrapper: withProvider({ fetch }),
-    });
-    await waitFor(() => expect(result.current[1].subscription).toBeDefined());
-    expect(result.current[0]).toBeUndefined();
-  });
-
-  it.each([
-    ["checkout-success", makeSubscription(), "Your subscription is active"],
-    ["checkout-success", FREE, "Checkout was canceled. You have not been charged."],
-    ["checkout-canceled", FREE, "Checkout was canceled. You have not been charged."],
-    ["portal", makeSubscription(), "Your subscription was updated"],
-    [
-      "checkout-success",
-      makeSubscription({ status: "trialing", trialEnd: "2026-12-16T12:00:00.000Z" }),
-      "Your free trial has started. It ends on December 16, 2026.",
-    ],
-  ])("after ?portico=%s, once synced, says what happened", async (kind, synced, notice) => {
-    window.history.replaceState(null, "", `/settings/billing?portico=${kind}`);
-    const fetch = fakeBillingApi({
-      "GET /subscription": { data: FREE },
-      "POST /sync": { data: synced },
-    });
-    const { result } = renderHook(() => useReturnNotice(), {
-      wrapper: withProvider({ fetch, locale: "en-US" }),
-    });
-    await waitFor(() => expect(result.current).toBe(notice));
   });
 });
 

@@ -14,6 +14,8 @@ import { usePageRefresh } from "./hooks/use-page-refresh.js";
 import { type MessageOverrides, mergeMessages, type PorticoMessages } from "./messages.js";
 import { type BillingStore, createBillingStore } from "./store/create-billing-store.js";
 import type { SubjectStore } from "./store/create-subject-store.js";
+import { diffSubscription, type SubscriptionChange } from "./store/diff-subscription.js";
+import { takeRememberedSubscription } from "./store/remembered-subscription.js";
 import { type ReturnKind, takeReturnKind } from "./store/return-from-stripe.js";
 
 export interface PorticoProviderProps {
@@ -57,8 +59,17 @@ interface PorticoContextValue {
   organizationId: string | undefined;
   messages: PorticoMessages;
   locale: string | undefined;
-  /** Set when this page load is a return from the portal or Checkout, for that subject. */
-  returned: { kind: ReturnKind; organizationId: string | undefined } | undefined;
+  /**
+   * Set once this page load's return from the portal or Checkout has synced, for that
+   * subject; `changes` is what the portal changed (empty after Checkout).
+   */
+  returned: ReturnFromStripe | undefined;
+}
+
+interface ReturnFromStripe {
+  kind: ReturnKind;
+  organizationId: string | undefined;
+  changes: SubscriptionChange[];
 }
 
 const PorticoContext = createContext<PorticoContextValue | null>(null);
@@ -84,15 +95,21 @@ export function PorticoProvider(props: PorticoProviderProps) {
   );
   const store = useMemo(() => createBillingStore(client), [client]);
   const { locale, organizationId } = props;
-  const [returned, setReturned] = useState<PorticoContextValue["returned"]>();
+  const [returned, setReturned] = useState<ReturnFromStripe>();
 
   useEffect(() => {
     const subject = store.forSubject(organizationId);
     const kind = takeReturnKind(organizationId);
     // A subject shown before (a switch back) reloads; a first load stays with its hooks.
     if (!kind) return void subject.subscription.refreshIfLoaded();
-    setReturned({ kind, organizationId });
-    void subject.syncSubscription();
+    // Taken with the marker, so a reload (marker gone) never diffs against it again.
+    const before = kind === "portal" ? takeRememberedSubscription(organizationId) : undefined;
+    void subject.syncSubscription().then(() => {
+      // The view Stripe just answered: the webhook may not have reached Portico yet.
+      const after = subject.subscription.getSnapshot().data;
+      const changes = before && after ? diffSubscription(before, after) : [];
+      setReturned({ kind, organizationId, changes });
+    });
   }, [store, organizationId]);
   usePageRefresh(() => store.refresh(), props.refreshInterval);
 

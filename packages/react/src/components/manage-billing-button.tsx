@@ -9,6 +9,7 @@ import {
   useMessages,
   usePortico,
 } from "../provider.js";
+import { rememberSubscription } from "../store/remembered-subscription.js";
 import { returnUrlFor } from "../store/return-from-stripe.js";
 import { Alert } from "./alert.js";
 import { join } from "./class-names.js";
@@ -39,7 +40,7 @@ export interface ManageBillingButtonProps extends BillingSubjectOption {
  */
 export function ManageBillingButton(props: ManageBillingButtonProps) {
   const { basePath, client } = usePortico();
-  const { organizationId } = useBillingSubject(props.organizationId);
+  const { organizationId, subject } = useBillingSubject(props.organizationId);
   const messages = useMessages(props.messages);
   const { state, error, alertRef, run } = useRedirectAction(messages);
   const pending = state === "pending";
@@ -53,6 +54,8 @@ export function ManageBillingButton(props: ManageBillingButtonProps) {
         ...(props.flow ? { flow: { type: props.flow } } : {}),
         ...(props.locale ? { locale: props.locale } : {}),
       });
+      // The no-JS post cannot do this: its return says nothing, as from another tab.
+      rememberSubscription(organizationId, subject.subscription.getSnapshot().data);
       return session.url;
     });
   };

@@ -1,5 +1,5 @@
 import type { PorticoMessages } from "../messages.js";
-import type { Subscription } from "../store/to-subscription.js";
+import { type Subscription, scheduledEnd } from "../store/to-subscription.js";
 
 /** What happens next to the subscription, and when; null when nothing is scheduled. */
 export function renewalText(
@@ -7,11 +7,10 @@ export function renewalText(
   messages: PorticoMessages,
   formatDate: (date: Date) => string,
 ): string | null {
-  const { status, currentPeriodEnd, cancelAtPeriodEnd, cancelAt, trialEnd } = subscription;
+  const { status, currentPeriodEnd, trialEnd } = subscription;
   if (status === null || status === "canceled" || status === "incomplete_expired") return null;
-  if (cancelAtPeriodEnd && currentPeriodEnd)
-    return messages.cancelsOn(formatDate(currentPeriodEnd));
-  if (cancelAt) return messages.cancelsOn(formatDate(cancelAt));
+  const end = scheduledEnd(subscription);
+  if (end) return messages.cancelsOn(formatDate(end));
   if (status === "trialing" && trialEnd) return messages.trialEnds(formatDate(trialEnd));
   if (currentPeriodEnd) return messages.renewsOn(formatDate(currentPeriodEnd));
   return null;

@@ -10,6 +10,7 @@ import {
   useMessages,
   usePortico,
 } from "../provider.js";
+import { rememberSubscription } from "../store/remembered-subscription.js";
 import { type ReturnKind, returnUrlFor } from "../store/return-from-stripe.js";
 import { Alert } from "./alert.js";
 import { join } from "./class-names.js";
@@ -59,6 +60,7 @@ export function UpgradeButton(props: UpgradeButtonProps) {
           returnUrl: returnUrl("portal"),
           flow: { type: "subscription_update" },
         });
+        rememberSubscription(organizationId, subscription);
         return session.url;
       }
       const session = await client.createCheckout({

@@ -44,4 +44,10 @@ export function planName(plans: Plan[] | undefined, key: string): string {
   return plan?.name ?? key.charAt(0).toUpperCase() + key.slice(1);
 }
 
+/** The date a subscription set to cancel ends on; null when it renews. */
+export function scheduledEnd(subscription: Subscription): Date | null {
+  const { cancelAtPeriodEnd, currentPeriodEnd, cancelAt } = subscription;
+  return (cancelAtPeriodEnd && currentPeriodEnd) || cancelAt;
+}
+
 const toDate = (iso: string | null) => (iso === null ? null : new Date(iso));
