@@ -8,6 +8,9 @@ import {
   startTestPortico,
   type TestPortico,
 } from "../../test/portico.js";
+import { loadConfig } from "../config.js";
+import { createStripeClients } from "../stripe/client.js";
+import { createStripeGateway } from "../stripe/gateway.js";
 import { createSetupCheck } from "./setup-check.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../portico.config.json", import.meta.url));
@@ -69,6 +72,30 @@ describe("startup check of the billing setup", () => {
       expect.stringContaining("Could not check the billing setup in test mode"),
     ]);
     await expect(check.assertReady("test")).resolves.toBeUndefined();
+  });
+
+  it("names the host and the network's reason when nothing answers there", async () => {
+    const config = loadConfig({
+      STRIPE_SECRET_KEY: "sk_test_unreachable",
+      STRIPE_API_BASE: "http://127.0.0.1:9",
+      STRIPE_MAX_NETWORK_RETRIES: "0",
+    });
+    const warnings: string[] = [];
+    const check = createSetupCheck({
+      stripe: createStripeGateway(createStripeClients(config.stripe)),
+      config,
+      billing: t.portico.billingConfig,
+      plans: { rememberPriceIds: () => {} },
+      logger: { warn: (message: string) => warnings.push(message), info: () => {} } as never,
+    });
+    await check.run();
+    expect(warnings).toEqual([
+      "Could not check the billing setup in test mode (127.0.0.1:9: ECONNREFUSED); continuing. Next: check that STRIPE_API_BASE (http://127.0.0.1:9) is right and answering, then run `portico doctor`",
+    ]);
+    await expect(check.status("test", 60_000)).resolves.toEqual({
+      ok: false,
+      problem: "could not reach Stripe (127.0.0.1:9: ECONNREFUSED)",
+    });
   });
 });
 

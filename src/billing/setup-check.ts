@@ -3,6 +3,11 @@ import type { Config, StripeMode } from "../config.js";
 import type { PortalConfigurationSummary, StripeGateway } from "../stripe/gateway.js";
 import { listDeclaredPrices } from "./billing-config.js";
 import type { BillingConfig } from "./billing-config-schema.js";
+import {
+  describeStripeUnreachable,
+  reachStripeAdvice,
+  stripeApiHost,
+} from "./doctor/stripe-reach.js";
 import type { PlanCatalog } from "./plans.js";
 import { portalNotConfigured } from "./portal-configurations.js";
 
@@ -44,7 +49,8 @@ export function findMissingPrices(
  */
 export function createSetupCheck(deps: {
   stripe: Pick<StripeGateway, "modes" | "listPortalConfigurations" | "findPricesByLookupKeys">;
-  config: Pick<Config, "portal">;
+  /** `stripe.apiBase` names the host in "could not reach" messages (api.stripe.com without it). */
+  config: Pick<Config, "portal"> & { stripe?: Pick<Config["stripe"], "apiBase"> };
   billing: BillingConfig | undefined;
   plans: Pick<PlanCatalog, "rememberPriceIds">;
   logger: Pick<Logger, "warn" | "info">;
@@ -79,8 +85,12 @@ export function createSetupCheck(deps: {
     // E.g. the startup check, begun before `portico stripe apply`, answering after a recheck.
     const superseded = () => newestBegun.get(mode) !== check;
     let timer: NodeJS.Timeout | undefined;
+    const apiBase = config.stripe?.apiBase;
+    const timedOut = new Error(
+      `${stripeApiHost(apiBase)}: no answer within ${CHECK_TIMEOUT_MS / 1000} s`,
+    );
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("timed out")), CHECK_TIMEOUT_MS);
+      timer = setTimeout(() => reject(timedOut), CHECK_TIMEOUT_MS);
     });
     try {
       const problems = await Promise.race([findProblems(mode), timeout]);
@@ -95,10 +105,16 @@ export function createSetupCheck(deps: {
     } catch (error) {
       if (superseded()) return;
       // Stripe unreachable: say so and carry on; the portal reports its own errors.
+      const offline =
+        error === timedOut ? timedOut.message : describeStripeUnreachable(error, apiBase);
+      const reason = offline ?? (error as Error).message;
       results.delete(mode);
-      unreachable.set(mode, { at: Date.now(), reason: (error as Error).message });
+      unreachable.set(mode, { at: Date.now(), reason });
       logger.warn(
-        `Could not check the billing setup in ${mode} mode (${(error as Error).message}); continuing`,
+        `Could not check the billing setup in ${mode} mode (${reason}); continuing. ` +
+          (offline
+            ? `Next: ${reachStripeAdvice(apiBase)}, then run \`portico doctor\``
+            : "Next: run `portico doctor`"),
       );
     } finally {
       clearTimeout(timer);

@@ -96,11 +96,13 @@ describe("portico doctor", () => {
       "database",
       "migrations",
       "webhook_inbox",
+      "stripe_keys",
       "stripe_test_key",
       "stripe_test_portal",
       "stripe_test_prices",
       "stripe_test_webhook_endpoint",
       "stripe_test_webhook_secret",
+      "app_url_origins",
       "app_url",
     ]);
     expect(code).toBe(0);
@@ -174,6 +176,7 @@ describe("portico doctor", () => {
     expect(code).toBe(1);
     expect(byName.stripe_test_webhook_secret).toMatchObject({
       status: "fail",
+      state: "missing",
       fix: expect.stringContaining("STRIPE_WEBHOOK_SECRET"),
     });
 
@@ -198,6 +201,32 @@ describe("portico doctor", () => {
       fix: expect.stringContaining("Stripe Dashboard"),
     });
     expect(partial.stripe_test_prices?.status).toBe("skip");
+  });
+
+  it("names Stripe's host and the cause when it is unreachable, and still checks the rest offline", async () => {
+    const { STRIPE_WEBHOOK_SECRET: _, ...withoutSecret } = goodEnv();
+    const { code, byName, text } = await doctor({
+      ...withoutSecret,
+      STRIPE_API_BASE: "http://127.0.0.1:9",
+    });
+    expect(code).toBe(1);
+    expect(byName.stripe_test_key).toMatchObject({
+      status: "fail",
+      message: "could not reach Stripe in test mode (127.0.0.1:9: ECONNREFUSED)",
+      fix: "check that STRIPE_API_BASE (http://127.0.0.1:9) is right and answering, then run doctor again",
+    });
+    for (const check of ["portal", "prices", "webhook_endpoint"]) {
+      expect(byName[`stripe_test_${check}`]).toMatchObject({
+        status: "skip",
+        state: "skipped-offline",
+        message: "could not reach Stripe (127.0.0.1:9: ECONNREFUSED)",
+      });
+    }
+    expect(byName.stripe_keys?.state).toBe("ok");
+    expect(byName.stripe_test_webhook_secret?.state).toBe("missing");
+    expect(byName.app_url_origins?.state).toBe("ok");
+    expect(text).toMatch(/- stripe_test_portal +skipped-offline: could not reach Stripe/);
+    expect(text).toMatch(/✗ stripe_test_webhook_secret +missing: no webhook signing secret/);
   });
 
   it("reports a bad environment as one failing check listing every problem", async () => {

@@ -200,7 +200,9 @@ export function renderChecks(checks: DoctorCheck[], color: boolean): string {
   const lines = ["Portico doctor", ""];
   for (const check of checks) {
     const { mark, color: code } = SYMBOLS[check.status];
-    lines.push(`  ${paint(code, mark)} ${check.name.padEnd(width)}  ${check.message}`);
+    // The checklist's finer state says which kind of failure: missing, a problem, or offline.
+    const state = check.state && check.state !== "ok" ? `${check.state}: ` : "";
+    lines.push(`  ${paint(code, mark)} ${check.name.padEnd(width)}  ${state}${check.message}`);
     if (check.fix && check.status !== "pass")
       lines.push(`      ${paint(code, "fix:")} ${check.fix.replaceAll("\n", "\n      ")}`);
   }

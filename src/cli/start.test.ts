@@ -145,6 +145,9 @@ describe("portico start, shutdown", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     const { code, signal, output } = await server.exit;
     expect({ code, signal }, output).toEqual({ code: 0, signal: null });
+    // A real key and no webhook secret: the banner's checklist says what to register.
+    expect(output).toContain("Setup checklist: 1 of 3 needs attention");
+    expect(output).toContain(`register ${APP_URL}/api/webhooks/stripe in the Stripe Dashboard`);
     // Keep-alive sockets did not hold the process for their idle timeout.
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 40_000);

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { seedDemo } from "../billing/demo-seed.js";
+import { checkSetupOffline, listOfflineItems } from "../billing/doctor/setup-checklist.js";
+import { HANDLED_EVENT_TYPES } from "../billing/sync/handlers.js";
 import type { Config } from "../config.js";
 import { createLogger } from "../logger.js";
 import { createPorticoService } from "../server.js";
@@ -15,6 +17,7 @@ import {
   loadEmbeddedWebhookSecret,
 } from "./embedded-webhook-secret.js";
 import { loadConfigOrExit } from "./load-config.js";
+import { renderStartChecklist } from "./setup-checklist-output.js";
 import { ensureWebBuild } from "./web-build.js";
 
 /** The key Portico uses against its own embedded emulator; it guards nothing real. */
@@ -73,7 +76,18 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
   }
 
   const port = await portico.listen();
-  printBanner(config, port, emulator, demoSeeded);
+  // Only the offline items: listen() began the Stripe checks, which log what they find.
+  const setup = checkSetupOffline({
+    config,
+    emulator: emulator && {
+      url: emulator.url,
+      webhookUrl: embeddedWebhookUrl({ host: config.host, port }),
+    },
+    webhookEvents: HANDLED_EVENT_TYPES,
+  });
+  const color = Boolean(process.stdout.isTTY && process.stdout.hasColors?.());
+  const checklist = renderStartChecklist(listOfflineItems(setup), color);
+  printBanner(config, port, checklist, emulator, demoSeeded);
 }
 
 /** A failed build leaves the API running; the page then says how to build it. */
@@ -119,6 +133,7 @@ function onceShutdown(logger: Logger, close: () => Promise<void>) {
 function printBanner(
   config: Config,
   port: number,
+  checklist: string,
   emulator: EmbeddedEmulator | undefined,
   seeded?: boolean,
 ) {
@@ -142,6 +157,6 @@ function printBanner(
       `    -H 'content-type: application/json' -d '{"returnUrl":"${config.appUrl}/settings/billing"}'`,
     );
   }
-  lines.push("", "Press Ctrl-C to stop.");
+  lines.push("", checklist, "", "Press Ctrl-C to stop.");
   console.log(lines.join("\n"));
 }

@@ -62,16 +62,24 @@ export async function createStripeCli() {
     return { io, commandIo };
   }
 
-  async function run(
+  /** The command with another configuration, e.g. one whose Stripe cannot be reached. */
+  async function runWith(
+    withConfig: Config,
     command: "plan" | "apply",
     options: Partial<StripeCommandOptions> = {},
     terminal: { interactive?: boolean; answer?: boolean } = {},
   ) {
     const { io, commandIo } = capture(terminal.interactive, terminal.answer);
     const runner = command === "plan" ? runStripePlan : runStripeApply;
-    const code = await runner({ mode: "test", ...options }, config, commandIo);
+    const code = await runner({ mode: "test", ...options }, withConfig, commandIo);
     return { code, ...io };
   }
+
+  const run = (
+    command: "plan" | "apply",
+    options: Partial<StripeCommandOptions> = {},
+    terminal: { interactive?: boolean; answer?: boolean } = {},
+  ) => runWith(config, command, options, terminal);
 
   /** Writes the shipped example and applies it; returns it for the test to change. */
   async function applyExample() {
@@ -91,6 +99,7 @@ export async function createStripeCli() {
     stripe: emulatorSdk(keys.test, emulatorUrl),
     writeConfig: (body: unknown) => writeFile(file, JSON.stringify(body, null, 2)),
     run,
+    runWith,
   };
 }
 

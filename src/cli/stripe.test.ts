@@ -232,4 +232,20 @@ describe("portico stripe plan / apply against the emulator", () => {
     expect(after).not.toContain("Cancel plan");
     expect(after).toContain("Pause plan");
   });
+
+  it("names Stripe's host and the cause when plan and apply cannot reach it", async () => {
+    const cli = await createStripeCli();
+    await cli.writeConfig(await readExampleConfig());
+    const offline = {
+      ...cli.config,
+      stripe: { ...cli.config.stripe, apiBase: "http://127.0.0.1:9" },
+    };
+    for (const command of ["plan", "apply"] as const) {
+      const result = await cli.runWith(offline, command, { yes: true });
+      expect(result.code).toBe(1);
+      expect(result.err).toBe(
+        "Could not reach Stripe (127.0.0.1:9: ECONNREFUSED): check that STRIPE_API_BASE (http://127.0.0.1:9) is right and answering.\n",
+      );
+    }
+  });
 });

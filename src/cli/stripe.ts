@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { BillingConfigError, readBillingConfigFile } from "../billing/billing-config.js";
 import type { CatalogPlan } from "../billing/catalog-plan.js";
 import { createCatalogSync } from "../billing/catalog-sync.js";
+import { describeStripeUnreachable, reachStripeAdvice } from "../billing/doctor/stripe-reach.js";
 import type { Config, StripeMode } from "../config.js";
 import { PorticoError } from "../errors.js";
 import { createStripeClients } from "../stripe/client.js";
@@ -101,7 +102,7 @@ export async function runStripeApply(options: StripeCommandOptions, config: Conf
     await apply(plan);
   } catch (error) {
     io.err(
-      `Apply failed: ${describeError(error)}\nRun \`portico stripe plan\` to see what remains.\n`,
+      `Apply failed: ${describeError(error, config.stripe.apiBase)}\nRun \`portico stripe plan\` to see what remains.\n`,
     );
     return 1;
   }
@@ -135,12 +136,15 @@ async function preparePlan(options: StripeCommandOptions, config: Config, io: Co
     const plan = await sync.planChanges(options.mode, billing);
     return { plan, file, apply: (p: CatalogPlan) => sync.applyChanges(options.mode, p) };
   } catch (error) {
-    io.err(`${describeError(error)}\n`);
+    io.err(`${describeError(error, config.stripe.apiBase)}\n`);
     return undefined;
   }
 }
 
-function describeError(error: unknown): string {
+function describeError(error: unknown, apiBase: string | undefined): string {
+  // "Stripe is unavailable" says nothing a person can act on; the host and cause do.
+  const offline = describeStripeUnreachable(error, apiBase);
+  if (offline) return `Could not reach Stripe (${offline}): ${reachStripeAdvice(apiBase)}.`;
   if (error instanceof BillingConfigError || error instanceof PorticoError) return error.message;
   const cause =
     error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";

@@ -3,6 +3,7 @@ import type { Db } from "../../db/client.js";
 import type { StripeDiagnostics } from "../../stripe/diagnostics.js";
 import type { StripeGateway } from "../../stripe/gateway.js";
 import type { BillingConfig } from "../billing-config-schema.js";
+import type { SetupItem, SetupItemStatus } from "./setup-checklist.js";
 
 /**
  * What `portico doctor` checks, each with the fix for a failure. `fail` means
@@ -15,9 +16,37 @@ export type DoctorStatus = "pass" | "fail" | "warn" | "skip";
 export interface DoctorCheck {
   name: string;
   status: DoctorStatus;
+  /** On the setup checklist's items: its finer state (missing and problem both fail). */
+  state?: SetupItemStatus;
   message: string;
   fix?: string;
 }
+
+const STATUS_OF_STATE: Record<SetupItemStatus, DoctorStatus> = {
+  ok: "pass",
+  missing: "fail",
+  problem: "fail",
+  "skipped-offline": "skip",
+};
+
+/** A setup checklist item as one of doctor's checks. */
+export function fromSetupItem(item: SetupItem): DoctorCheck {
+  return {
+    name: item.name,
+    status: STATUS_OF_STATE[item.status],
+    state: item.status,
+    message: item.message,
+    ...(item.next && item.status !== "ok" ? { fix: item.next } : {}),
+  };
+}
+
+/** A check Stripe's answer was needed for, when Stripe could not be reached. */
+export const skippedOffline = (name: string, reason: string): DoctorCheck => ({
+  name,
+  status: "skip",
+  state: "skipped-offline",
+  message: `could not reach Stripe (${reason})`,
+});
 
 /**
  * The database as doctor reaches it: opened directly, or, for an embedded

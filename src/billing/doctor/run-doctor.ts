@@ -1,6 +1,14 @@
 import type { Db } from "../../db/client.js";
 import { countFailedStripeEvents, pingDatabase, readMigrationStatus } from "../../db/health.js";
-import { type DoctorCheck, type DoctorDatabase, type DoctorDeps, fail, pass } from "./checks.js";
+import {
+  type DoctorCheck,
+  type DoctorDatabase,
+  type DoctorDeps,
+  fail,
+  fromSetupItem,
+  pass,
+} from "./checks.js";
+import { checkSetupOffline } from "./setup-checklist.js";
 import { checkStripe } from "./stripe-checks.js";
 
 const errorMessage = (error: unknown) => {
@@ -8,13 +16,27 @@ const errorMessage = (error: unknown) => {
   return [(error as Error).message, cause?.code].filter(Boolean).join(": ");
 };
 
+/**
+ * The database, then the setup checklist with Stripe's answers beside each mode's offline
+ * items, then APP_URL. The offline items are there even when Stripe cannot be reached.
+ */
 export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> {
   const [database, stripe, appUrl] = await Promise.all([
     checkDatabase(deps.database),
     checkStripe(deps),
     checkAppUrl(deps.config.appUrl, deps.fetch ?? fetch),
   ]);
-  return [...database, ...stripe, appUrl];
+  const setup = checkSetupOffline({ config: deps.config, webhookEvents: deps.webhookEvents });
+  return [
+    ...database,
+    fromSetupItem(setup.keys),
+    ...setup.webhookSecrets.flatMap(({ mode, item }) => [
+      ...(stripe.get(mode) ?? []),
+      fromSetupItem(item),
+    ]),
+    fromSetupItem(setup.appUrl),
+    appUrl,
+  ];
 }
 
 async function checkDatabase(database: DoctorDatabase): Promise<DoctorCheck[]> {

@@ -3,43 +3,26 @@ import { classifyStripeOutcome } from "../../stripe/call-metrics.js";
 import type { WebhookEndpointSummary } from "../../stripe/diagnostics.js";
 import { listDeclaredPrices } from "../billing-config.js";
 import { findMissingPrices, findPortalProblem } from "../setup-check.js";
-import { type DoctorCheck, type DoctorDeps, fail, pass } from "./checks.js";
-
-/** The route webhook sync listens on, under APP_URL. */
-export const WEBHOOK_PATH = "/api/webhooks/stripe";
+import { type DoctorCheck, type DoctorDeps, fail, pass, skippedOffline } from "./checks.js";
+import { maskKey, WEBHOOK_PATH } from "./setup-checklist.js";
+import { describeStripeUnreachable, reachStripeAdvice } from "./stripe-reach.js";
 
 const KEY_VARIABLES: Record<StripeMode, string> = {
   test: "STRIPE_TEST_SECRET_KEY (or STRIPE_SECRET_KEY=sk_test_…)",
   live: "STRIPE_LIVE_SECRET_KEY (or STRIPE_SECRET_KEY=sk_live_…)",
 };
 
-const SECRET_VARIABLES: Record<StripeMode, string> = {
-  test: "STRIPE_WEBHOOK_SECRET (or STRIPE_WEBHOOK_SECRETS)",
-  live: "STRIPE_WEBHOOK_SECRET (or STRIPE_LIVE_WEBHOOK_SECRETS)",
-};
-
-/** `sk_test_…wxyz`: enough to tell keys apart, never enough to use one. */
-function maskKey(key: string): string {
-  const prefix = /^[a-z]{2}_(test|live)_/.exec(key)?.[0] ?? "";
-  const secret = key.slice(prefix.length);
-  return `${prefix}…${secret.length > 8 ? secret.slice(-4) : ""}`;
-}
-
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 
-export async function checkStripe(deps: DoctorDeps): Promise<DoctorCheck[]> {
+/**
+ * For each mode with a key, what only Stripe can answer: the key is accepted, the portal
+ * configuration and prices exist, an endpoint sends the handled events. The setup
+ * checklist's offline items (keys, webhook secrets, APP_URL) are run-doctor's.
+ */
+export async function checkStripe(deps: DoctorDeps): Promise<Map<StripeMode, DoctorCheck[]>> {
   const modes = deps.stripe.modes();
-  if (modes.length === 0) {
-    return [
-      {
-        name: "stripe",
-        status: "skip",
-        message: "no Stripe key is set: `portico start` runs the embedded Stripe emulator",
-        fix: "set STRIPE_SECRET_KEY=sk_test_… to use a Stripe account",
-      },
-    ];
-  }
-  return (await Promise.all(modes.map((mode) => checkMode(deps, mode)))).flat();
+  const checks = await Promise.all(modes.map((mode) => checkMode(deps, mode)));
+  return new Map(modes.map((mode, index) => [mode, checks[index] ?? []]));
 }
 
 async function checkMode(deps: DoctorDeps, mode: StripeMode): Promise<DoctorCheck[]> {
@@ -50,11 +33,18 @@ async function checkMode(deps: DoctorDeps, mode: StripeMode): Promise<DoctorChec
     await diagnostics.verifyKey(mode);
   } catch (error) {
     if (classifyStripeOutcome(error) !== "auth_error") {
+      const offline = describeStripeUnreachable(error, config.stripe.apiBase);
+      const reason = offline ?? (error as Error).message;
       return [
         fail(
           name("key"),
-          `Stripe did not answer in ${mode} mode (${(error as Error).message})`,
-          `check that this host reaches ${config.stripe.apiBase ?? "https://api.stripe.com"}, then run doctor again`,
+          offline
+            ? `could not reach Stripe in ${mode} mode (${reason})`
+            : `Stripe did not answer in ${mode} mode (${reason})`,
+          `${reachStripeAdvice(config.stripe.apiBase)}, then run doctor again`,
+        ),
+        ...["portal", "prices", "webhook_endpoint"].map((check) =>
+          skippedOffline(name(check), reason),
         ),
       ];
     }
@@ -105,19 +95,6 @@ async function checkMode(deps: DoctorDeps, mode: StripeMode): Promise<DoctorChec
     );
 
   checks.push(checkWebhookEndpoint(deps, mode, endpoints));
-  const secrets = config.stripe.webhookSecrets[mode];
-  checks.push(
-    secrets.length > 0
-      ? pass(
-          name("webhook_secret"),
-          `${secrets.length} signing secret${secrets.length === 1 ? "" : "s"} configured`,
-        )
-      : fail(
-          name("webhook_secret"),
-          "no webhook signing secret is configured: every webhook would be refused",
-          `set ${SECRET_VARIABLES[mode]} to the endpoint's signing secret (whsec_…, shown when the endpoint is created or under "Reveal" in the Dashboard)`,
-        ),
-  );
   return checks;
 }
 
