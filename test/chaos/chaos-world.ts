@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type Stripe from "stripe";
-import { applyCatalog, EXAMPLE_BILLING_CONFIG } from "../checkout.js";
+import { applyCatalog, settleSetupCheck } from "../checkout.js";
 import { startTestPortico, type TestPortico } from "../portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../sync.js";
 import { type ClockGate, createClockGate } from "./clock-gate.js";
@@ -10,16 +11,32 @@ import type { Random } from "./random.js";
 /**
  * Everything the chaos test runs against: one or two Portico instances on one database,
  * the proxy that spreads (and refuses) the emulator's deliveries between them, and the
- * catalog of the example billing file applied to the account.
+ * catalog of the chaos billing file (the example's plans and a per-seat Team plan) applied
+ * to the account.
  */
+
+/** The example billing file's plans and portal, plus a per-seat plan for the organizations. */
+export const CHAOS_BILLING_CONFIG = fileURLToPath(
+  new URL("./chaos.portico.config.json", import.meta.url),
+);
+
+/** A per-seat plan's bounds, as the billing file states them. */
+export interface SeatBounds {
+  minimum: number;
+  maximum: number;
+}
 
 export interface ChaosWorld {
   /** The instance whose SDK clients and control calls the test uses. */
   main: SyncedPortico;
   instances: TestPortico[];
   proxy: DeliveryProxy;
-  /** The account's plan prices (`starter_monthly`, `pro_annual`, …). */
+  /** The account's prices of plans billed once per subscription (`starter_monthly`, …): users'. */
   prices: Stripe.Price[];
+  /** The per-seat plan's prices (`team_monthly`, `team_annual`): organizations'. */
+  seatPrices: Stripe.Price[];
+  /** The per-seat plan's seats. */
+  seats: SeatBounds;
   /** Lookup key to plan key, read from the billing file itself rather than from Portico. */
   planByLookupKey: Map<string, string>;
   /** Keeps clock advances from expiring checkout sessions mid-payment. */
@@ -41,24 +58,55 @@ export interface ChaosWorldOptions {
   random: Random;
 }
 
-function readPlanLookupKeys(): Map<string, string> {
-  const file = JSON.parse(readFileSync(EXAMPLE_BILLING_CONFIG, "utf8")) as {
-    plans: { key: string; prices?: Record<string, { lookup_key?: string } | string | number> }[];
+function readBillingFile() {
+  const file = JSON.parse(readFileSync(CHAOS_BILLING_CONFIG, "utf8")) as {
+    plans: {
+      key: string;
+      seats?: SeatBounds;
+      prices?: Record<string, { lookup_key?: string } | string | number>;
+    }[];
   };
-  const byLookupKey = new Map<string, string>();
+  const planByLookupKey = new Map<string, string>();
   for (const plan of file.plans) {
     for (const price of Object.values(plan.prices ?? {})) {
       if (typeof price === "object" && price.lookup_key)
-        byLookupKey.set(price.lookup_key, plan.key);
+        planByLookupKey.set(price.lookup_key, plan.key);
     }
   }
-  return byLookupKey;
+  const seatPlans = file.plans.filter((plan) => plan.seats);
+  const [seatPlan] = seatPlans;
+  if (!seatPlan?.seats || seatPlans.length !== 1) throw new Error("want one per-seat plan");
+  return { planByLookupKey, seatPlan: { key: seatPlan.key, seats: seatPlan.seats } };
+}
+
+/**
+ * The portal configuration the catalog applied must let a customer change the per-seat
+ * plan's quantity: the test's direct quantity changes stand for what the portal allows.
+ */
+async function checkPortalAllowsQuantity(stripe: Stripe, productId: string) {
+  const configurations = await stripe.billingPortal.configurations.list({ limit: 100 });
+  const allows = configurations.data.some((configuration) => {
+    const update = configuration.features.subscription_update;
+    return (
+      update.enabled &&
+      update.default_allowed_updates.includes("quantity") &&
+      update.products?.some(
+        (product) => product.product === productId && product.adjustable_quantity?.enabled,
+      )
+    );
+  });
+  if (!allows) throw new Error(`no portal configuration adjusts the quantity of ${productId}`);
 }
 
 export async function startChaosWorld(options: ChaosWorldOptions): Promise<ChaosWorld> {
   const [mainSource = "refetch", ...siblingSources] = options.sources;
-  // No background retry worker: recovery must come from Stripe's redelivery alone.
-  const env = { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG, WEBHOOK_RETRY_INTERVAL_MS: "0" };
+  // No background retry worker: recovery must come from Stripe's redelivery alone. Seat
+  // changes share checkout's rate limit, and the chaos is about sync, not that limit.
+  const env = {
+    PORTICO_CONFIG: CHAOS_BILLING_CONFIG,
+    WEBHOOK_RETRY_INTERVAL_MS: "0",
+    RATE_LIMIT_CHECKOUT: "100000/60s",
+  };
   const main = await startSyncedPortico({
     engine: options.engine,
     deliveryMode: "shuffled+duplicated",
@@ -84,6 +132,11 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
         }),
       );
     }
+    // As after a deploy whose catalog was applied first: each instance has checked the
+    // setup since, so it knows the plans' price ids. Without that, a per-seat subscription
+    // whose webhook is still on its way is not recognised as one (its seats would not
+    // follow a membership change, and POST /seats would answer 409).
+    for (const instance of instances) await settleSetupCheck(instance);
     const proxy = await startDeliveryProxy({
       targets: instances.map((instance) => instance.url),
       refuseRate: options.refuseRate,
@@ -106,11 +159,18 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
       max_attempts: 30,
       timeout_ms: 60_000,
     });
-    const planByLookupKey = readPlanLookupKeys();
-    const prices = (await stripe.prices.list({ active: true, limit: 100 })).data.filter(
+    const { planByLookupKey, seatPlan } = readBillingFile();
+    const planPrices = (await stripe.prices.list({ active: true, limit: 100 })).data.filter(
       (price) => price.lookup_key !== null && planByLookupKey.has(price.lookup_key),
     );
-    if (prices.length < 2) throw new Error("the catalog has fewer than two plan prices");
+    const isSeatPrice = (price: Stripe.Price) =>
+      planByLookupKey.get(price.lookup_key ?? "") === seatPlan.key;
+    const prices = planPrices.filter((price) => !isSeatPrice(price));
+    const seatPrices = planPrices.filter(isSeatPrice);
+    if (prices.length < 2 || seatPrices.length < 2) {
+      throw new Error("the catalog has fewer than two prices for users or for seats");
+    }
+    await checkPortalAllowsQuantity(stripe, String(seatPrices[0]?.product));
 
     const deleteFaults = async () => {
       const response = await fetch(`${main.emulatorUrl}/_emulator/faults`, {
@@ -124,6 +184,8 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
       instances,
       proxy,
       prices,
+      seatPrices,
+      seats: seatPlan.seats,
       planByLookupKey,
       clockGate: createClockGate(),
       // Only retrieves by id (`/v1/<type>/<id>`) are Portico's: the test reads through list

@@ -3,10 +3,12 @@ import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import {
   billingCustomerDetails,
+  billingCustomers,
   billingInvoices,
   billingPaymentMethods,
   billingSubscriptions,
 } from "../../src/db/schema.js";
+import type { Subject } from "../../src/db/subjects.js";
 import type { TestPortico } from "../portico.js";
 import {
   expectedCard,
@@ -18,22 +20,32 @@ import {
 /**
  * One customer's local mirror against Stripe's objects, field by field: every field the
  * expected row names must be equal, and neither side may hold a row the other lacks.
- * The answer is a list of readable differences, empty when the two agree.
+ * The customer's link and its subscriptions must name its subject: the user, or the
+ * organization (with no user). The answer is a list of readable differences, empty when the
+ * two agree.
  */
 
 type Row = Record<string, unknown>;
 
 export interface CustomerUnderTest {
   customerId: string;
-  userId: string;
+  subject: Subject;
 }
 
 export interface ComparedRows {
   subscriptions: number;
   customers: number;
+  /** billing_customers rows: the customer's link to its subject. */
+  links: number;
   paymentMethods: number;
   invoices: number;
 }
+
+/** The subject's columns, as a billing row of that subject must hold them. */
+const subjectFields = (subject: Subject) => ({
+  userId: subject.type === "user" ? subject.id : null,
+  organizationId: subject.type === "organization" ? subject.id : null,
+});
 
 const show = (value: unknown) =>
   value instanceof Date ? value.toISOString() : JSON.stringify(value);
@@ -87,6 +99,7 @@ async function readStripeSide(stripe: Stripe, customerId: string) {
 async function readLocalSide(t: TestPortico, customerId: string) {
   const { db } = t.portico.database;
   return Promise.all([
+    db.select().from(billingCustomers).where(eq(billingCustomers.stripeCustomerId, customerId)),
     db
       .select()
       .from(billingSubscriptions)
@@ -109,9 +122,20 @@ export async function diffCustomerState(
   planByLookupKey: ReadonlyMap<string, string>,
 ): Promise<{ differences: string[]; compared: ComparedRows }> {
   const remote = await readStripeSide(t.stripe.test, customer.customerId);
-  const [subscriptions, details, cards, invoices] = await readLocalSide(t, customer.customerId);
+  const [links, subscriptions, details, cards, invoices] = await readLocalSide(
+    t,
+    customer.customerId,
+  );
   const defaultCard = remote.customer.invoice_settings.default_payment_method;
+  const subject = subjectFields(customer.subject);
   const differences: string[] = [];
+  diffRows(
+    "link",
+    "stripeCustomerId",
+    [{ stripeCustomerId: customer.customerId, ...subject, livemode: false, deletedAt: null }],
+    links,
+    differences,
+  );
   diffRows(
     "subscription",
     "stripeSubscriptionId",
@@ -119,7 +143,7 @@ export async function diffCustomerState(
       const lookupKey = subscription.items.data[0]?.price.lookup_key ?? "";
       return {
         ...expectedSubscriptionRow(subscription),
-        userId: customer.userId,
+        ...subject,
         planKey: planByLookupKey.get(lookupKey) ?? null,
       };
     }),
@@ -150,6 +174,7 @@ export async function diffCustomerState(
   const compared = {
     subscriptions: remote.subscriptions.length,
     customers: 1,
+    links: 1,
     paymentMethods: remote.cards.length,
     invoices: remote.invoices.length,
   };

@@ -1,12 +1,19 @@
 import type Stripe from "stripe";
 import type { ChaosWorld } from "./chaos-world.js";
 import type { ChaosCustomer } from "./customer.js";
+import {
+  type OrganizationAction,
+  organizationWeights,
+  performOrganizationAction,
+} from "./organization-actions.js";
 import type { Random } from "./random.js";
-import { CARDS, checkOut, subscribeThroughApi } from "./subscribe.js";
+import { CARDS, checkOut, pricesFor, subscribeThroughApi } from "./subscribe.js";
 
 /**
- * What a chaos customer does once subscribed, each through the official SDK. Everything
- * the emulator does in answer, events included, is what Portico must end up mirroring.
+ * What a chaos customer does once subscribed, each through the official SDK (and, for an
+ * organization, its seats and members also through Portico: organization-actions.ts).
+ * Everything the emulator does in answer, events included, is what Portico must end up
+ * mirroring.
  */
 
 export type ChaosAction =
@@ -18,7 +25,8 @@ export type ChaosAction =
   | "changeCard"
   | "updateDetails"
   | "advanceClock"
-  | "resubscribe";
+  | "resubscribe"
+  | OrganizationAction;
 
 /** Attaches, then declines every charge: renewals go `past_due` and dunning starts. */
 const DECLINING_CARD = "pm_card_chargeCustomerFail";
@@ -72,10 +80,17 @@ async function updateDetails(world: ChaosWorld, random: Random, customer: ChaosC
 }
 
 /** Which action comes next, given the customer's live subscription (if any). */
-export function chooseAction(random: Random, live: Stripe.Subscription | undefined): ChaosAction {
-  if (!live) return random.weighted({ resubscribe: 6, changeCard: 1, updateDetails: 1 });
+export function chooseAction(
+  random: Random,
+  customer: ChaosCustomer,
+  live: Stripe.Subscription | undefined,
+): ChaosAction {
+  const { organization } = customer;
+  const own = organization ? organizationWeights(organization, live) : {};
+  if (!live) return random.weighted({ resubscribe: 6, changeCard: 1, updateDetails: 1, ...own });
   return random.weighted({
-    changePlan: 4,
+    ...own,
+    changePlan: own.changePlan ?? 4,
     cancelAtPeriodEnd: live.cancel_at_period_end ? 0 : 2,
     resume: live.cancel_at_period_end ? 3 : 0,
     cancelNow: 1,
@@ -98,7 +113,8 @@ export async function performAction(
   switch (action) {
     case "changePlan": {
       const item = live?.items.data[0];
-      const price = random.pick(world.prices.filter((other) => other.id !== item?.price.id));
+      const prices = pricesFor(world, customer);
+      const price = random.pick(prices.filter((other) => other.id !== item?.price.id));
       await stripe.subscriptions.update(subscriptionId, {
         items: [{ id: item?.id, price: price.id }],
         proration_behavior: random.pick(PRORATIONS),
@@ -134,8 +150,10 @@ export async function performAction(
       );
       return;
     case "resubscribe":
-      if (random.chance(0.4)) await checkOut(world, random, customer.token);
-      else await subscribeThroughApi(world, random, customer.customerId);
+      if (random.chance(0.4)) await checkOut(world, random, customer);
+      else await subscribeThroughApi(world, random, customer);
       return;
+    default:
+      await performOrganizationAction(world, random, customer, action, live);
   }
 }

@@ -1,16 +1,21 @@
 import Stripe from "stripe";
 import { hashPassword } from "../../src/auth/passwords.js";
 import { generateSessionToken, hashToken } from "../../src/auth/tokens.js";
+import type { Subject } from "../../src/db/subjects.js";
 import { insertSession, insertUser } from "../../src/db/users.js";
 import { uniqueEmail } from "../portico.js";
 import type { ChaosWorld } from "./chaos-world.js";
+import type { ChaosOrganization } from "./organization.js";
 
-/** A chaos customer: its user, its Stripe customer, and what its script did. */
+/** A chaos customer: who is billed, its Stripe customer, and what its script did. */
 
 export interface ChaosCustomer {
   index: number;
-  userId: string;
+  /** A user, or an organization (then `organization` holds its members). */
+  subject: Subject;
+  /** The acting user's session: the user, or a member who may manage the billing. */
   token: string;
+  organization?: ChaosOrganization;
   customerId: string;
   /** The actions in the order they ran, for a failure message. */
   log: string[];
@@ -45,7 +50,7 @@ export async function attempt(customer: ChaosCustomer, name: string, run: () => 
 }
 
 export interface ChaosUser {
-  user: { id: string };
+  user: { id: string; email: string };
   token: string;
 }
 
@@ -60,11 +65,12 @@ export async function createUsers(world: ChaosWorld, count: number): Promise<Cha
   const expiresAt = new Date(Date.now() + 3600_000);
   const users: ChaosUser[] = [];
   for (let i = 0; i < count; i++) {
-    const user = await insertUser(db, uniqueEmail(), passwordHash);
+    const email = uniqueEmail();
+    const user = await insertUser(db, email, passwordHash);
     if (!user) throw new Error("a fresh email was already taken");
     const token = generateSessionToken();
     await insertSession(db, user.id, hashToken(token), expiresAt);
-    users.push({ user, token });
+    users.push({ user: { id: user.id, email }, token });
   }
   return users;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChaosWorld, startChaosWorld } from "../../../test/chaos/chaos-world.js";
+import { diffSeatView } from "../../../test/chaos/compare-seats.js";
 import { type ComparedRows, diffCustomerState } from "../../../test/chaos/compare-state.js";
 import { type ChaosPlan, runChaosCustomers } from "../../../test/chaos/customer-script.js";
 import {
@@ -12,12 +13,16 @@ import { chaosSeed, createRandom } from "../../../test/chaos/random.js";
 import { TEST_ENGINES } from "../../../test/database.js";
 
 /**
- * Chaos: fifty customers change their subscriptions at once while Stripe delivers every
+ * Chaos: fifty customers, users and organizations, change their subscriptions at once (an
+ * organization buys a per-seat plan and changes its seats through Portico, in Stripe as the
+ * portal does, and by adding and removing members) while Stripe delivers every
  * event shuffled, some two or three times, through a balancer that refuses one delivery in
  * ten, to one of two instances on one PostgreSQL (one instance on PGlite), while one in ten
  * of Portico's reads from Stripe fails. Recovery comes from Stripe's redelivery alone: this
  * test needs no background retry worker. At the end every customer's local rows equal
- * Stripe's objects, field by field, and the inbox holds each event once, processed or ignored.
+ * Stripe's objects, field by field, under its subject (the user, or the organization with
+ * no user); each organization's subscription view shows Stripe's seats; and the inbox
+ * holds each event once, processed or ignored.
  *
  * Replay a run's plan with `CHAOS_SEED=<seed>` (printed first). The plan replays; the
  * interleaving does not (the emulator shuffles with its own randomness).
@@ -26,6 +31,7 @@ import { TEST_ENGINES } from "../../../test/database.js";
 const SEED = chaosSeed();
 const PLAN: ChaosPlan = {
   customers: 50,
+  organizationShare: 0.3,
   minActions: 4,
   maxActions: 14,
   checkoutShare: 0.2,
@@ -70,18 +76,25 @@ describe.each(TEST_ENGINES)("subscription sync under chaos (%s)", (engine) => {
     const compared: ComparedRows = {
       subscriptions: 0,
       customers: 0,
+      links: 0,
       paymentMethods: 0,
       invoices: 0,
     };
     const differences: string[] = [];
     for (const customer of customers) {
       const result = await diffCustomerState(main, customer, world.planByLookupKey);
-      differences.push(...result.differences.map((line) => `${line} [${customer.log.join(" ")}]`));
+      const view = await diffSeatView(world, customer);
+      differences.push(
+        ...[...result.differences, ...view].map((line) => `${line} [${customer.log.join(" ")}]`),
+      );
       for (const table of Object.keys(compared) as (keyof ComparedRows)[]) {
         compared[table] += result.compared[table];
       }
     }
     expect(differences).toEqual([]);
+    // Every membership change moved a live per-seat subscription to the member count.
+    const organizations = customers.flatMap((customer) => customer.organization ?? []);
+    expect(organizations.flatMap((organization) => organization.mismatches)).toEqual([]);
 
     // The inbox: each of the account's events exactly once, and none left to process.
     const eventIds = await listAccountEventIds(main.stripe.test);
@@ -102,6 +115,10 @@ describe.each(TEST_ENGINES)("subscription sync under chaos (%s)", (engine) => {
     const rejected = customers.flatMap((customer) => customer.rejected);
     expect(rejected.length, rejected.join("\n")).toBeLessThan(actions.length * 0.1);
     expect(compared.subscriptions).toBeGreaterThanOrEqual(PLAN.customers);
+    // Both kinds of subject ran, and organizations did change their seats.
+    expect(organizations.length).toBeGreaterThan(0);
+    expect(organizations.length).toBeLessThan(customers.length);
+    expect(actions.filter((name) => name === "setSeats").length).toBeGreaterThan(0);
 
     const figures = {
       seconds: {
@@ -109,6 +126,7 @@ describe.each(TEST_ENGINES)("subscription sync under chaos (%s)", (engine) => {
         settle: Math.round((settled - actionsDone) / 1000),
       },
       customers: customers.length,
+      organizations: organizations.length,
       actions: countBy(actions),
       rejected,
       events: eventIds.length,
