@@ -28,12 +28,23 @@ export function createSeatService(deps: {
 }) {
   const { db, stripe, plans, runner, subscriptions, config } = deps;
 
-  async function planOf(customerId: string, subscriptionId: string, priceId: string) {
+  /**
+   * The item's plan: by its price's lookup key, as sync maps it; else by the price id (known
+   * once the setup check has seen it), else as the mirror recorded it.
+   */
+  async function planOf(
+    customerId: string,
+    subscriptionId: string,
+    item: { priceId: string; lookupKey: string | null },
+  ) {
+    const byPrice =
+      (item.lookupKey ? plans.planForPrice(item.lookupKey) : undefined) ??
+      plans.planForPrice(item.priceId);
+    if (byPrice) return byPrice;
     const mirrored = (await listCustomerSubscriptions(db, customerId)).find(
       (row) => row.stripeSubscriptionId === subscriptionId,
     );
-    const key = mirrored?.planKey ?? plans.planForPrice(priceId)?.key;
-    return plans.plans.find((plan) => plan.key === key);
+    return plans.plans.find((plan) => plan.key === mirrored?.planKey);
   }
 
   /** The subject's per-seat subscription in Stripe, its one item and its plan; or undefined. */
@@ -44,7 +55,7 @@ export function createSeatService(deps: {
     const current = open.find((subscription) => isEntitling(subscription.status));
     const [item] = current?.items ?? [];
     if (!current || !item || current.items.length !== 1) return undefined;
-    const plan = await planOf(customer.stripeCustomerId, current.id, item.priceId);
+    const plan = await planOf(customer.stripeCustomerId, current.id, item);
     if (!plan?.seats) return undefined;
     return { customerId: customer.stripeCustomerId, subscriptionId: current.id, item, plan };
   }

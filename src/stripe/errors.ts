@@ -82,6 +82,10 @@ export function mapStripeError(error: unknown): Error {
   return error;
 }
 
+/** Stripe refused the request as it stands (a 400), e.g. for the object's current state. */
+export const isStripeRefusal = (error: unknown) =>
+  error instanceof Stripe.errors.StripeInvalidRequestError;
+
 /** Runs a Stripe call, translating its failures. */
 export async function callStripe<T>(call: () => Promise<T>): Promise<T> {
   try {

@@ -1,11 +1,12 @@
 import type Stripe from "stripe";
 import type { StripeMode } from "../config.js";
+import { PorticoError } from "../errors.js";
 import { createStripeCaller, type StripeCallMetrics } from "./call-metrics.js";
 import { applyCatalogWrites, readCatalogState } from "./catalog.js";
 import type { CatalogIds, CatalogState, CatalogWrite } from "./catalog-types.js";
 import type { StripeClients } from "./client.js";
 import { type CustomerHolder, createCustomerFor } from "./customers.js";
-import { StripeMissingError } from "./errors.js";
+import { isStripeRefusal, StripeMissingError } from "./errors.js";
 import { createSyncCalls, type SyncCalls } from "./sync-calls.js";
 
 /** The few Stripe calls Portico makes, in Portico's own types. */
@@ -39,7 +40,7 @@ export interface SubscriptionSummary {
   customerId: string;
   status: Stripe.Subscription.Status;
   created: number;
-  items: { id: string; priceId: string; quantity: number }[];
+  items: { id: string; priceId: string; lookupKey: string | null; quantity: number }[];
 }
 
 export interface PortalConfigurationSummary {
@@ -152,12 +153,22 @@ export function createStripeGateway(
     },
 
     async setItemQuantity(mode, change) {
-      await call("subscriptions.update", () =>
-        client(mode).subscriptions.update(change.subscriptionId, {
-          items: [{ id: change.itemId, quantity: change.quantity }],
-          proration_behavior: change.prorationBehavior,
-        }),
-      );
+      try {
+        await call("subscriptions.update", () =>
+          client(mode).subscriptions.update(change.subscriptionId, {
+            items: [{ id: change.itemId, quantity: change.quantity }],
+            proration_behavior: change.prorationBehavior,
+          }),
+        );
+      } catch (error) {
+        // The subscription changed under us (canceled, or its item replaced) after it was read.
+        if (!isStripeRefusal(error)) throw error;
+        throw new PorticoError(
+          "CONFLICT",
+          "The subscription changed while its seats were being set; reload and try again",
+          { cause: error },
+        );
+      }
     },
 
     async listPortalConfigurations(mode) {
@@ -261,6 +272,7 @@ function toSubscriptionSummary(subscription: Stripe.Subscription): SubscriptionS
     items: subscription.items.data.map((item) => ({
       id: item.id,
       priceId: item.price.id,
+      lookupKey: item.price.lookup_key ?? null,
       quantity: item.quantity ?? 1,
     })),
   };

@@ -12,6 +12,9 @@ import { addMember, PER_SEAT_BILLING_CONFIG, startTeam } from "../../../test/org
 import { changeQuantityInPortal } from "../../../test/portal-page.js";
 import { APP_URL, postJson, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
+import { createPlanCatalog } from "../../billing/plans.js";
+import { createSeatService } from "../../billing/seat-changes.js";
+import type { SubscriptionView } from "../../billing/subscription-view.js";
 import { billingSubscriptions } from "../../db/schema.js";
 
 describe.each(TEST_ENGINES)("per-seat plans for an organization (%s)", (engine) => {
@@ -168,5 +171,39 @@ describe.each(TEST_ENGINES)("per-seat plans for an organization (%s)", (engine) 
     );
     expect(answer.status).toBe(409);
     expect((await answer.json()).error.message).toBe("There is no per-seat subscription to change");
+  });
+
+  it("knows the plan by its price's lookup key, before the mirror or the setup check does", async () => {
+    const db = t.portico.database.db;
+    // As on a server started before `portico stripe apply`, whose webhook has not landed yet.
+    await db
+      .delete(billingSubscriptions)
+      .where(eq(billingSubscriptions.stripeSubscriptionId, subscription.id));
+    const seats = createSeatService({
+      db,
+      stripe: t.portico.stripe,
+      plans: createPlanCatalog(t.portico.billingConfig),
+      runner: t.portico.sync,
+      subscriptions: { getSubscription: async () => ({}) as SubscriptionView },
+      config: t.config,
+      prorationBehavior: "none",
+    });
+    await seats.setSeats({ type: "organization", id: team.id }, 6, "test");
+    const after = await t.stripe.test.subscriptions.retrieve(subscription.id);
+    expect(after.items.data[0]?.quantity).toBe(6);
+  });
+
+  it("answers 409, not 500, when the subscription ended before its seats were set", async () => {
+    await t.stripe.test.subscriptions.cancel(subscription.id);
+    const change = t.portico.stripe.setItemQuantity("test", {
+      subscriptionId: subscription.id,
+      itemId: subscription.items.data[0]?.id ?? "",
+      quantity: 3,
+      prorationBehavior: "none",
+    });
+    await expect(change).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "The subscription changed while its seats were being set; reload and try again",
+    });
   });
 });
