@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import {
@@ -15,7 +15,10 @@ import { databaseOptions, openDatabase } from "../db/client.js";
 import { createStripeClients } from "../stripe/client.js";
 import { createStripeDiagnostics } from "../stripe/diagnostics.js";
 import { createStripeGateway } from "../stripe/gateway.js";
+import { embeddedWebhookSecretFile } from "./embedded-webhook-secret.js";
 import { type LoadedConfig, loadConfigOrProblems } from "./load-config.js";
+import { serverCandidates } from "./open-cli-database.js";
+import { readQuickStartRecord, useRecordedEmulator } from "./quick-start-record.js";
 
 /** `portico doctor`: a checklist of what a deployment needs, with the fix for each failure. */
 
@@ -33,6 +36,7 @@ export function registerDoctorCommand(program: Command): void {
     .action(async (options: DoctorOptions) => {
       process.exitCode = await runDoctor(loadConfigOrProblems(), options, {
         out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
         color: Boolean(process.stdout.isTTY && process.stdout.hasColors?.()),
       });
     });
@@ -41,10 +45,10 @@ export function registerDoctorCommand(program: Command): void {
 export async function runDoctor(
   loaded: LoadedConfig,
   options: DoctorOptions,
-  io: { out(text: string): void; color: boolean },
+  io: { out(text: string): void; err?(text: string): void; color: boolean },
   overrides: { fetch?: typeof fetch } = {},
 ): Promise<number> {
-  const checks = await collectChecks(loaded, overrides);
+  const checks = await collectChecks(loaded, overrides, (text) => io.err?.(text));
   const failed = checks.filter((check) => check.status === "fail").length;
   io.out(
     options.json
@@ -57,6 +61,7 @@ export async function runDoctor(
 async function collectChecks(
   loaded: LoadedConfig,
   overrides: { fetch?: typeof fetch },
+  note: (text: string) => void,
 ): Promise<DoctorCheck[]> {
   if ("problems" in loaded) {
     return [
@@ -68,8 +73,12 @@ async function collectChecks(
       },
     ];
   }
-  const billing = await readBillingFile(loaded.config);
-  const config = withBillingConfig(loaded.config, billing.file);
+  // As the server runs: the quick start's emulator, with the secret its webhooks are signed with.
+  const configured = useRecordedEmulator(loaded.config, note, {
+    webhookSecret: readEmbeddedWebhookSecret(loaded.config.dataDir),
+  });
+  const billing = await readBillingFile(configured);
+  const config = withBillingConfig(configured, billing.file);
   const database = await reachDatabase(config, overrides.fetch ?? fetch);
   try {
     const clients = createStripeClients(config.stripe);
@@ -174,14 +183,26 @@ async function askRunningServer(
   config: Config,
   fetcher: typeof fetch,
 ): Promise<DoctorDatabase | undefined> {
-  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
+  const recorded = readQuickStartRecord(config.dataDir)?.serverUrl;
+  for (const url of serverCandidates(config, recorded)) {
+    try {
+      const response = await fetcher(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      const body = (await response.json()) as {
+        checks?: { name: string; ok: boolean; message: string }[];
+      };
+      if (body.checks) return { kind: "server", url, checks: body.checks };
+    } catch {
+      // Nothing (or not Portico) answering there.
+    }
+  }
+  return undefined;
+}
+
+/** The embedded emulator's signing secret, if `npm start` made one; never creates it. */
+function readEmbeddedWebhookSecret(dataDir: string): string | undefined {
   try {
-    const response = await fetcher(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-    const body = (await response.json()) as {
-      checks?: { name: string; ok: boolean; message: string }[];
-    };
-    return body.checks ? { kind: "server", url, checks: body.checks } : undefined;
+    const secret = readFileSync(embeddedWebhookSecretFile(dataDir), "utf8").trim();
+    return /^whsec_\S+$/.test(secret) ? secret : undefined;
   } catch {
     return undefined;
   }

@@ -1,14 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { startQuickStart } from "./start-test-helpers.js";
 
 /** `portico start` without a Stripe key, as `npm start` runs it: Portico and its own emulator. */
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** The key `portico start` uses against its embedded emulator (src/cli/start.ts). */
 const EMBEDDED_KEY = "sk_test_porticoEmbedded";
 
@@ -16,15 +13,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** Every process below `pid`, from /proc: the emulator is Portico's child. */
 function descendantsOf(pid: number): number[] {
@@ -57,49 +45,9 @@ const commandLine = (pid: number) =>
   readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
 
 async function startPortico(dataDir: string) {
-  // A real port, not 0: the emulator is told where to deliver before Portico listens.
-  const [port, emulatorPort] = [await freePort(), await freePort()];
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "start", "--no-web-build"],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: "production",
-        PORT: String(port),
-        PORTICO_DATA_DIR: dataDir,
-        STRIPE_EMULATOR_PORT: String(emulatorPort),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  cleanups.push(async () => {
-    // A failed test must not leave the emulator behind: stop the children too.
-    const children = child.pid ? descendantsOf(child.pid) : [];
-    child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    for (const pid of [child.pid, ...children]) {
-      try {
-        if (pid) process.kill(pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Portico is running on")) resolve();
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    void exited.then(() => reject(new Error(`portico start exited:\n${output}`)));
-    setTimeout(() => reject(new Error(`not running after 60 s:\n${output}`)), 60_000);
-  });
-  return { child, output: () => output, emulatorUrl: `http://127.0.0.1:${emulatorPort}` };
+  const portico = await startQuickStart(dataDir);
+  cleanups.push(portico.stop);
+  return portico;
 }
 
 async function emulatorControl(emulatorUrl: string, method: string, path: string) {

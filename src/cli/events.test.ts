@@ -61,7 +61,7 @@ describe.each(TEST_ENGINES)("portico events (%s)", (engine) => {
 
   /** The database as the CLI opens it, for a look between commands. */
   async function withDb<T>(work: (db: Awaited<ReturnType<typeof openCliDatabase>>["db"]) => T) {
-    const database = await openCliDatabase(t.config);
+    const database = await openCliDatabase(t.config, { readOnly: false, command: "test" });
     try {
       return await work(database.db);
     } finally {

@@ -109,7 +109,7 @@ export function registerEventsCommand(
 }
 
 export function runEventsList(config: Config, options: EventsListOptions, io: EventsIo) {
-  return withInbox(config, io, async ({ db }) => {
+  return withInbox(config, io, READ("events list"), async ({ db }) => {
     const rows = await listStripeEvents(db, { status: options.status, limit: options.limit });
     io.out(options.json ? renderEventsJson(rows) : renderEventTable(rows));
     return 0;
@@ -122,7 +122,7 @@ export function runEventsShow(
   options: { json?: boolean | undefined },
   io: EventsIo,
 ) {
-  return withInbox(config, io, async ({ db }) => {
+  return withInbox(config, io, READ("events show"), async ({ db }) => {
     const row = await findStripeEvent(db, id);
     if (!row) {
       io.err(`No event ${id} in the inbox. \`portico events list\` shows the ids it holds.\n`);
@@ -144,7 +144,8 @@ export function runEventsReplay(
     io.err("Give an event id (optionally with --force), or --failed alone.\n");
     return Promise.resolve(1);
   }
-  return withInbox(config, io, async ({ db }) => {
+  const access = { readOnly: false, command: "portico events replay" };
+  return withInbox(config, io, access, async ({ db }) => {
     const replay = await createReplayer(config, db, io);
     if (id) {
       const result = await replay(id, { force: options.force });
@@ -191,17 +192,20 @@ async function createReplayer(config: Config, db: Db, io: EventsIo) {
     replayStoredEvent({ db, runner, logger }, id, { force: options.force ?? false });
 }
 
+const READ = (command: string) => ({ readOnly: true, command: `portico ${command}` });
+
 const stderrOf = (io: EventsIo): DestinationStream => ({ write: (line) => io.err(line) });
 
 /** Opens the database for one command, closes it after, and turns failures into a message. */
 async function withInbox(
   config: Config,
   io: EventsIo,
+  access: { readOnly: boolean; command: string },
   work: (inbox: { db: Db }) => Promise<number>,
 ): Promise<number> {
   let database: Awaited<ReturnType<typeof openCliDatabase>> | undefined;
   try {
-    database = await openCliDatabase(config);
+    database = await openCliDatabase(config, access);
     return await work({ db: database.db });
   } catch (error) {
     io.err(`${describeFailure(error)}\n`);

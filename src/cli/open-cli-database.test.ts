@@ -20,8 +20,14 @@ describe("openCliDatabase", () => {
       return Response.json({ status: "ok" });
     };
     const config = await settings();
-    await expect(openCliDatabase(config, running as typeof fetch)).rejects.toThrow(
-      `A Portico server at http://127.0.0.1:3999 holds the embedded database in ${config.dataDir}`,
+    await expect(
+      openCliDatabase(
+        config,
+        { readOnly: false, command: "portico events replay" },
+        running as typeof fetch,
+      ),
+    ).rejects.toThrow(
+      `The Portico server at http://127.0.0.1:3999 holds the embedded database in ${config.dataDir}, and \`portico events replay\` writes to it`,
     );
     expect(asked).toEqual(["http://127.0.0.1:3999/healthz"]);
   });
@@ -30,7 +36,11 @@ describe("openCliDatabase", () => {
     const down = async () => {
       throw new TypeError("fetch failed");
     };
-    const database = await openCliDatabase(await settings(), down as typeof fetch);
+    const database = await openCliDatabase(
+      await settings(),
+      { readOnly: true, command: "portico events list" },
+      down as typeof fetch,
+    );
     try {
       expect(database.engine).toBe("pglite");
     } finally {

@@ -1,8 +1,6 @@
 import { Command } from "commander";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerEventsCommand } from "./events.js";
-import { runMigrate } from "./migrate.js";
-import { runStart } from "./start.js";
 import { registerStripeCommands } from "./stripe.js";
 import { registerSyncCommand } from "./sync.js";
 
@@ -17,12 +15,13 @@ program
     "Run the server. Without a Stripe key it starts the Stripe emulator and seeds a demo.",
   )
   .option("--no-web-build", "do not build the web app (npm run dev serves it with Vite)")
-  .action((options: { webBuild: boolean }) => runStart(options));
+  // Loaded when run: the server's modules are most of the CLI's start-up time (`--help`).
+  .action(async (options: { webBuild: boolean }) => (await import("./start.js")).runStart(options));
 
 program
   .command("migrate")
   .description("Apply pending database migrations (the server also does this at startup)")
-  .action(runMigrate);
+  .action(async () => (await import("./migrate.js")).runMigrate());
 
 registerStripeCommands(program);
 registerDoctorCommand(program);

@@ -4,8 +4,10 @@ import { seedDemo } from "../billing/demo-seed.js";
 import { checkSetupOffline, listOfflineItems } from "../billing/doctor/setup-checklist.js";
 import { HANDLED_EVENT_TYPES } from "../billing/sync/handlers.js";
 import type { Config } from "../config.js";
+import type { Database } from "../db/client.js";
 import { createLogger } from "../logger.js";
 import { createPorticoService } from "../server.js";
+import { pgliteOf, startSnapshotServer } from "./database-snapshot.js";
 import {
   type EmbeddedEmulator,
   saveEmulatorDefaultPortal,
@@ -17,6 +19,7 @@ import {
   loadEmbeddedWebhookSecret,
 } from "./embedded-webhook-secret.js";
 import { loadConfigOrExit } from "./load-config.js";
+import { removeQuickStartRecord, writeQuickStartRecord } from "./quick-start-record.js";
 import { renderStartChecklist } from "./setup-checklist-output.js";
 import { ensureWebBuild } from "./web-build.js";
 
@@ -52,7 +55,9 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
     await emulator?.stop();
     throw error;
   });
+  let recorded: Recorded | undefined;
   const shutdown = onceShutdown(logger, async () => {
+    await recorded?.close();
     await portico.close();
     await emulator?.stop();
   });
@@ -76,6 +81,12 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
   }
 
   const port = await portico.listen();
+  recorded = await recordForCli(config, port, portico.database, emulator).catch(
+    (error: unknown) => {
+      logger.warn({ err: error }, "could not record the setup for the CLI");
+      return undefined;
+    },
+  );
   // Only the offline items: listen() began the Stripe checks, which log what they find.
   const setup = checkSetupOffline({
     config,
@@ -88,6 +99,38 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
   const color = Boolean(process.stdout.isTTY && process.stdout.hasColors?.());
   const checklist = renderStartChecklist(listOfflineItems(setup), color);
   printBanner(config, port, checklist, emulator, demoSeeded);
+}
+
+interface Recorded {
+  close(): Promise<void>;
+}
+
+/**
+ * Tells the CLI run in this folder how to reach this server, its emulator and (embedded
+ * database) a snapshot of its data, so `portico stripe plan`, `sync` and `events` work
+ * beside `npm start` with no environment. Removed again at shutdown.
+ */
+async function recordForCli(
+  config: Config,
+  port: number,
+  database: Database,
+  emulator: EmbeddedEmulator | undefined,
+): Promise<Recorded | undefined> {
+  if (config.dataDir.startsWith("memory://")) return undefined;
+  const client = pgliteOf(database);
+  const snapshots = client ? await startSnapshotServer(client) : undefined;
+  const host = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
+  await writeQuickStartRecord(config.dataDir, {
+    serverUrl: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    ...(emulator ? { emulator: { url: emulator.url, key: EMBEDDED_STRIPE_KEY } } : {}),
+    ...(snapshots ? { snapshot: { url: snapshots.url, token: snapshots.token } } : {}),
+  });
+  return {
+    close: async () => {
+      await removeQuickStartRecord(config.dataDir);
+      await snapshots?.close();
+    },
+  };
 }
 
 /** A failed build leaves the API running; the page then says how to build it. */

@@ -9,6 +9,7 @@ import { PorticoError } from "../errors.js";
 import { createStripeClients } from "../stripe/client.js";
 import { createStripeGateway } from "../stripe/gateway.js";
 import { loadConfigOrExit } from "./load-config.js";
+import { quickStartHint, useRecordedEmulator } from "./quick-start-record.js";
 import { renderPlanJson, renderPlanText, summarizeChanges } from "./stripe-plan-output.js";
 
 /** `portico stripe plan|apply`: bring a Stripe account in line with the billing file. */
@@ -61,8 +62,12 @@ export function registerStripeCommands(program: Command): void {
     });
 }
 
-export async function runStripePlan(options: StripeCommandOptions, config: Config, io: CommandIo) {
-  const prepared = await preparePlan(options, config, io);
+export async function runStripePlan(
+  options: StripeCommandOptions,
+  configured: Config,
+  io: CommandIo,
+) {
+  const prepared = await preparePlan(options, useRecordedEmulator(configured, io.err), io);
   if (!prepared) return 1;
   const { plan, file } = prepared;
   io.out(
@@ -73,7 +78,12 @@ export async function runStripePlan(options: StripeCommandOptions, config: Confi
   return options.detailedExitcode && plan.changes.length > 0 ? 2 : 0;
 }
 
-export async function runStripeApply(options: StripeCommandOptions, config: Config, io: CommandIo) {
+export async function runStripeApply(
+  options: StripeCommandOptions,
+  configured: Config,
+  io: CommandIo,
+) {
+  const config = useRecordedEmulator(configured, io.err);
   const prepared = await preparePlan(options, config, io);
   if (!prepared) return 1;
   const { plan, file, apply } = prepared;
@@ -121,7 +131,7 @@ async function preparePlan(options: StripeCommandOptions, config: Config, io: Co
   if (!config.stripe.keys[options.mode]) {
     const variable = options.mode === "live" ? "STRIPE_LIVE_SECRET_KEY" : "STRIPE_TEST_SECRET_KEY";
     io.err(
-      `No Stripe key is configured for ${options.mode} mode. Set ${variable} (or STRIPE_SECRET_KEY).\n`,
+      `No Stripe key is configured for ${options.mode} mode. Set ${variable} (or STRIPE_SECRET_KEY)${quickStartHint(options.mode)}.\n`,
     );
     return undefined;
   }

@@ -4,10 +4,12 @@ import { runBackfill } from "../billing/backfill/run-backfill.js";
 import { BillingConfigError, readBillingConfigFile } from "../billing/billing-config.js";
 import { createPlanCatalog } from "../billing/plans.js";
 import type { Config, StripeMode } from "../config.js";
-import { type Database, databaseOptions, openDatabase } from "../db/client.js";
+import type { Database } from "../db/client.js";
 import { createLogger } from "../logger.js";
 import { createBackfillCalls } from "../stripe/backfill-calls.js";
 import { loadConfigOrExit } from "./load-config.js";
+import { openCliDatabase } from "./open-cli-database.js";
+import { quickStartHint, useRecordedEmulator } from "./quick-start-record.js";
 import { createProgressView, renderSyncJson, renderSyncText } from "./sync-output.js";
 
 /** `portico sync`: backfill the local billing tables from Stripe. */
@@ -83,15 +85,16 @@ function parseRate(value: string): number {
  */
 export async function runSync(
   options: SyncCommandOptions,
-  config: Config,
+  configured: Config,
   io: SyncIo,
   context: { signal?: AbortSignal; database?: Database } = {},
 ): Promise<number> {
   const { signal } = context;
   const { mode } = options;
+  const config = useRecordedEmulator(configured, io.err);
   if (!config.stripe.keys[mode]) {
     io.err(
-      `portico sync: no Stripe ${mode} key. Set STRIPE_SECRET_KEY (or STRIPE_${mode.toUpperCase()}_SECRET_KEY).\n`,
+      `portico sync: no Stripe ${mode} key. Set STRIPE_SECRET_KEY (or STRIPE_${mode.toUpperCase()}_SECRET_KEY)${quickStartHint(mode)}.\n`,
     );
     return 1;
   }
@@ -103,20 +106,22 @@ export async function runSync(
     requests++;
   });
 
-  if (!context.database && (await embeddedDatabaseInUse(config))) {
-    io.err(
-      "portico sync: a Portico server is running on the embedded database, which only one process may open. Stop it first, or use DATABASE_URL (PostgreSQL) to sync while it runs.\n",
-    );
-    return 1;
-  }
+  let database = context.database;
   let opened: Database | undefined;
-  const openOwnDatabase = async () => {
-    opened = await openDatabase(databaseOptions(config));
-    return opened;
-  };
+  if (!database) {
+    try {
+      // A dry run only reads, so a server holding the embedded database lends a snapshot.
+      database = opened = await openCliDatabase(config, {
+        readOnly: options.dryRun ?? false,
+        command: "portico sync",
+      });
+    } catch (error) {
+      io.err(`portico sync: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+  }
   try {
     const plans = createPlanCatalog(await readBillingConfigFile(config.billingConfigPath));
-    const database = context.database ?? (await openOwnDatabase());
     await database.migrate();
     const logger = createLogger(config, { write: (line: string) => io.err(line) });
     const view = createProgressView(io);
@@ -145,19 +150,6 @@ export async function runSync(
     return 1;
   } finally {
     await opened?.close();
-  }
-}
-
-/** PGlite belongs to one process: a server answering on our port holds the files. */
-async function embeddedDatabaseInUse(config: Config): Promise<boolean> {
-  if (config.databaseUrl || config.dataDir.startsWith("memory://")) return false;
-  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
-  try {
-    await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(1_000) });
-    return true;
-  } catch {
-    return false;
   }
 }
 

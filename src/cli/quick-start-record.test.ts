@@ -1,0 +1,165 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../config.js";
+import {
+  type QuickStartRecord,
+  quickStartRecordFile,
+  readQuickStartRecord,
+  useRecordedEmulator,
+} from "./quick-start-record.js";
+import { type QuickStartProcess, REPO_ROOT, startQuickStart } from "./start-test-helpers.js";
+
+/**
+ * The CLI beside `npm start` (issue 18): one real `portico start` with no Stripe key on a
+ * temp data dir, and each command run as its own process with no environment but the data
+ * dir, as someone types it in the quick-start folder.
+ */
+
+interface Ran {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** `portico <args>` with nothing in its environment but PATH and the data dir. */
+function portico(dataDir: string, args: string[]): Promise<Ran> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, PORTICO_DATA_DIR: dataDir },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, out, err })));
+}
+
+describe("the CLI beside a running `portico start` (embedded emulator and database)", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "portico-quick-start-"));
+  let server: QuickStartProcess;
+  let record: QuickStartRecord;
+
+  beforeAll(async () => {
+    server = await startQuickStart(dataDir);
+    const found = readQuickStartRecord(dataDir);
+    if (!found) throw new Error(`no record in ${dataDir}:\n${server.output()}`);
+    record = found;
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 20_000);
+
+  it("records its URL, the emulator's URL and test key, and a snapshot endpoint, mode 0600", async () => {
+    expect(statSync(quickStartRecordFile(dataDir)).mode & 0o777).toBe(0o600);
+    expect(record.emulator?.key).toMatch(/^sk_test_/);
+    expect(record.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${record.serverUrl}/healthz`)).status).toBe(200);
+    // The snapshot is the whole database: nothing without the record's token.
+    const snapshot = record.snapshot;
+    expect(snapshot).toBeDefined();
+    expect((await fetch(`${snapshot?.url}/snapshot`)).status).toBe(401);
+    const wrong = { authorization: `Bearer ${"0".repeat(64)}` };
+    expect((await fetch(`${snapshot?.url}/snapshot`, { headers: wrong })).status).toBe(401);
+  });
+
+  it("stripe plan uses the recorded emulator and says so", async () => {
+    const ran = await portico(dataDir, ["stripe", "plan"]);
+    expect(ran.code, ran.err).toBe(0);
+    expect(ran.err).toContain(
+      `Using the quick start's emulator at ${record.emulator?.url} (recorded by \`npm start\`)`,
+    );
+    // The server applied the billing file to its emulator at start: nothing left to do.
+    expect(ran.out).toContain("No changes. Stripe test mode matches");
+  }, 60_000);
+
+  it("sync --dry-run compares the emulator with a snapshot of the server's database", async () => {
+    const ran = await portico(dataDir, ["sync", "--dry-run", "--json"]);
+    expect(ran.code, ran.err).toBe(0);
+    const result = JSON.parse(ran.out) as {
+      dryRun: boolean;
+      changes: unknown[];
+      phases: Record<string, { objects: number }>;
+    };
+    expect(result.dryRun).toBe(true);
+    // The demo customer the server seeded is in the snapshot, so nothing differs.
+    expect(result.changes).toEqual([]);
+    expect(result.phases.customers?.objects).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("events list and show read the server's inbox", async () => {
+    const list = await portico(dataDir, ["events", "list", "--json"]);
+    expect(list.code, list.err).toBe(0);
+    const events = JSON.parse(list.out) as { id: string; type: string }[];
+    // The demo seed's customer, delivered by the emulator to the running server.
+    const created = events.find((event) => event.type === "customer.created");
+    expect(created).toBeDefined();
+    const show = await portico(dataDir, ["events", "show", created?.id ?? "", "--json"]);
+    expect(show.code, show.err).toBe(0);
+    expect(show.out).toContain(created?.id);
+  }, 60_000);
+
+  it("doctor reads the database checks from the server and checks the emulator's key", async () => {
+    const ran = await portico(dataDir, ["doctor", "--json"]);
+    const { checks } = JSON.parse(ran.out) as {
+      checks: { name: string; status: string; message: string }[];
+    };
+    const byName = new Map(checks.map((check) => [check.name, check]));
+    expect(byName.get("database")).toMatchObject({ status: "pass" });
+    expect(byName.get("database")?.message).toContain(`(from ${record.serverUrl})`);
+    expect(byName.get("stripe_test_key")).toMatchObject({ status: "pass" });
+    expect(byName.get("stripe_test_prices")).toMatchObject({ status: "pass" });
+    expect(byName.get("stripe_test_webhook_secret")).toMatchObject({ status: "pass" });
+  }, 60_000);
+
+  it("a writing command is refused with what to do", async () => {
+    const ran = await portico(dataDir, ["events", "replay", "--failed"]);
+    expect(ran.code).toBe(1);
+    expect(ran.err).toContain(
+      `The Portico server at ${record.serverUrl} holds the embedded database in ${dataDir}, and \`portico events replay\` writes to it. Stop the server first (Ctrl-C)`,
+    );
+  }, 60_000);
+
+  it("once the server stops, the record is gone and the commands say how to get a key", async () => {
+    server.child.kill("SIGTERM");
+    await server.exited;
+    expect(existsSync(quickStartRecordFile(dataDir))).toBe(false);
+    const [plan, sync, list] = await Promise.all([
+      portico(dataDir, ["stripe", "plan"]),
+      portico(dataDir, ["sync", "--dry-run"]),
+      portico(dataDir, ["events", "list", "--json"]),
+    ]);
+    const hint =
+      "or run `npm start` in this folder first: the CLI then uses the emulator it starts";
+    expect(plan.code).toBe(1);
+    expect(plan.err).toContain("No Stripe key is configured for test mode");
+    expect(plan.err).toContain(hint);
+    expect(sync.code).toBe(1);
+    expect(sync.err).toContain(hint);
+    // With no server, the embedded database is the CLI's to open.
+    expect(list.code, list.err).toBe(0);
+    expect(JSON.parse(list.out)).not.toEqual([]);
+  }, 90_000);
+});
+
+describe("useRecordedEmulator", () => {
+  const dataDir = "memory://";
+  it("leaves a configured key alone and says nothing", () => {
+    const config = loadConfig({
+      STRIPE_TEST_SECRET_KEY: "sk_test_mine",
+      PORTICO_DATA_DIR: dataDir,
+    });
+    const notes: string[] = [];
+    expect(useRecordedEmulator(config, (text) => notes.push(text))).toBe(config);
+    expect(notes).toEqual([]);
+  });
+});
