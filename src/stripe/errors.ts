@@ -83,7 +83,7 @@ export function mapStripeError(error: unknown): Error {
 }
 
 /** Stripe refused the request as it stands (a 400), e.g. for the object's current state. */
-export const isStripeRefusal = (error: unknown) =>
+export const isStripeRefusal = (error: unknown): boolean =>
   error instanceof Stripe.errors.StripeInvalidRequestError;
 
 /** Runs a Stripe call, translating its failures. */
