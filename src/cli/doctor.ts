@@ -89,6 +89,8 @@ async function collectChecks(
       stripe: createStripeGateway(clients),
       diagnostics: createStripeDiagnostics(clients),
       webhookEvents: HANDLED_EVENT_TYPES,
+      // The quick start's emulator delivers to the server itself, not to APP_URL.
+      webhookUrl: configured === loaded.config ? undefined : recordedWebhookUrl(config.dataDir),
       ...overrides,
     });
     return [
@@ -237,4 +239,9 @@ export function renderChecks(checks: DoctorCheck[], color: boolean): string {
     "",
   );
   return lines.join("\n");
+}
+
+function recordedWebhookUrl(dataDir: string): string | undefined {
+  const serverUrl = readQuickStartRecord(dataDir)?.serverUrl;
+  return serverUrl && new URL("/api/webhooks/stripe", serverUrl).href;
 }

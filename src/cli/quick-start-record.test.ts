@@ -119,6 +119,8 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     expect(byName.get("stripe_test_key")).toMatchObject({ status: "pass" });
     expect(byName.get("stripe_test_prices")).toMatchObject({ status: "pass" });
     expect(byName.get("stripe_test_webhook_secret")).toMatchObject({ status: "pass" });
+    // The emulator delivers to the server's own address, which is what doctor checks there.
+    expect(byName.get("stripe_test_webhook_endpoint")).toMatchObject({ status: "pass" });
   }, 60_000);
 
   it("a writing command is refused with what to do", async () => {

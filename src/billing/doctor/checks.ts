@@ -66,6 +66,11 @@ export interface DoctorDeps {
   diagnostics: StripeDiagnostics;
   /** The event types webhook sync handles: the endpoint must send at least these. */
   webhookEvents: readonly string[];
+  /**
+   * Where Stripe must deliver webhooks; default APP_URL's webhook path. The quick start's
+   * emulator delivers to the server's own address instead.
+   */
+  webhookUrl?: string | undefined;
   fetch?: typeof fetch;
 }
 

@@ -104,7 +104,7 @@ function checkWebhookEndpoint(
   endpoints: WebhookEndpointSummary[],
 ): DoctorCheck {
   const name = `stripe_${mode}_webhook_endpoint`;
-  const url = new URL(WEBHOOK_PATH, deps.config.appUrl).href;
+  const url = deps.webhookUrl ?? new URL(WEBHOOK_PATH, deps.config.appUrl).href;
   const events = deps.webhookEvents;
   const create =
     `create it in the Stripe Dashboard (Developers → Webhooks) or with\n` +
