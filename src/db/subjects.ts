@@ -46,8 +46,5 @@ export function whereSubject(
 /** `type:id`, for rate-limit keys and logs. */
 export const subjectKey = (subject: Subject) => `${subject.type}:${subject.id}`;
 
-export const sameSubject = (a: Subject | undefined, b: Subject | undefined) =>
-  a !== undefined && b !== undefined && a.type === b.type && a.id === b.id;
-
 /** A user's own billing, by Portico's user id. */
 export const userSubjectId = (id: string): Subject => ({ type: "user", id });
