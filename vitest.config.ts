@@ -7,8 +7,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",
-    // One file at a time: two cut the suite from 12.8 to 10.4 min on the 2-core machine, but
-    // then timing tests (the p99 bound, shutdown, the PGlite backfill) failed under load.
-    maxWorkers: 1,
+    // A worker runs file after file in one module graph: the app's modules load once, and
+    // test/pglite-template.ts hands a suite's emptied PGlite to the next (suites must clean up).
+    isolate: false,
+    maxWorkers: 2,
   },
 });

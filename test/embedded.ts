@@ -12,6 +12,7 @@ import {
   postEmulatorControl,
   saveDefaultPortalConfiguration,
 } from "./emulator-process.js";
+import { borrowPgliteFromTemplate } from "./pglite-template.js";
 import { APP_URL } from "./portico.js";
 
 /**
@@ -51,6 +52,7 @@ export async function startEmbeddedHost(
     enabled_events: ["*"],
   });
   const database = await createTestDatabase(options.engine ?? "pglite");
+  const pglite = database.url ? undefined : await borrowPgliteFromTemplate();
 
   const sessions = new Map<string, { id: string; email?: string }>();
   let portico: Portico | undefined;
@@ -68,7 +70,7 @@ export async function startEmbeddedHost(
       return sessions.get(bearer ?? cookie ?? "") ?? null;
     },
     appUrl: APP_URL,
-    database: database.url ?? "memory://",
+    database: database.url ?? pglite?.client,
     migrate: true,
     billing: billingConfig,
     stripe: {
@@ -106,6 +108,7 @@ export async function startEmbeddedHost(
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await started.close();
+      pglite?.release();
       await database.drop();
     },
   };

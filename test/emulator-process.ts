@@ -138,6 +138,15 @@ export async function addEmulatorFault(
   await postEmulatorControl(url, key, "faults", fault);
 }
 
+/** Removes this key's faults; the calls they still hold go on at once. */
+export async function clearEmulatorFaults(url: string, key: string): Promise<void> {
+  const response = await fetch(`${url}/_emulator/faults`, {
+    method: "DELETE",
+    headers: { authorization: `Bearer ${key}` },
+  });
+  if (!response.ok) throw new Error(`clearing faults: ${response.status} ${await response.text()}`);
+}
+
 /**
  * Waits until this key's faults have been hit `expected` times in all: the calls they
  * stall have reached the emulator, so the requests behind them are inside the server.

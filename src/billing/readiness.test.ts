@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmptyPglite } from "../../test/pglite-template.js";
 import { saveDefaultPortal, startTestPortico, type TestPortico } from "../../test/portico.js";
-import { openDatabase } from "../db/client.js";
+import { wrapPglite } from "../db/pglite.js";
 import { createReadinessCheck } from "./readiness.js";
 
 describe("readiness", () => {
@@ -48,7 +49,7 @@ describe("readiness", () => {
   });
 
   it("fails the database check without running the migrations check when it is down", async () => {
-    const closed = await openDatabase({ dataDir: "memory://" });
+    const closed = wrapPglite(await createEmptyPglite());
     await closed.close();
     const report = await readiness({ db: closed.db }).check();
     expect(report.ready).toBe(false);
@@ -57,7 +58,7 @@ describe("readiness", () => {
   });
 
   it("reports a Stripe key that does not work and an unmigrated database", async () => {
-    const fresh = await openDatabase({ dataDir: "memory://" });
+    const fresh = wrapPglite(await createEmptyPglite());
     try {
       const report = await readiness({
         db: fresh.db,

@@ -69,7 +69,8 @@ describe("portico start with the embedded emulator", () => {
 
     const pids = [portico.child.pid ?? 0, ...descendantsOf(portico.child.pid ?? 0)];
     const lines = pids.map(commandLine);
-    expect(lines.some((line) => line.includes("emulator/src/main.ts"))).toBe(true);
+    // The compiled CLI runs the compiled emulator.
+    expect(lines.some((line) => line.includes("emulator/dist/main.js"))).toBe(true);
     for (const line of lines) {
       expect(line).not.toContain("whsec_");
       expect(line).not.toContain(secret);

@@ -2,8 +2,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { porticoCommand } from "../../test/cli-process.js";
 import { applyEnvFile, EnvFileError, findEnvFileProblem } from "./env-file.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -19,10 +20,9 @@ function dirWithEnvFile(text: string): string {
   return dir;
 }
 
-/** `portico` as a process in `cwd` (the CLI's real entry, through tsx). */
+/** `portico` as a process in `cwd`: the package's bin. */
 function runCli(cwd: string, args: string[], env: Record<string, string>) {
-  const tsx = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
-  return spawnSync(process.execPath, ["--import", tsx, join(ROOT, "src/cli/main.ts"), ...args], {
+  return spawnSync(...porticoCommand(...args), {
     cwd,
     env: { PATH: process.env.PATH, ...env },
     encoding: "utf8",

@@ -7,7 +7,11 @@ import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../test/database.js";
-import { addEmulatorFault, createMonthlyPrice } from "../../test/emulator-process.js";
+import {
+  addEmulatorFault,
+  clearEmulatorFaults,
+  createMonthlyPrice,
+} from "../../test/emulator-process.js";
 import { startTestPortico, type TestPortico } from "../../test/portico.js";
 import { postWebhook, signedEvent } from "../../test/sync.js";
 import { expectedSubscriptionRow } from "../../test/sync-expected.js";
@@ -81,11 +85,7 @@ describe.each(TEST_ENGINES)("portico events (%s)", (engine) => {
     return { id: (JSON.parse(body) as { id: string }).id, status: response.status };
   }
 
-  const clearFaults = () =>
-    fetch(`${t.emulatorUrl}/_emulator/faults`, {
-      method: "DELETE",
-      headers: { authorization: `Bearer ${t.keys.test}` },
-    });
+  const clearFaults = () => clearEmulatorFaults(t.emulatorUrl, t.keys.test);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "portico-events-"));

@@ -1,12 +1,19 @@
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerEventsCommand } from "./events.js";
 import { registerStripeCommands } from "./stripe.js";
 import { registerSyncCommand } from "./sync.js";
 
+// src/cli/ and dist/cli/ are both two levels below the package root.
+const { version } = JSON.parse(
+  readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+) as { version: string };
+
 const program = new Command()
   .name("portico")
   .description("Self-serve billing on Stripe: portal sessions, checkout and webhook sync")
+  .version(version)
   .showHelpAfterError();
 
 program

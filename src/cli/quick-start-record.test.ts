@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { porticoCommand } from "../../test/cli-process.js";
 import { loadConfig } from "../config.js";
 import {
   type QuickStartRecord,
@@ -26,7 +27,7 @@ interface Ran {
 
 /** `portico <args>` with nothing in its environment but PATH and the data dir. */
 function portico(dataDir: string, args: string[]): Promise<Ran> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+  const child = spawn(...porticoCommand(...args), {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, PORTICO_DATA_DIR: dataDir },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { porticoCommand } from "../../test/cli-process.js";
 
 /** `portico start` as `npm start` runs it, with no Stripe key, for tests of the quick start. */
 
@@ -28,23 +29,19 @@ export interface QuickStartProcess {
 export async function startQuickStart(dataDir: string): Promise<QuickStartProcess> {
   // Real ports, not 0: the emulator is told where to deliver before Portico listens.
   const [port, emulatorPort] = [await freePort(), await freePort()];
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "start", "--no-web-build"],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: "production",
-        PORT: String(port),
-        PORTICO_DATA_DIR: dataDir,
-        STRIPE_EMULATOR_PORT: String(emulatorPort),
-      },
-      // Its own process group, so that a failed test cannot leave the emulator behind.
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+  const child = spawn(...porticoCommand("start", "--no-web-build"), {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      PORT: String(port),
+      PORTICO_DATA_DIR: dataDir,
+      STRIPE_EMULATOR_PORT: String(emulatorPort),
     },
-  );
+    // Its own process group, so that a failed test cannot leave the emulator behind.
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, inject, it } from "vitest";
+import { porticoCommand } from "../../test/cli-process.js";
 import {
   addEmulatorFault,
   createMonthlyPrice,
@@ -13,6 +14,7 @@ import {
   waitForFaultHits,
 } from "../../test/emulator-process.js";
 import { sample } from "../../test/metrics.js";
+import { openPgliteDirFromTemplate } from "../../test/pglite-template.js";
 import { APP_URL, emulatorSdk } from "../../test/portico.js";
 import { signedEvent } from "../../test/signed-event.js";
 import { createAccountService } from "../auth/accounts.js";
@@ -38,14 +40,19 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
+/** A PORTICO_DATA_DIR whose database is migrated, as a first start would leave it. */
+function migratedDataDir(dataDir: string) {
+  const config = loadConfig({ PORTICO_DATA_DIR: dataDir });
+  return openPgliteDirFromTemplate(databaseOptions(config).dataDir ?? "");
+}
+
 /** A data dir holding a user with a session token and a linked Stripe customer. */
 async function prepareDataDir(key: string) {
   const dataDir = mkdtempSync(join(tmpdir(), "portico-start-"));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const config = loadConfig({ PORTICO_DATA_DIR: dataDir });
-  const database = await openDatabase(databaseOptions(config));
+  const database = await migratedDataDir(dataDir);
   try {
-    await database.migrate();
     const accounts = createAccountService({ db: database.db, config });
     const session = await accounts.signup({
       email: `drain-${Date.now()}@example.com`,
@@ -60,7 +67,7 @@ async function prepareDataDir(key: string) {
 }
 
 async function startServer(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "start"], {
+  const child = spawn(...porticoCommand("start"), {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,
@@ -187,6 +194,7 @@ describe("portico start, shutdown during a webhook burst", () => {
     const secret = `whsec_burst${Date.now()}`;
     const dataDir = mkdtempSync(join(tmpdir(), "portico-burst-"));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    await (await migratedDataDir(dataDir)).close();
     const server = await startServer({
       STRIPE_TEST_SECRET_KEY: keys.test,
       PORTICO_DATA_DIR: dataDir,

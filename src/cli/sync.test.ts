@@ -3,11 +3,12 @@ import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
 import { addEmulatorFault, newStripeKeys } from "../../test/emulator-process.js";
+import { openMigratedTestDatabase } from "../../test/pglite-template.js";
 import { emulatorSdk } from "../../test/portico.js";
 import { expectedSubscriptionRow } from "../../test/sync-expected.js";
 import { type Config, loadConfig } from "../config.js";
 import { linkBillingCustomer } from "../db/billing-customers.js";
-import { type Database, openDatabase } from "../db/client.js";
+import type { Database } from "../db/client.js";
 import {
   billingCustomerDetails,
   billingInvoices,
@@ -67,8 +68,7 @@ describe.each(SCENARIOS)(
       );
 
       testDatabase = await createTestDatabase(engine);
-      database = await openDatabase({ url: testDatabase.url });
-      await database.migrate();
+      database = await openMigratedTestDatabase(testDatabase.url);
       config = loadConfig({
         NODE_ENV: "test",
         LOG_LEVEL: "silent",

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type pg from "pg";
 import type * as schema from "./schema.js";
@@ -19,6 +20,8 @@ export interface DatabaseOptions {
    * Takes precedence over `url`.
    */
   pool?: pg.Pool | undefined;
+  /** The host app's PGlite, borrowed like a pool: never closed. Takes precedence over `url`. */
+  pglite?: PGlite | undefined;
   /** A postgres:// URL. Without one, PGlite runs embedded. */
   url?: string | undefined;
   /** Where PGlite keeps its files; `memory://` for a throwaway database. */
@@ -42,6 +45,10 @@ export function databaseOptions(config: {
  * WebAssembly, and one on PGlite needs no `pg` installed.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.pglite) {
+    const { wrapPglite } = await import("./pglite.js");
+    return wrapPglite(options.pglite, { owned: false });
+  }
   if (options.pool || options.url) {
     const { openPostgres } = await import("./postgres.js");
     return openPostgres(options);

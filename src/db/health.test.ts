@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "./client.js";
+import { createEmptyPglite } from "../../test/pglite-template.js";
 import { pingDatabase, readMigrationJournal, readMigrationStatus } from "./health.js";
+import { wrapPglite } from "./pglite.js";
 
 describe("database health", () => {
   it("reports every shipped migration as pending before migrate, none after", async () => {
-    const database = await openDatabase({ dataDir: "memory://" });
+    const database = wrapPglite(await createEmptyPglite());
     try {
       await pingDatabase(database.db);
       const journal = readMigrationJournal();
@@ -27,7 +28,7 @@ describe("database health", () => {
   });
 
   it("fails the ping once the database is gone", async () => {
-    const database = await openDatabase({ dataDir: "memory://" });
+    const database = wrapPglite(await createEmptyPglite());
     await database.close();
     await expect(pingDatabase(database.db)).rejects.toThrow();
   });

@@ -6,7 +6,9 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { afterEach, describe, expect, it } from "vitest";
+import { porticoCommand } from "../../test/cli-process.js";
 import { migrationsBefore } from "../../test/old-migrations.js";
+import { createEmptyPglite } from "../../test/pglite-template.js";
 import { openDatabase } from "./client.js";
 import { readMigrationStatus } from "./health.js";
 import { runMigrations } from "./migrations.js";
@@ -24,7 +26,7 @@ describe("Portico's tables live in the portico schema", () => {
     const old = migrationsBefore("0006_portico_schema");
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }), old.remove);
     // As a build from before the schema migrated: drizzle's defaults, tables in public.
-    const legacy = await PGlite.create(join(dataDir, "pglite"));
+    const legacy = await createEmptyPglite(join(dataDir, "pglite"));
     await migrate(drizzle(legacy), { migrationsFolder: old.folder });
     await legacy.exec("insert into public.users (email) values ('kept@example.com')");
     await legacy.close();
@@ -51,7 +53,7 @@ describe("Portico's tables live in the portico schema", () => {
   });
 
   it("installs beside a host app's own users table and drizzle history, touching neither", async () => {
-    const client = await PGlite.create("memory://");
+    const client = await createEmptyPglite();
     cleanup.push(() => client.close());
     await client.exec(`
       create table public.users (id serial primary key, name text not null);
@@ -81,7 +83,7 @@ describe("Portico's tables live in the portico schema", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "portico-schema-"));
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const migrateWith = (schema: string) =>
-      spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "migrate"], {
+      spawnSync(...porticoCommand("migrate"), {
         encoding: "utf8",
         env: { ...process.env, PORTICO_DATA_DIR: dataDir, PORTICO_DB_SCHEMA: schema },
       });

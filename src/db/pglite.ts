@@ -9,16 +9,18 @@ import * as schema from "./schema.js";
 
 /** The embedded engine: PGlite in this process, in a directory or `memory://`. */
 export async function openPglite(dataDir: string): Promise<Database> {
-  let location = dataDir;
-  if (!dataDir.startsWith("memory://")) {
-    mkdirSync(dataDir, { recursive: true });
-    location = join(dataDir, "pglite");
-  }
-  return wrapPglite(await PGlite.create(location));
+  return wrapPglite(await PGlite.create(pgliteLocation(dataDir)));
 }
 
-/** Portico's database on an open PGlite (tests open one from a migrated snapshot). */
-export function wrapPglite(client: PGlite): Database {
+/** Where PGlite keeps a database directory's files (created if missing), or `memory://`. */
+export function pgliteLocation(dataDir: string): string {
+  if (dataDir.startsWith("memory://")) return dataDir;
+  mkdirSync(dataDir, { recursive: true });
+  return join(dataDir, "pglite");
+}
+
+/** Portico's database on an open PGlite; one it does not own (the host's) is never closed. */
+export function wrapPglite(client: PGlite, { owned = true } = {}): Database {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
@@ -29,6 +31,8 @@ export function wrapPglite(client: PGlite): Database {
         (statement) => client.exec(statement),
         (options) => migratePglite(drizzlePglite(client), options),
       ),
-    close: () => client.close(),
+    close: async () => {
+      if (owned) await client.close();
+    },
   };
 }

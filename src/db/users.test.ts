@@ -1,4 +1,3 @@
-import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -8,6 +7,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, TEST_ENGINES } from "../../test/database.js";
 import { migrationsBefore as oldMigrations } from "../../test/old-migrations.js";
+import { createEmptyPglite } from "../../test/pglite-template.js";
 import type { Db } from "./client.js";
 import { runMigrations } from "./migrations.js";
 import * as schema from "./schema.js";
@@ -29,7 +29,7 @@ async function openBareDatabase(engine: "pglite" | "postgres") {
   const created = await createTestDatabase(engine);
   cleanups.push(created.drop);
   if (!created.url) {
-    const client = await PGlite.create("memory://");
+    const client = await createEmptyPglite();
     cleanups.push(() => client.close());
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,

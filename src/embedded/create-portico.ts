@@ -14,7 +14,7 @@ import { createPorticoApi, type PorticoApi } from "./api.js";
 import { createEmbeddedApp } from "./handler.js";
 import { hostIdentity } from "./host-identity.js";
 import { createHostSubjects, type HostSubjects, hostSubjectAccess } from "./host-subjects.js";
-import { optionsAsEnv, type PorticoOptions, poolOption } from "./options.js";
+import { hostDatabaseOption, optionsAsEnv, type PorticoOptions } from "./options.js";
 
 export interface Portico {
   /** Every billing route under `basePath`: mount it as the app's catch-all for that path. */
@@ -64,7 +64,7 @@ export function createPortico(options: PorticoOptions): Portico {
         ? parseBillingConfig(options.billing)
         : await readBillingConfigFile(envConfig.billingConfigPath);
     const config = withBillingConfig(envConfig, billingConfig);
-    const database = await openDatabase(poolOption(options) ?? databaseOptions(config));
+    const database = await openDatabase(hostDatabaseOption(options) ?? databaseOptions(config));
     try {
       if (options.migrate) await database.migrate();
       else await refuseUnmigrated(database.db);

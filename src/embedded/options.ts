@@ -1,3 +1,4 @@
+import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { BillingConfigInput } from "../billing/billing-config-schema.js";
@@ -32,11 +33,12 @@ export interface PorticoOptions {
   appUrl?: string;
   returnUrlOrigins?: string[];
   /**
-   * A postgres:// connection string, the host's `pg.Pool` (borrowed, never ended), or a
-   * directory for the embedded PGlite database (development). Default DATABASE_URL, else
-   * PGlite under PORTICO_DATA_DIR (`.portico`). Portico's tables live in the `portico` schema.
+   * A postgres:// connection string, the host's `pg.Pool` or `PGlite` (borrowed, never
+   * closed), or a directory for the embedded PGlite database (development). Default
+   * DATABASE_URL, else PGlite under PORTICO_DATA_DIR (`.portico`). Portico's tables live in
+   * the `portico` schema.
    */
-  database?: string | pg.Pool;
+  database?: string | pg.Pool | PGlite;
   /** Run pending migrations on first use; default false (`npx portico migrate`). */
   migrate?: boolean;
   /** Default STRIPE_SECRET_KEY (or the per-mode keys) and the webhook secrets from the env. */
@@ -94,8 +96,12 @@ export function optionsAsEnv(options: PorticoOptions): Record<string, string | u
   return env;
 }
 
-/** The database the options name; undefined: the configuration's (DATABASE_URL or PGlite). */
-export function poolOption(options: PorticoOptions): DatabaseOptions | undefined {
+/** The host's own database the options name; undefined: the configuration's. */
+export function hostDatabaseOption(options: PorticoOptions): DatabaseOptions | undefined {
   const { database } = options;
-  return database && typeof database === "object" ? { pool: database } : undefined;
+  if (!database || typeof database !== "object") return undefined;
+  return isPglite(database) ? { pglite: database } : { pool: database };
 }
+
+// Structural, so that an app on PostgreSQL never loads PGlite to tell the two apart.
+const isPglite = (database: pg.Pool | PGlite): database is PGlite => "dumpDataDir" in database;

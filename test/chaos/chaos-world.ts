@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type Stripe from "stripe";
 import { applyCatalog, settleSetupCheck } from "../checkout.js";
+import { clearEmulatorFaults } from "../emulator-process.js";
 import { startTestPortico, type TestPortico } from "../portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../sync.js";
 import { type ClockGate, createClockGate } from "./clock-gate.js";
@@ -172,13 +173,6 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
     }
     await checkPortalAllowsQuantity(stripe, String(seatPrices[0]?.product));
 
-    const deleteFaults = async () => {
-      const response = await fetch(`${main.emulatorUrl}/_emulator/faults`, {
-        method: "DELETE",
-        headers: { authorization: `Bearer ${main.keys.test}` },
-      });
-      if (!response.ok) throw new Error(`clearing faults: ${response.status}`);
-    };
     return {
       main,
       instances,
@@ -193,7 +187,7 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
       failPorticoReads: async (rate) => {
         await main.control("faults", { kind: "api_error", method: "GET", path: "/v1/*/*", rate });
       },
-      clearFaults: deleteFaults,
+      clearFaults: () => clearEmulatorFaults(main.emulatorUrl, main.keys.test),
       async flushDeliveries(timeoutMs) {
         return (await main.control("webhooks/flush", { timeout_ms: timeoutMs })) as {
           idle: boolean;

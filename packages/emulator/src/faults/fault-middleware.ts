@@ -23,8 +23,6 @@ function readAccountKey(header: string | undefined): string | null {
 
 const apiError = { status: 500, type: "api_error", replayable: false } as const;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** The raw socket under @hono/node-server; absent when the app is called via `app.fetch`. */
 function findSocket(c: Context) {
   const env = c.env as { incoming?: IncomingMessage } | undefined;
@@ -45,20 +43,18 @@ function dropConnection(c: Context) {
   return c.body(null, 500);
 }
 
-/** Holds the request without answering until `ms` pass or the client gives up, then drops it. */
-async function holdRequest(c: Context, ms: number) {
+/**
+ * Holds the request without answering until `ms` pass, the rule is cleared or the client
+ * gives up, then drops it.
+ */
+async function holdRequest(c: Context, faults: FaultRegistry, rule: FaultRule) {
   const socket = findSocket(c);
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    socket?.once("close", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  const clientGone = new Promise<void>((resolve) => socket?.once("close", () => resolve()));
+  await Promise.race([faults.hold([rule], rule.ms), clientGone]);
   return dropConnection(c);
 }
 
-function applyFailure(c: Context, rule: FaultRule) {
+function applyFailure(c: Context, faults: FaultRegistry, rule: FaultRule) {
   switch (rule.kind) {
     case "rate_limit":
       // No `Stripe-Should-Retry` header: the SDK must not retry a 429 on its own.
@@ -74,7 +70,7 @@ function applyFailure(c: Context, rule: FaultRule) {
     case "connection_reset":
       return dropConnection(c);
     case "timeout":
-      return holdRequest(c, rule.ms);
+      return holdRequest(c, faults, rule);
     case "latency":
       throw new Error("latency is not a failure");
   }
@@ -95,18 +91,19 @@ export function createFaultMiddleware(faults: FaultRegistry): MiddlewareHandler 
       path: request.path,
       idempotency_key: c.req.header("idempotency-key") ?? null,
     };
-    let latencyMs = 0;
+    const latencies: FaultRule[] = [];
     let failure: FaultRule | undefined;
     for (const rule of faults.rules) {
       if (!matchesRequest(rule, request)) continue;
       if (rule.kind === "latency") {
-        if (rollFault(rule, hit)) latencyMs += rule.ms;
+        if (rollFault(rule, hit)) latencies.push(rule);
       } else if (!failure && rollFault(rule, hit)) {
         failure = rule;
       }
     }
-    if (latencyMs > 0) await sleep(latencyMs);
-    if (failure) return applyFailure(c, failure);
+    const latencyMs = latencies.reduce((sum, rule) => sum + rule.ms, 0);
+    if (latencyMs > 0) await faults.hold(latencies, latencyMs);
+    if (failure) return applyFailure(c, faults, failure);
     return next();
   };
 }

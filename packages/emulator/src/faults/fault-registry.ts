@@ -10,12 +10,18 @@ export type FaultRegistry = {
   add(input: FaultRuleInput): FaultRule;
   /** Rules that can affect an account: its own and the global ones. */
   visibleTo(account: string): FaultRule[];
-  /** Removes an account's rules, or with `null` the global ones. */
+  /**
+   * Removes an account's rules, or with `null` the global ones. Requests their latency or
+   * timeout is still holding go on at once, so a test can stall a call for as long as it needs.
+   */
   clear(account: string | null): number;
+  /** Waits `ms`, or less if one of `rules` is cleared first. */
+  hold(rules: readonly FaultRule[], ms: number): Promise<void>;
 };
 
 export function createFaultRegistry(initial: readonly FaultRuleInput[] = []): FaultRegistry {
   let rules = initial.map(createFaultRule);
+  const releases = new Map<string, Set<() => void>>();
   return {
     get rules() {
       return rules;
@@ -28,9 +34,28 @@ export function createFaultRegistry(initial: readonly FaultRuleInput[] = []): Fa
     visibleTo: (account) =>
       rules.filter((rule) => rule.account === null || rule.account === account),
     clear(account) {
-      const before = rules.length;
+      const cleared = rules.filter((rule) => rule.account === account);
       rules = rules.filter((rule) => rule.account !== account);
-      return before - rules.length;
+      for (const rule of cleared) {
+        for (const release of releases.get(rule.id) ?? []) release();
+        releases.delete(rule.id);
+      }
+      return cleared.length;
+    },
+    hold(held, ms) {
+      return new Promise<void>((resolve) => {
+        const release = () => {
+          clearTimeout(timer);
+          for (const rule of held) releases.get(rule.id)?.delete(release);
+          resolve();
+        };
+        const timer = setTimeout(release, ms);
+        for (const rule of held) {
+          const waiting = releases.get(rule.id) ?? new Set();
+          waiting.add(release);
+          releases.set(rule.id, waiting);
+        }
+      });
     },
   };
 }

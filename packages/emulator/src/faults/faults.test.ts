@@ -99,6 +99,20 @@ describe("fault injection", () => {
     await expect(env.control("GET", "/_emulator/state")).resolves.toBeDefined();
   });
 
+  it("lets held requests go on when their faults are cleared", async () => {
+    const env = await setUp();
+    await addFault(env, { kind: "latency", ms: "600000", path: "/v1/products", times: "1" });
+    await addFault(env, { kind: "timeout", ms: "600000", path: "/v1/customers", times: "1" });
+    const delayed = env.stripe.products.list();
+    // The held call's connection is dropped; the SDK's one retry of a reset then gets through.
+    const held = env.stripe.customers.list();
+    await expect.poll(async () => (await listFaults(env)).map((rule) => rule.hits)).toEqual([1, 1]);
+
+    await env.control("DELETE", "/_emulator/faults");
+    await expect(delayed).resolves.toMatchObject({ object: "list" });
+    await expect(held).resolves.toMatchObject({ object: "list" });
+  });
+
   it("scopes control-route faults to the caller's account", async () => {
     const env = await setUp();
     await addFault(env, { kind: "api_error" });
