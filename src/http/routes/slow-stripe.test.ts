@@ -95,7 +95,7 @@ describe.each(TEST_ENGINES)("a slow Stripe stalls only its own caller (%s)", (en
   });
   afterAll(() => t.close());
 
-  it("answers other users within 100 ms at p99 while three calls hang", async () => {
+  it("answers other users within 100 ms at p99 (on a quiet machine) while three calls hang", async () => {
     // Bystanders: users with customers, who read their state and open the portal.
     const bystanders = await usersWithCustomers(t, 5);
     // The stalled: a first checkout, a webhook for a subscription, a sync.
@@ -111,8 +111,10 @@ describe.each(TEST_ENGINES)("a slow Stripe stalls only its own caller (%s)", (en
       trial_period_days: 14,
     });
     await t.flush();
-    // Warm up the paths measured below (first requests build statements and JIT the code).
+    // Warm up the paths measured below (first requests build statements and JIT the code),
+    // then measure them with nothing stalled: the same machine's pace, busy or not.
     await measureBystanders(t, bystanders);
+    const unstalled = percentile((await measureBystanders(t, bystanders)).latencies, 99);
 
     for (const fault of [
       { method: "POST", path: "/v1/customers" },
@@ -142,7 +144,9 @@ describe.each(TEST_ENGINES)("a slow Stripe stalls only its own caller (%s)", (en
     const { latencies, statuses } = await measureBystanders(t, bystanders);
     expect(statuses).toHaveLength(50);
     expect(statuses).toEqual(statuses.map(() => 200));
-    expect(percentile(latencies, 99)).toBeLessThan(100);
+    // 100 ms, or on a machine too busy for that, three times its pace without stalls: a
+    // bystander queued behind a stalled call would wait the stall's full minute.
+    expect(percentile(latencies, 99)).toBeLessThan(Math.max(100, 3 * unstalled));
     // Nothing the stalled calls were waiting on went ahead while the bystanders were measured.
     const { data: faults } = (await fetch(`${t.emulatorUrl}/_emulator/faults`, {
       headers: { authorization: `Bearer ${t.keys.test}` },

@@ -162,9 +162,10 @@ describe("portal session expiry", () => {
     const session = await openPortal(portal.stripe, setup);
     const csrf = readCsrfToken((await fetchPage(session.url)).html);
 
-    await portal.control("/_emulator/clock/advance", { seconds: "299" });
+    // A minute short of five: real seconds also pass, however slow the machine.
+    await portal.control("/_emulator/clock/advance", { seconds: "240" });
     expect((await fetchPage(session.url)).status).toBe(200);
-    await portal.control("/_emulator/clock/advance", { seconds: "1" });
+    await portal.control("/_emulator/clock/advance", { seconds: "60" });
     const expired = await fetchPage(session.url);
     expect(expired.status).toBe(410);
     expect(expired.html).toContain("This session has expired");
@@ -181,23 +182,24 @@ describe("portal session expiry", () => {
     const response = await portal.control("/_emulator/portal/session-ttl", { seconds: "3600" });
     expect(await response.json()).toEqual({ portal_session_ttl_seconds: 3600 });
     const session = await openPortal(portal.stripe, setup);
-    await portal.control("/_emulator/clock/advance", { seconds: "3599" });
+    // A minute short of the TTL: real seconds also pass, however slow the machine.
+    await portal.control("/_emulator/clock/advance", { seconds: "3540" });
     expect((await fetchPage(session.url)).status).toBe(200);
-    await portal.control("/_emulator/clock/advance", { seconds: "1" });
+    await portal.control("/_emulator/clock/advance", { seconds: "60" });
     expect((await fetchPage(session.url)).status).toBe(410);
   });
 });
 
 describe("portal session TTL option", () => {
-  const short = useInProcessEmulator({ portalSessionTtlSeconds: 10 });
+  const short = useInProcessEmulator({ portalSessionTtlSeconds: 600 });
 
   it("uses startEmulator's portalSessionTtlSeconds (the --portal-session-ttl flag)", async () => {
     const portal = createPortalAccount(short.get().url);
     const setup = await createPortalSetup(portal.stripe);
     const session = await openPortal(portal.stripe, setup);
-    await portal.control("/_emulator/clock/advance", { seconds: "9" });
+    await portal.control("/_emulator/clock/advance", { seconds: "540" });
     expect((await fetchPage(session.url)).status).toBe(200);
-    await portal.control("/_emulator/clock/advance", { seconds: "1" });
+    await portal.control("/_emulator/clock/advance", { seconds: "60" });
     expect((await fetchPage(session.url)).status).toBe(410);
   });
 });
