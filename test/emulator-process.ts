@@ -69,7 +69,7 @@ export async function startEmulatorProcess(
   });
   const url = `http://${HOST}:${port}`;
   try {
-    await waitUntilHealthy(url, child, options.timeoutMs ?? 15_000);
+    await waitUntilHealthy(url, child, options.timeoutMs ?? 60_000);
   } catch (error) {
     child.kill("SIGKILL");
     throw error;
@@ -153,7 +153,7 @@ export async function clearEmulatorFaults(url: string, key: string): Promise<voi
  */
 export async function waitForFaultHits(url: string, key: string, expected: number) {
   // Generous on a busy machine: the calls only have to begin before the first stall ends.
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const { data } = (await fetch(`${url}/_emulator/faults`, {
       headers: { authorization: `Bearer ${key}` },
@@ -161,7 +161,7 @@ export async function waitForFaultHits(url: string, key: string, expected: numbe
     if (data.reduce((hits, fault) => hits + fault.hits, 0) >= expected) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`the emulator's faults were not hit ${expected} times within 15 s`);
+  throw new Error(`the emulator's faults were not hit ${expected} times within 60 s`);
 }
 
 /** Delays every API request of this key's account by `ms`. */

@@ -96,5 +96,5 @@ describe("portico start with the embedded emulator", () => {
     expect(log.data.filter((attempt) => attempt.status !== 200 && attempt.status !== null)).toEqual(
       [],
     );
-  }, 90_000);
+  });
 });

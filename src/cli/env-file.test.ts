@@ -88,7 +88,7 @@ describe(".env in the working directory", () => {
     const byName = Object.fromEntries(report.checks.map((check) => [check.name, check]));
     expect(byName.database?.message).toBe("in-memory database: nothing to check");
     expect(byName.app_url_origins?.message).toContain("APP_URL http://127.0.0.1:1;");
-  }, 60_000);
+  });
 
   it("stops the CLI on a malformed file with the file and line", () => {
     const dir = dirWithEnvFile("# ok\nnot a variable\n");
@@ -97,5 +97,5 @@ describe(".env in the working directory", () => {
     expect(result.stderr.trim()).toBe(
       `Invalid .env file: ${join(dir, ".env")}:2: expected NAME=value (or a # comment)`,
     );
-  }, 60_000);
+  });
 });

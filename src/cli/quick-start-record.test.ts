@@ -53,12 +53,12 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     const found = readQuickStartRecord(dataDir);
     if (!found) throw new Error(`no record in ${dataDir}:\n${server.output()}`);
     record = found;
-  }, 90_000);
+  });
 
   afterAll(async () => {
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
-  }, 20_000);
+  });
 
   it("records its URL, the emulator's URL and test key, and a snapshot endpoint, mode 0600", async () => {
     expect(statSync(quickStartRecordFile(dataDir)).mode & 0o777).toBe(0o600);
@@ -81,7 +81,7 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     );
     // The server applied the billing file to its emulator at start: nothing left to do.
     expect(ran.out).toContain("No changes. Stripe test mode matches");
-  }, 60_000);
+  });
 
   it("sync --dry-run compares the emulator with a snapshot of the server's database", async () => {
     const ran = await portico(dataDir, ["sync", "--dry-run", "--json"]);
@@ -95,7 +95,7 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     // The demo customer the server seeded is in the snapshot, so nothing differs.
     expect(result.changes).toEqual([]);
     expect(result.phases.customers?.objects).toBeGreaterThan(0);
-  }, 60_000);
+  });
 
   it("events list and show read the server's inbox", async () => {
     const list = await portico(dataDir, ["events", "list", "--json"]);
@@ -107,7 +107,7 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     const show = await portico(dataDir, ["events", "show", created?.id ?? "", "--json"]);
     expect(show.code, show.err).toBe(0);
     expect(show.out).toContain(created?.id);
-  }, 60_000);
+  });
 
   it("doctor reads the database checks from the server and checks the emulator's key", async () => {
     const ran = await portico(dataDir, ["doctor", "--json"]);
@@ -122,7 +122,7 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     expect(byName.get("stripe_test_webhook_secret")).toMatchObject({ status: "pass" });
     // The emulator delivers to the server's own address, which is what doctor checks there.
     expect(byName.get("stripe_test_webhook_endpoint")).toMatchObject({ status: "pass" });
-  }, 60_000);
+  });
 
   it("a writing command is refused with what to do", async () => {
     const ran = await portico(dataDir, ["events", "replay", "--failed"]);
@@ -130,7 +130,7 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     expect(ran.err).toContain(
       `The Portico server at ${record.serverUrl} holds the embedded database in ${dataDir}, and \`portico events replay\` writes to it. Stop the server first (Ctrl-C)`,
     );
-  }, 60_000);
+  });
 
   it("once the server stops, the record is gone and the commands say how to get a key", async () => {
     server.child.kill("SIGTERM");
@@ -151,7 +151,7 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     // With no server, the embedded database is the CLI's to open.
     expect(list.code, list.err).toBe(0);
     expect(JSON.parse(list.out)).not.toEqual([]);
-  }, 90_000);
+  });
 });
 
 describe("useRecordedEmulator", () => {

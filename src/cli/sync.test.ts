@@ -89,7 +89,7 @@ describe.each(SCENARIOS)(
         await linkBillingCustomer(database.db, userSubjectId(user.id), false, customer.id);
         linkedUsers.set(customer.id, user.id);
       }
-    }, 120_000);
+    }, 300_000);
     afterAll(async () => {
       await proxy?.close();
       await database?.close();
@@ -171,7 +171,7 @@ describe.each(SCENARIOS)(
       );
       expect(sent.filter(isRetrieve)).toEqual([]);
       expect(run.out).toContain(`${remote.subscriptions.length} subscriptions`);
-    }, 60_000);
+    }, 300_000);
 
     it("a second run writes no row", async () => {
       const before = await readLocalRows(database.db);
@@ -183,7 +183,7 @@ describe.each(SCENARIOS)(
       // `synced_at` included: not one row was rewritten.
       expect(await readLocalRows(database.db)).toEqual(before);
       expect(requests().filter(isRetrieve)).toEqual([]);
-    }, 60_000);
+    }, 300_000);
 
     it("resumes an interrupted run after its last finished page", async () => {
       await clearLocalState();
@@ -218,7 +218,7 @@ describe.each(SCENARIOS)(
       // The finished pages' objects are not read again one by one either.
       expect(sent.filter(isRetrieve)).toEqual([]);
       await expectLocalStateEqualsStripe(database.db, stripe);
-    }, 90_000);
+    }, 300_000);
 
     it("--dry-run reports exactly the drifted fields and writes nothing; a run then repairs them", async () => {
       const { db } = database;
@@ -310,7 +310,7 @@ describe.each(SCENARIOS)(
       expect(repair.code).toBe(0);
       expect(repair.out).toContain("7 rows");
       await expectLocalStateEqualsStripe(db, stripe);
-    }, 90_000);
+    }, 300_000);
 
     it("a Stripe failure stops with a clear error, keeps the progress, and the next run resumes", async () => {
       await clearLocalState();
@@ -339,7 +339,7 @@ describe.each(SCENARIOS)(
         true,
       );
       await expectLocalStateEqualsStripe(database.db, stripe);
-    }, 90_000);
+    }, 300_000);
   },
 );
 

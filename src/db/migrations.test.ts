@@ -101,5 +101,5 @@ describe("Portico's tables live in the portico schema", () => {
       "select table_schema as schema, count(*)::int as n from information_schema.tables where table_name in ('users', 'stripe_events', '__drizzle_migrations') group by 1",
     );
     expect(tables).toEqual([{ schema: "billing_data", n: 3 }]);
-  }, 60_000);
+  });
 });

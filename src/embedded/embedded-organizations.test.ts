@@ -63,7 +63,7 @@ describe.each(TEST_ENGINES)(
         },
       });
       for (const user of [OWNER, VIEWER, B_MEMBER]) as[user.id] = host.signIn(user);
-    }, 60_000);
+    });
     afterAll(() => host?.close());
 
     const credentials = (user: { id: string }) => {
@@ -300,7 +300,7 @@ describe("an embedded Portico without authorize", () => {
   beforeAll(async () => {
     host = await startEmbeddedHost({ billingConfig: PER_SEAT_CONFIG });
     credentials = { authorization: host.signIn(OWNER).authorization };
-  }, 60_000);
+  });
   afterAll(() => host?.close());
 
   it("answers 404 for any organizationId, and serves the user's own billing", async () => {
