@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { formatJsonPath, parseBillingConfig } from "../billing/billing-config.js";
+import {
+  BillingConfigError,
+  formatJsonPath,
+  parseBillingConfig,
+} from "../billing/billing-config.js";
 import { type RateLimitRule, rateLimit } from "../config.js";
 import { type FieldIssue, validationError } from "../errors.js";
 
@@ -142,13 +146,19 @@ export interface ParsedProjectConfig {
   jwt?: { settings: ProjectJwtSettings; secret: string | undefined } | null;
 }
 
+/** Every problem at once: the billing file's and the other fields'. */
 export function parseProjectConfig(input: ProjectConfigInput): ParsedProjectConfig {
-  const parsed = parseWith(ConfigSchema, input);
+  const parsed = ConfigSchema.safeParse(input);
+  const billingIssues = input.billing == null ? [] : billingProblems(input.billing);
+  const issues = [...(parsed.success ? [] : issuesOf(parsed.error)), ...billingIssues];
+  if (!parsed.success || issues.length > 0) throw validationError(issues);
+  const config = parsed.data;
   const result: ParsedProjectConfig = {};
-  if (parsed.billing !== undefined) result.billing = checkBilling(parsed.billing);
-  if (parsed.returnOrigins) result.returnOrigins = [...new Set(parsed.returnOrigins)];
-  if (parsed.rateLimits) result.rateLimits = parsed.rateLimits as ProjectRateLimits;
-  if (parsed.jwt !== undefined) result.jwt = parsed.jwt && splitJwt(parsed.jwt);
+  // The file as given (null: none); defaults are applied when it is read.
+  if (config.billing !== undefined) result.billing = config.billing;
+  if (config.returnOrigins) result.returnOrigins = [...new Set(config.returnOrigins)];
+  if (config.rateLimits) result.rateLimits = config.rateLimits as ProjectRateLimits;
+  if (config.jwt !== undefined) result.jwt = config.jwt && splitJwt(config.jwt);
   return result;
 }
 
@@ -168,25 +178,25 @@ function splitJwt(value: z.output<typeof jwt>) {
   return { settings, secret: value.secret };
 }
 
-/** The file as given (null: none), once the billing schema accepts it. */
-function checkBilling(billing: unknown): unknown {
-  if (billing === null) return null;
+function billingProblems(billing: unknown): FieldIssue[] {
   try {
     parseBillingConfig(billing, "billing");
-    return billing;
+    return [];
   } catch (error) {
-    const problems = (error as { problems?: string[] }).problems;
-    if (!problems) throw error;
-    throw validationError(problems.map((message) => ({ path: ["billing"], message })));
+    if (!(error instanceof BillingConfigError)) throw error;
+    return error.problems.map((problem) => ({ path: ["billing"], message: `billing: ${problem}` }));
   }
+}
+
+function issuesOf(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map((part) => (typeof part === "number" ? part : String(part))),
+    message: `${formatJsonPath(issue.path)}: ${issue.message}`,
+  }));
 }
 
 function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues: FieldIssue[] = parsed.error.issues.map((issue) => ({
-    path: issue.path.map((part) => (typeof part === "number" ? part : String(part))),
-    message: `${formatJsonPath(issue.path)}: ${issue.message}`,
-  }));
-  throw validationError(issues);
+  throw validationError(issuesOf(parsed.error));
 }
