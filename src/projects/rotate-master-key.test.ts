@@ -132,6 +132,30 @@ describe.each(TEST_ENGINES)("rotating the master key (%s)", (engine) => {
     expect(new Set(await sealedKeyIds())).toEqual(new Set(["k2"]));
   });
 
+  it("keeps a key a server writes while the rotation runs", async () => {
+    await database.db.delete(projects);
+    const before = await seed(["india", "juliet", "kilo"]);
+    const lagging = createProjectService({
+      db: database.db,
+      box: createSecretBox({ current: k1, previous: [k2] }),
+    });
+    const fresh = secret("sk_test_");
+    // Not awaited: the write lands between the rotation's read and its swap of "kilo"
+    // (on PGlite's one connection, in that order), so the swap must notice and read again.
+    const rotation = onK2().rotateMasterKey();
+    const write = lagging.setKeys("kilo", { testSecretKey: fresh });
+    const [result] = await Promise.all([rotation, write]);
+    expect(result.failed).toEqual([]);
+    expect(result.resealed + result.current).toBe(12);
+    expect((await onK2().credentials("kilo")).keys).toEqual({
+      ...before.get("kilo")?.keys,
+      test: fresh,
+    });
+    const rest = await onK2().rotateMasterKey();
+    expect(new Set(await sealedKeyIds())).toEqual(new Set(["k2"]));
+    expect(rest).toMatchObject({ resealed: 0, current: 12 });
+  });
+
   it("reports secrets it cannot open, by project and field, and re-seals the rest", async () => {
     await database.db.delete(projects);
     await seed(["golf", "hotel"]);
