@@ -207,6 +207,14 @@ describe("loadConfig: the master key of secrets at rest", () => {
       PORTICO_ENCRYPTION_PREVIOUS_KEYS: `k1:${material(2)}`,
     });
     expect(clash).toContain('the key id "k1" is the current key\'s, with other key material');
+    // A key pasted without its id is refused without being quoted, even as an id.
+    const bare = material(4);
+    const unnamed = problemsOf({
+      PORTICO_ENCRYPTION_KEY: bare,
+      PORTICO_ENCRYPTION_PREVIOUS_KEYS: `${bare}:${material(5)}`,
+    });
+    expect(unnamed).toContain("PORTICO_ENCRYPTION_KEY: must be <key id>:<base64 of 32 bytes>");
+    expect(unnamed).not.toContain(bare);
     expect(clash).not.toContain(material(2));
     expect(
       problemsOf({

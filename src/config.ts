@@ -303,8 +303,10 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   // One id, two keys: secrets sealed under either would be unreadable with the other.
   const current = env.PORTICO_ENCRYPTION_KEY?.trim();
   const currentId = current?.split(":")[0];
+  // Only a well-formed id is named: without its colon, the "id" would be the key itself.
   for (const entry of (env.PORTICO_ENCRYPTION_PREVIOUS_KEYS ?? "").split(",")) {
-    if (entry.trim().split(":")[0] === currentId && entry.trim() !== current) {
+    const sameId = currentId !== undefined && KEY_ID.test(currentId);
+    if (sameId && entry.trim().split(":")[0] === currentId && entry.trim() !== current) {
       problems.push(
         `PORTICO_ENCRYPTION_PREVIOUS_KEYS: the key id "${currentId}" is the current key's, with other key material`,
       );
