@@ -155,3 +155,72 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ STRIPE_MODE: "staging" })).toThrow(/STRIPE_MODE/);
   });
 });
+
+describe("loadConfig: the master key of secrets at rest", () => {
+  const material = (byte: number) => Buffer.alloc(32, byte).toString("base64");
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems.join("\n");
+      throw error;
+    }
+    throw new Error("expected a ConfigError");
+  };
+
+  it("is unset by default, and reads the current key and the previous ones", () => {
+    expect(loadConfig({}).encryption).toBeUndefined();
+    const config = loadConfig({
+      PORTICO_ENCRYPTION_KEY: `k3:${material(3)}`,
+      PORTICO_ENCRYPTION_PREVIOUS_KEYS: `k2:${material(2)}, k1:${material(1)}`,
+    });
+    expect(config.encryption?.current).toEqual({ id: "k3", key: Buffer.alloc(32, 3) });
+    expect(config.encryption?.previous.map((key) => key.id)).toEqual(["k2", "k1"]);
+  });
+
+  it("names the variable of a malformed key without echoing its material", () => {
+    const short = Buffer.alloc(16, 7).toString("base64");
+    const cases = {
+      PORTICO_ENCRYPTION_KEY: [`k1:${short}`, material(9), `k.1:${material(9)}`, "k1:not base64!!"],
+      PORTICO_ENCRYPTION_PREVIOUS_KEYS: [`k0:${short}`],
+    };
+    for (const [name, values] of Object.entries(cases)) {
+      for (const value of values) {
+        const env: Record<string, string> = { [name]: value };
+        if (name !== "PORTICO_ENCRYPTION_KEY") env.PORTICO_ENCRYPTION_KEY = `k9:${material(9)}`;
+        const problems = problemsOf(env);
+        expect(problems).toContain(`${name}: must be <key id>:<base64 of 32 bytes>`);
+        expect(problems).not.toContain(value.split(":").pop());
+      }
+    }
+  });
+
+  it("refuses previous keys alone, several current keys, and one id with two keys", () => {
+    expect(problemsOf({ PORTICO_ENCRYPTION_PREVIOUS_KEYS: `k1:${material(1)}` })).toContain(
+      "PORTICO_ENCRYPTION_PREVIOUS_KEYS: set PORTICO_ENCRYPTION_KEY too",
+    );
+    expect(problemsOf({ PORTICO_ENCRYPTION_KEY: `k1:${material(1)},k2:${material(2)}` })).toContain(
+      "PORTICO_ENCRYPTION_KEY: give one key",
+    );
+    const clash = problemsOf({
+      PORTICO_ENCRYPTION_KEY: `k1:${material(1)}`,
+      PORTICO_ENCRYPTION_PREVIOUS_KEYS: `k1:${material(2)}`,
+    });
+    expect(clash).toContain('the key id "k1" is the current key\'s, with other key material');
+    // A key pasted without its id is refused without being quoted, even as an id.
+    const bare = material(4);
+    const unnamed = problemsOf({
+      PORTICO_ENCRYPTION_KEY: bare,
+      PORTICO_ENCRYPTION_PREVIOUS_KEYS: `${bare}:${material(5)}`,
+    });
+    expect(unnamed).toContain("PORTICO_ENCRYPTION_KEY: must be <key id>:<base64 of 32 bytes>");
+    expect(unnamed).not.toContain(bare);
+    expect(clash).not.toContain(material(2));
+    expect(
+      problemsOf({
+        PORTICO_ENCRYPTION_KEY: `k3:${material(3)}`,
+        PORTICO_ENCRYPTION_PREVIOUS_KEYS: `k1:${material(1)},k1:${material(2)}`,
+      }),
+    ).toContain('PORTICO_ENCRYPTION_PREVIOUS_KEYS: the key id "k1" is used more than once');
+  });
+});

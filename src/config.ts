@@ -29,8 +29,8 @@ const csv = z
       .filter(Boolean),
   );
 
-/** "20/60s", "5/15m", "100/1h": at most N requests per window. */
-const rateLimit = z.string().transform((value, ctx) => {
+/** "20/60s", "5/15m", "100/1h": at most N requests per window. Projects' own limits too. */
+export const rateLimit = z.string().transform((value, ctx) => {
   const match = /^(\d+)\s*\/\s*(\d+)\s*(s|m|h)$/.exec(value.trim());
   if (!match) {
     ctx.addIssue({ code: "custom", message: `"${value}" is not a rate like 20/60s` });
@@ -48,6 +48,33 @@ const secretKey = (prefix: string) =>
 
 /** Stripe signs with the whole `whsec_…` string; anything else is a paste error. */
 const webhookSecret = z.string().regex(/^whsec_\S+$/, "must look like whsec_…");
+
+/** `<key id>:<base64 of 32 bytes>`, e.g. `k1:…`: a master key for secrets at rest. */
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const KEY_FORMAT = `must be <key id>:<base64 of 32 bytes>, the id being letters, digits, _ or - (generate one with: node -e "console.log('k1:'+require('crypto').randomBytes(32).toString('base64'))")`;
+
+/** Key material never appears in a message: a typo'd key would still be most of a key. */
+const encryptionKeys = z.string().transform((value, ctx) => {
+  const keys: EncryptionKey[] = [];
+  for (const entry of value.split(",").map((part) => part.trim())) {
+    const separator = entry.indexOf(":");
+    const id = entry.slice(0, separator);
+    const material = entry.slice(separator + 1);
+    const key = Buffer.from(material, "base64");
+    // Buffer.from skips characters that are not base64: re-encoding catches a paste error.
+    const exact = key.toString("base64").replace(/=+$/, "") === material.replace(/=+$/, "");
+    if (separator < 0 || !KEY_ID.test(id) || key.length !== 32 || !exact) {
+      ctx.addIssue({ code: "custom", message: KEY_FORMAT });
+      return z.NEVER;
+    }
+    if (keys.some((other) => other.id === id)) {
+      ctx.addIssue({ code: "custom", message: `the key id "${id}" is used more than once` });
+      return z.NEVER;
+    }
+    keys.push({ id, key });
+  }
+  return keys;
+});
 
 const flag = z
   .enum(["true", "false", "1", "0"])
@@ -118,6 +145,13 @@ const EnvSchema = z.object({
   METRICS_ENABLED: flag.transform((value) => value ?? true),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  PORTICO_ENCRYPTION_KEY: encryptionKeys
+    .refine(
+      (keys) => keys.length === 1,
+      "give one key; older ones go in PORTICO_ENCRYPTION_PREVIOUS_KEYS",
+    )
+    .optional(),
+  PORTICO_ENCRYPTION_PREVIOUS_KEYS: encryptionKeys.optional(),
 });
 
 export type StripeMode = "test" | "live";
@@ -125,6 +159,12 @@ export type StripeMode = "test" | "live";
 export interface RateLimitRule {
   max: number;
   windowSeconds: number;
+}
+
+/** A master key of the secrets at rest, named by its id so that it can be rotated. */
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
 }
 
 export interface Config {
@@ -197,6 +237,11 @@ export interface Config {
   metrics: { enabled: boolean; token: string | undefined };
   /** How long in-flight requests may finish after SIGTERM before their sockets are closed. */
   shutdownGraceMs: number;
+  /**
+   * Projects' secrets at rest: `current` seals, every key opens. Unset: no project secret can
+   * be stored or read.
+   */
+  encryption: { current: EncryptionKey; previous: EncryptionKey[] } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -249,6 +294,23 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   }
   if (env.AUTH_JWKS_URL && (!env.AUTH_JWT_ISSUER || !env.AUTH_JWT_AUDIENCE)) {
     problems.push("AUTH_JWKS_URL: AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE are required with JWKS");
+  }
+  if (env.PORTICO_ENCRYPTION_PREVIOUS_KEYS && !env.PORTICO_ENCRYPTION_KEY) {
+    problems.push(
+      "PORTICO_ENCRYPTION_PREVIOUS_KEYS: set PORTICO_ENCRYPTION_KEY too; previous keys only open secrets",
+    );
+  }
+  // One id, two keys: secrets sealed under either would be unreadable with the other.
+  const current = env.PORTICO_ENCRYPTION_KEY?.trim();
+  const currentId = current?.split(":")[0];
+  // Only a well-formed id is named: without its colon, the "id" would be the key itself.
+  for (const entry of (env.PORTICO_ENCRYPTION_PREVIOUS_KEYS ?? "").split(",")) {
+    const sameId = currentId !== undefined && KEY_ID.test(currentId);
+    if (sameId && entry.trim().split(":")[0] === currentId && entry.trim() !== current) {
+      problems.push(
+        `PORTICO_ENCRYPTION_PREVIOUS_KEYS: the key id "${currentId}" is the current key's, with other key material`,
+      );
+    }
   }
   return problems;
 }
@@ -337,5 +399,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demo: { email: e.PORTICO_DEMO_EMAIL, password: e.PORTICO_DEMO_PASSWORD },
     metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    encryption: encryptionFrom(e.PORTICO_ENCRYPTION_KEY, e.PORTICO_ENCRYPTION_PREVIOUS_KEYS ?? []),
   };
+}
+
+function encryptionFrom(
+  current: EncryptionKey[] | undefined,
+  previous: EncryptionKey[],
+): Config["encryption"] {
+  const [key] = current ?? [];
+  if (!key) return undefined;
+  // The current key listed again as a previous one changes nothing; keep it once.
+  return { current: key, previous: previous.filter((old) => old.id !== key.id) };
 }

@@ -16,13 +16,17 @@ import { createLogger } from "../logger.js";
 import { createStripeClients } from "../stripe/client.js";
 import { createStripeGateway } from "../stripe/gateway.js";
 import {
+  type CommandContext,
+  type CommandIo,
+  processCommandContext,
+  withCliDatabase,
+} from "./command-context.js";
+import {
   renderEventDetail,
   renderEventsJson,
   renderEventTable,
   truncate,
 } from "./events-output.js";
-import { loadConfigOrExit } from "./load-config.js";
-import { openCliDatabase } from "./open-cli-database.js";
 
 /** `portico events list|show|replay`: look into the webhook inbox and re-apply what failed. */
 
@@ -33,17 +37,8 @@ export const EVENT_STATUSES: readonly StripeEventStatus[] = [
   "failed",
 ];
 
-export interface EventsIo {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-/** What the commands run against: the real process, or a test's config and capture. */
-export interface EventsCommandContext {
-  config(): Config;
-  io: EventsIo;
-  exit(code: number): void;
-}
+export type EventsIo = CommandIo;
+export type EventsCommandContext = CommandContext;
 
 export interface EventsListOptions {
   status?: StripeEventStatus | undefined;
@@ -68,7 +63,7 @@ function parseLimit(value: string): number {
 
 export function registerEventsCommand(
   program: Command,
-  context: EventsCommandContext = processContext(),
+  context: EventsCommandContext = processCommandContext(),
 ): void {
   const events = program
     .command("events")
@@ -109,7 +104,7 @@ export function registerEventsCommand(
 }
 
 export function runEventsList(config: Config, options: EventsListOptions, io: EventsIo) {
-  return withInbox(config, io, READ("events list"), async ({ db }) => {
+  return withCliDatabase(config, io, READ("events list"), async ({ db }) => {
     const rows = await listStripeEvents(db, { status: options.status, limit: options.limit });
     io.out(options.json ? renderEventsJson(rows) : renderEventTable(rows));
     return 0;
@@ -122,7 +117,7 @@ export function runEventsShow(
   options: { json?: boolean | undefined },
   io: EventsIo,
 ) {
-  return withInbox(config, io, READ("events show"), async ({ db }) => {
+  return withCliDatabase(config, io, READ("events show"), async ({ db }) => {
     const row = await findStripeEvent(db, id);
     if (!row) {
       io.err(`No event ${id} in the inbox. \`portico events list\` shows the ids it holds.\n`);
@@ -145,7 +140,7 @@ export function runEventsReplay(
     return Promise.resolve(1);
   }
   const access = { readOnly: false, command: "portico events replay" };
-  return withInbox(config, io, access, async ({ db }) => {
+  return withCliDatabase(config, io, access, async ({ db }) => {
     const replay = await createReplayer(config, db, io);
     if (id) {
       const result = await replay(id, { force: options.force });
@@ -195,45 +190,3 @@ async function createReplayer(config: Config, db: Db, io: EventsIo) {
 const READ = (command: string) => ({ readOnly: true, command: `portico ${command}` });
 
 const stderrOf = (io: EventsIo): DestinationStream => ({ write: (line) => io.err(line) });
-
-/** Opens the database for one command, closes it after, and turns failures into a message. */
-async function withInbox(
-  config: Config,
-  io: EventsIo,
-  access: { readOnly: boolean; command: string },
-  work: (inbox: { db: Db }) => Promise<number>,
-): Promise<number> {
-  let database: Awaited<ReturnType<typeof openCliDatabase>> | undefined;
-  try {
-    database = await openCliDatabase(config, access);
-    return await work({ db: database.db });
-  } catch (error) {
-    io.err(`${describeFailure(error)}\n`);
-    return 1;
-  } finally {
-    await database?.close();
-  }
-}
-
-/** The database driver's own message (e.g. "connection refused"), never the SQL or its values. */
-function describeFailure(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? error.cause.message : undefined;
-  if (error.message.startsWith("Failed query")) {
-    return `The database query failed: ${cause ?? "unknown cause"}. Check DATABASE_URL, and run \`portico migrate\` if the tables are missing.`;
-  }
-  return cause ? `${error.message} (${cause})` : error.message;
-}
-
-function processContext(): EventsCommandContext {
-  return {
-    config: loadConfigOrExit,
-    io: {
-      out: (text) => process.stdout.write(text),
-      err: (text) => process.stderr.write(text),
-    },
-    exit: (code) => {
-      process.exitCode = code;
-    },
-  };
-}

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerEventsCommand } from "./events.js";
+import { registerProjectsCommand } from "./projects.js";
 import { registerStripeCommands } from "./stripe.js";
 import { registerSyncCommand } from "./sync.js";
 
@@ -34,6 +35,7 @@ registerStripeCommands(program);
 registerDoctorCommand(program);
 registerSyncCommand(program);
 registerEventsCommand(program);
+registerProjectsCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

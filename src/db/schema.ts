@@ -370,3 +370,38 @@ export const syncVersions = portico.table("sync_versions", {
   lockKey: text("lock_key").primaryKey(),
   version: bigint("version", { mode: "number" }).notNull().default(0),
 });
+
+/**
+ * An app served by this Portico, with its own Stripe account. Secrets are sealed
+ * (`projects/secret-box`: `v1.<key id>.<iv>.<ciphertext>`), null when unset; the rest is
+ * plain. A deleted project keeps its row (and, later, its billing rows) until purged.
+ */
+export const projects = portico.table(
+  "projects",
+  {
+    /** A slug (`acme`, `acme-web`) or a uuid; part of every sealed value's binding. */
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    testSecretKey: text("test_secret_key"),
+    liveSecretKey: text("live_secret_key"),
+    /** Each a sealed JSON array: several signing secrets while one is rotated. */
+    testWebhookSecrets: text("test_webhook_secrets"),
+    liveWebhookSecrets: text("live_webhook_secrets"),
+    /** The HS256 secret of the project's user JWTs. */
+    jwtSecret: text("jwt_secret"),
+    returnOrigins: text("return_origins").array().notNull().default(sql`'{}'::text[]`),
+    /** The project's `portico.config.json`, as given; null: no catalog. */
+    billingConfig: jsonb("billing_config"),
+    /** `ProjectRateLimits`: the rules it overrides; the others are the server's. */
+    rateLimits: jsonb("rate_limits").notNull().default({}),
+    /** `ProjectJwtSettings`, without the secret; null: no JWT sign-in. */
+    jwt: jsonb("jwt"),
+    createdAt: createdAt(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+    deletedAt: at("deleted_at"),
+  },
+  (table) => [
+    // A lower-case uuid is such a slug too. The id goes into URLs and sealed values' binding.
+    check("projects_id_check", sql`${table.id} ~ '^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$'`),
+  ],
+);
