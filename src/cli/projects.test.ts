@@ -214,5 +214,5 @@ describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
     expect(JSON.parse(shown.stdout)).toMatchObject({ keys: { test: null, live: "sk_live_…live" } });
     const output = [created, set, shown].map((result) => result.stdout + result.stderr).join("");
     for (const secret of SECRETS) expect(output).not.toContain(secret);
-  }, 60_000);
+  });
 });
