@@ -18,11 +18,18 @@ import { closeServer } from "./http/close-server.js";
 import { credentialIdentity } from "./http/identify.js";
 import { membershipAccess } from "./http/subject-access.js";
 import type { Metrics } from "./metrics.js";
+import type { ProjectDatabases } from "./projects/project-databases.js";
+import { hostProjects, type ProjectHosting } from "./projects/project-hosting.js";
 import type { StripeGateway } from "./stripe/gateway.js";
 
 /** The standalone service: the core, Portico's own accounts, the web app, on its own port. */
 export interface PorticoService {
+  /** The server's own app. */
   app: PorticoApp;
+  /** What the server answers with: the app, behind the project router when it hosts projects. */
+  fetch(request: Request): Response | Promise<Response>;
+  /** The projects it hosts: only with PORTICO_ENCRYPTION_KEY. */
+  projects: ProjectHosting | undefined;
   database: Database;
   stripe: StripeGateway;
   accounts: AccountService;
@@ -46,20 +53,18 @@ export interface PorticoService {
 }
 
 /**
- * Wires the service together from its configuration. Migrations run before it
- * answers. A `database` passed in (several instances on one database, in tests)
- * is left open on close.
+ * The core, Portico's own accounts and organizations, and the HTTP app over them, on one
+ * database: the server's own, or one project's (`projectId`).
  */
-export async function createPorticoService(
-  envConfig: Config,
-  logger: Logger,
-  options: { database?: Database } = {},
-): Promise<PorticoService> {
-  const billingConfig = await readBillingConfigFile(envConfig.billingConfigPath);
-  const config = withBillingConfig(envConfig, billingConfig);
-  const database = options.database ?? (await openDatabase(databaseOptions(config)));
-  await database.migrate();
-  const core = createCore({ config, logger, billingConfig, database });
+export function wireStandaloneApp(deps: {
+  config: Config;
+  logger: Logger;
+  billingConfig: BillingConfig | undefined;
+  database: Database;
+  projectId?: string;
+}) {
+  const { config, logger, database } = deps;
+  const core = createCore(deps);
   const accounts = createAccountService({ db: database.db, config });
   const organizations = createOrganizationService({
     db: database.db,
@@ -74,11 +79,42 @@ export async function createPorticoService(
     organizations,
     identify: credentialIdentity(accounts, config.appUrl),
     subjects: membershipAccess(organizations),
+    ...(deps.projectId ? { projectId: deps.projectId } : {}),
   });
+  return { core, app, accounts };
+}
+
+/**
+ * Wires the service together from its configuration. Migrations run before it
+ * answers. A `database` passed in (several instances on one database, in tests)
+ * is left open on close.
+ */
+export async function createPorticoService(
+  envConfig: Config,
+  logger: Logger,
+  options: { database?: Database; projectDatabases?: ProjectDatabases } = {},
+): Promise<PorticoService> {
+  const billingConfig = await readBillingConfigFile(envConfig.billingConfigPath);
+  const config = withBillingConfig(envConfig, billingConfig);
+  const database = options.database ?? (await openDatabase(databaseOptions(config)));
+  await database.migrate();
+  const { core, app, accounts } = wireStandaloneApp({ config, logger, billingConfig, database });
+  const projects = hostProjects({
+    config: envConfig,
+    logger,
+    metrics: core.metrics,
+    database,
+    server: app.fetch,
+    build: ({ projectId, ...input }) => wireStandaloneApp({ ...input, projectId }),
+    databases: options.projectDatabases,
+  });
+  const fetch = projects?.fetch ?? app.fetch;
 
   let server: Server | undefined;
   return {
     app,
+    fetch,
+    projects,
     database,
     stripe: core.stripe,
     accounts,
@@ -92,7 +128,7 @@ export async function createPorticoService(
     listen() {
       core.start();
       return new Promise((resolve, reject) => {
-        server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
+        server = serve({ fetch, port: config.port, hostname: config.host }, (info) =>
           resolve(info.port),
         ) as Server;
         server.once("error", reject);
@@ -103,9 +139,15 @@ export async function createPorticoService(
       });
     },
     async close(closeOptions = {}) {
-      await core.stop(async () => {
-        if (server) await closeServer(server, closeOptions.graceMs ?? config.shutdownGraceMs);
-      });
+      let drained: Promise<void> | undefined;
+      // The server's core and each project's drain the same connections: close them once.
+      const drainRequests = () => {
+        drained ??= server
+          ? closeServer(server, closeOptions.graceMs ?? config.shutdownGraceMs)
+          : Promise.resolve();
+        return drained;
+      };
+      await Promise.all([core.stop(drainRequests), projects?.runtimes.close(drainRequests)]);
       if (!options.database) await database.close();
     },
   };

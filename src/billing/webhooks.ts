@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Config } from "../config.js";
+import type { Config, StripeMode } from "../config.js";
 import type { Db } from "../db/client.js";
 import { isDataError } from "../db/sql-state.js";
 import {
@@ -39,6 +39,8 @@ function laneOf(key: string, lanes: number): number {
   return (hash >>> 0) % lanes;
 }
 
+const NO_SECRETS: Record<StripeMode, string[]> = { test: [], live: [] };
+
 /**
  * The inbox in front of sync. Only a genuine event is stored; storing it first (by id,
  * once) is what makes redeliveries and concurrent instances harmless; an event that
@@ -62,7 +64,7 @@ export function createWebhookService(deps: {
   logger: Pick<Logger, "warn">;
 }) {
   const { db, runner, metrics, logger } = deps;
-  const secrets = deps.config.stripe.webhookSecrets;
+  const allSecrets = deps.config.stripe.webhookSecrets;
   const inbox = createGroupCommit<NewStripeEvent, boolean>({
     maxBatch: INBOX_BATCH,
     async write(events) {
@@ -91,7 +93,13 @@ export function createWebhookService(deps: {
     if (error !== undefined) throw error;
   }
 
-  function verify(rawBody: Uint8Array, signature: string | undefined): VerifiedWebhook {
+  function verify(
+    rawBody: Uint8Array,
+    signature: string | undefined,
+    only: StripeMode | undefined,
+  ): VerifiedWebhook {
+    // An endpoint of one mode tries only that mode's secrets.
+    const secrets = only ? { ...NO_SECRETS, [only]: allSecrets[only] } : allSecrets;
     if (secrets.test.length === 0 && secrets.live.length === 0) {
       throw new PorticoError(
         "WEBHOOKS_NOT_CONFIGURED",
@@ -126,12 +134,16 @@ export function createWebhookService(deps: {
     return { ...event, payload };
   }
 
-  /** `rawBody`: the request's exact bytes, which is what Stripe signed. */
+  /**
+   * `rawBody`: the request's exact bytes, which is what Stripe signed. `only`: the endpoint
+   * is one mode's, and a signature by the other mode's secret is refused.
+   */
   function receiveWebhook(
     rawBody: Uint8Array,
     signature: string | undefined,
+    only?: StripeMode,
   ): Promise<{ eventId: string; status: WebhookOutcome }> {
-    const work = receive(rawBody, signature);
+    const work = receive(rawBody, signature, only);
     inFlight.add(work);
     const settled = () => inFlight.delete(work);
     work.then(settled, settled);
@@ -141,8 +153,9 @@ export function createWebhookService(deps: {
   async function receive(
     rawBody: Uint8Array,
     signature: string | undefined,
+    only: StripeMode | undefined,
   ): Promise<{ eventId: string; status: WebhookOutcome }> {
-    const event = storable(verify(rawBody, signature));
+    const event = storable(verify(rawBody, signature, only));
     const handled = findEventHandler(event.type) !== undefined;
     const inserted = await inbox
       .submit({

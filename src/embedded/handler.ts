@@ -22,7 +22,7 @@ export function createEmbeddedApp(
   basePath: string,
 ) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).basePath(basePath);
-  useRequestPipeline(app, core, `${basePath}/webhooks`);
+  useRequestPipeline(app, core, [`${basePath}/webhooks/*`]);
   const deps = { ...core, ...access };
   app
     .route("/", createPortalRoutes(deps))

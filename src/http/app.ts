@@ -14,6 +14,7 @@ import { createOperationsRoutes } from "./routes/operations.js";
 import { createOrganizationRoutes } from "./routes/organizations.js";
 import { createPaymentsV1Routes } from "./routes/payments-v1.js";
 import { createPortalRoutes } from "./routes/portal.js";
+import { createProjectWebhookRoutes, PROJECT_WEBHOOK_PREFIX } from "./routes/project-webhooks.js";
 import { createWebRoutes } from "./routes/web.js";
 import { createWebhookRoutes } from "./routes/webhooks.js";
 import type { SubjectAccess } from "./subject-access.js";
@@ -41,13 +42,18 @@ export interface AppDeps
   organizations: OrganizationService;
   /** The built web app; default `web/dist` in this repository. */
   webDist?: string;
+  /** Set when this app serves one project of a multi-project server: its webhook URLs. */
+  projectId?: string;
 }
+
+/** Where Stripe's events arrive: the server's endpoint, and each project's. */
+export const WEBHOOK_PATHS = ["/api/webhooks/*", `${PROJECT_WEBHOOK_PREFIX}/*`];
 
 export function createApp(deps: AppDeps) {
   const { config } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  useRequestPipeline(app, deps, "/api/webhooks");
+  useRequestPipeline(app, deps, WEBHOOK_PATHS);
 
   const api = app
     .route("/api/auth", createAuthRoutes(deps))
@@ -56,6 +62,9 @@ export function createApp(deps: AppDeps) {
     .route("/api/organizations", createOrganizationRoutes(deps))
     .route("/api/webhooks", createWebhookRoutes(deps))
     .route("/api/v1", createPaymentsV1Routes(deps));
+  if (deps.projectId) {
+    app.route("/api/v1", createProjectWebhookRoutes({ ...deps, projectId: deps.projectId }));
+  }
 
   app.route("/", createOperationsRoutes(deps));
   app.route("/", createDocsRoutes());

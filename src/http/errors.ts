@@ -67,7 +67,7 @@ export function toPorticoError(error: unknown): { error: PorticoError; unexpecte
 const DETAIL_MESSAGES: Partial<Record<PorticoError["code"], string>> = {
   UNAUTHORIZED: "Not authenticated",
   NOT_FOUND: "No Stripe customer found for user",
-  STRIPE_NOT_CONFIGURED: "Stripe not configured",
+  STRIPE_NOT_CONFIGURED: "Project not found or Stripe not configured",
 };
 
 export function renderError(c: Context<AppEnv>, thrown: unknown): Response {

@@ -21,18 +21,18 @@ export const newRequestId = () => `req_${randomUUID().replaceAll("-", "")}`;
 /**
  * What every request goes through, embedded or standalone: an id, a log line, metrics,
  * security headers and the body ceiling. Stripe's events can be larger: the webhook
- * routes under `webhookPrefix` set their own limit (1 MB).
+ * routes at `webhookPaths` (patterns like `/api/webhooks/*`) set their own limit (1 MB).
  */
 export function useRequestPipeline(
   app: OpenAPIHono<AppEnv>,
   deps: { logger: Logger; metrics: Metrics },
-  webhookPrefix: string,
+  webhookPaths: string[],
 ) {
   app.use(requestId({ generator: newRequestId, limitLength: 128 }));
   app.use(logRequests(deps.logger));
   app.use(observeRequests(deps.metrics));
   app.use(secureHeaders());
-  app.use(except(`${webhookPrefix}/*`, limitBody(GLOBAL_BODY_LIMIT)));
+  app.use(except(webhookPaths, limitBody(GLOBAL_BODY_LIMIT)));
 }
 
 /** Portico's envelope for unknown routes and for every error, with no stack or secret. */

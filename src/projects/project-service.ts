@@ -67,6 +67,17 @@ export interface ProjectCredentials {
   jwt: Config["auth"]["jwt"];
 }
 
+/** Everything a server needs to run a project; `updatedAt` tells a cached copy it is stale. */
+export interface ProjectSettings {
+  id: string;
+  updatedAt: Date;
+  returnOrigins: string[];
+  /** The project's `portico.config.json` as stored (unparsed); null: none. */
+  billing: unknown;
+  rateLimits: ProjectRateLimits;
+  credentials: ProjectCredentials;
+}
+
 export function createProjectService(deps: { db: Db; box: SecretBox | undefined }) {
   const { db, box } = deps;
 
@@ -83,6 +94,27 @@ export function createProjectService(deps: { db: Db; box: SecretBox | undefined 
     const row = await updateProject(db, id, patch);
     if (!row) throw notFound(id);
     return viewOf(row);
+  }
+
+  function credentialsOf(row: ProjectRow): ProjectCredentials {
+    const jwt = row.jwt as ProjectJwtSettings | null;
+    const secret = openSecret(box, row, "jwtSecret");
+    return {
+      keys: {
+        ...(row.testSecretKey ? { test: openSecret(box, row, "testSecretKey") } : {}),
+        ...(row.liveSecretKey ? { live: openSecret(box, row, "liveSecretKey") } : {}),
+      },
+      webhookSecrets: {
+        test: openList(box, row, "testWebhookSecrets"),
+        live: openList(box, row, "liveWebhookSecrets"),
+      },
+      jwt:
+        jwt?.kind === "jwks"
+          ? jwt
+          : jwt && secret
+            ? { kind: "secret", secret, issuer: jwt.issuer, audience: jwt.audience }
+            : undefined,
+    };
   }
 
   function viewOf(row: ProjectRow): ProjectView {
@@ -141,25 +173,26 @@ export function createProjectService(deps: { db: Db; box: SecretBox | undefined 
 
     /** The plaintext secrets. For the server acting as the project; never for display. */
     async credentials(id: string): Promise<ProjectCredentials> {
-      const row = await load(id);
-      const jwt = row.jwt as ProjectJwtSettings | null;
-      const secret = openSecret(box, row, "jwtSecret");
+      return credentialsOf(await load(id));
+    },
+
+    /** What the server runs a project with, or undefined when there is no such live project. */
+    async settings(id: string): Promise<ProjectSettings | undefined> {
+      const row = await findProject(db, id);
+      if (!row) return undefined;
       return {
-        keys: {
-          ...(row.testSecretKey ? { test: openSecret(box, row, "testSecretKey") } : {}),
-          ...(row.liveSecretKey ? { live: openSecret(box, row, "liveSecretKey") } : {}),
-        },
-        webhookSecrets: {
-          test: openList(box, row, "testWebhookSecrets"),
-          live: openList(box, row, "liveWebhookSecrets"),
-        },
-        jwt:
-          jwt?.kind === "jwks"
-            ? jwt
-            : jwt && secret
-              ? { kind: "secret", secret, issuer: jwt.issuer, audience: jwt.audience }
-              : undefined,
+        id: row.id,
+        updatedAt: row.updatedAt,
+        returnOrigins: row.returnOrigins,
+        billing: row.billingConfig,
+        rateLimits: row.rateLimits as ProjectRateLimits,
+        credentials: credentialsOf(row),
       };
+    },
+
+    /** When the project last changed, without opening a secret; undefined once it is gone. */
+    async version(id: string): Promise<Date | undefined> {
+      return (await findProject(db, id))?.updatedAt;
     },
 
     /** Seals the keys given; the others stay. An empty webhook list removes the mode's secrets. */

@@ -200,3 +200,8 @@ function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.output<T> 
   if (parsed.success) return parsed.data;
   throw validationError(issuesOf(parsed.error));
 }
+
+/** Whether a value is a project id as stored (the router's check on a token's claim). */
+export function isProjectId(value: string): boolean {
+  return PROJECT_ID.test(value);
+}

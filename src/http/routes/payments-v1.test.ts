@@ -75,13 +75,15 @@ describe.each(TEST_ENGINES)("POST /api/v1/payments/stripe/customer-portal (%s)",
 });
 
 describe("POST /api/v1/payments/stripe/customer-portal without a live key", () => {
-  it("404 Stripe not configured", async () => {
+  it("404 Project not found or Stripe not configured", async () => {
     const t = await startTestPortico({ env: { STRIPE_LIVE_SECRET_KEY: "" } });
     try {
       const { token } = await signUp(t);
       const response = await postJson(t, `${PATH}?test_mode=false`, { return_url: APP_URL }, token);
       expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ detail: "Stripe not configured" });
+      expect(await response.json()).toEqual({
+        detail: "Project not found or Stripe not configured",
+      });
     } finally {
       await t.close();
     }

@@ -9,7 +9,7 @@ import { validationHook } from "../validation.js";
 /** Stripe's events are far smaller; anything bigger is not from Stripe. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
-const WebhookReceiptSchema = z
+export const WebhookReceiptSchema = z
   .object({
     eventId: z.string(),
     status: z.enum(["processed", "ignored", "duplicate"]),
@@ -36,20 +36,20 @@ const stripeWebhookRoute = createRoute({
   },
 });
 
+/** Stripe's own ceiling, in place of the app-wide one. */
+export const limitWebhookBody = bodyLimit({
+  maxSize: WEBHOOK_BODY_LIMIT,
+  onError: () => {
+    throw new PorticoError(
+      "PAYLOAD_TOO_LARGE",
+      `Webhook body must be at most ${WEBHOOK_BODY_LIMIT} bytes`,
+    );
+  },
+});
+
 export function createWebhookRoutes(deps: { webhooks: WebhookService }) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use(
-    "/stripe",
-    bodyLimit({
-      maxSize: WEBHOOK_BODY_LIMIT,
-      onError: () => {
-        throw new PorticoError(
-          "PAYLOAD_TOO_LARGE",
-          `Webhook body must be at most ${WEBHOOK_BODY_LIMIT} bytes`,
-        );
-      },
-    }),
-  );
+  app.use("/stripe", limitWebhookBody);
 
   // No body schema on purpose: the signature covers the exact bytes, so nothing may parse
   // (and re-serialise) the body before it is verified.

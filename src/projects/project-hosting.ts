@@ -1,0 +1,52 @@
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import type { Database } from "../db/client.js";
+import type { Metrics } from "../metrics.js";
+import { type ProjectDatabases, projectDatabases } from "./project-databases.js";
+import { createProjectRouter } from "./project-router.js";
+import { type BuildProjectApp, createProjectRuntimes } from "./project-runtimes.js";
+import { createProjectService } from "./project-service.js";
+import { createSecretBox } from "./secret-box.js";
+
+type Fetch = (request: Request) => Response | Promise<Response>;
+
+/**
+ * The standalone server serving many apps: the registry on the server's database, each
+ * project's runtime on its own, and the router in front of the server's own app. Only with
+ * PORTICO_ENCRYPTION_KEY: without it no project's keys can be opened.
+ */
+export function hostProjects(deps: {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  database: Database;
+  server: Fetch;
+  build: BuildProjectApp;
+  /** Where projects keep their data; default: beside the server's database. */
+  databases?: ProjectDatabases | undefined;
+}) {
+  const { config, logger, database } = deps;
+  if (!config.encryption) return undefined;
+  const service = createProjectService({
+    db: database.db,
+    box: createSecretBox(config.encryption),
+  });
+  const runtimes = createProjectRuntimes({
+    projects: service,
+    databases:
+      deps.databases ??
+      projectDatabases({ database, databaseUrl: config.databaseUrl, dataDir: config.dataDir }),
+    serverConfig: config,
+    logger,
+    build: deps.build,
+  });
+  const fetch = createProjectRouter({
+    runtimes,
+    server: deps.server,
+    logger,
+    metrics: deps.metrics,
+  });
+  return { service, runtimes, fetch };
+}
+
+export type ProjectHosting = NonNullable<ReturnType<typeof hostProjects>>;

@@ -1,0 +1,85 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { decodeJwt } from "jose";
+import type { Logger } from "pino";
+import { PorticoError, unauthorized } from "../errors.js";
+import type { AppEnv } from "../http/context.js";
+import { renderErrors, useRequestPipeline } from "../http/request-pipeline.js";
+import { PROJECT_WEBHOOK_PREFIX } from "../http/routes/project-webhooks.js";
+import type { Metrics } from "../metrics.js";
+import type { ProjectRuntimes } from "./project-runtimes.js";
+import { isProjectId } from "./project-settings.js";
+
+/** The claim of an end-user token that names its project. */
+export const PROJECT_CLAIM = "project_id";
+
+type Fetch = (request: Request) => Response | Promise<Response>;
+
+/**
+ * Which project a request is for: the one in a project webhook URL, or the `project_id`
+ * claim of its bearer JWT. The claim is read unverified only to choose whose settings
+ * verify the token: the project's own app then checks the signature, issuer and audience
+ * with that project's JWT settings, so a token signed for project A that names B fails
+ * B's check. Undefined: the request is the server's own.
+ */
+export function projectOfRequest(request: Request): string | undefined {
+  const { pathname } = new URL(request.url);
+  if (pathname.startsWith(`${PROJECT_WEBHOOK_PREFIX}/`)) {
+    return pathname.slice(PROJECT_WEBHOOK_PREFIX.length + 1).split("/", 1)[0];
+  }
+  if (!pathname.startsWith("/api/")) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "");
+  if (!match?.[1]?.includes(".")) return undefined;
+  try {
+    const claim = decodeJwt(match[1])[PROJECT_CLAIM];
+    return typeof claim === "string" ? claim : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The server's front door when it serves projects: a project's requests go to that
+ * project's app, every other request to the server's own. A request for a project that
+ * does not exist (or was deleted) gets the answer of a stranger: 401, or on the v1 portal
+ * route the contract's 404 "Project not found or Stripe not configured".
+ */
+export function createProjectRouter(deps: {
+  runtimes: ProjectRuntimes;
+  server: Fetch;
+  logger: Logger;
+  metrics: Metrics;
+}): Fetch {
+  const unknown = createUnknownProjectApp(deps);
+  return async (request) => {
+    const projectId = projectOfRequest(request);
+    if (projectId === undefined) return deps.server(request);
+    const runtime = isProjectId(projectId)
+      ? await deps.runtimes.get(projectId).catch((error: unknown) => error as PorticoError)
+      : undefined;
+    if (runtime instanceof PorticoError) return unknown.fetch(request, { failure: runtime });
+    return runtime ? runtime.fetch(request) : unknown.fetch(request);
+  };
+}
+
+function createUnknownProjectApp(deps: { logger: Logger; metrics: Metrics }) {
+  const app = new OpenAPIHono<AppEnv & { Bindings: { failure?: PorticoError } }>();
+  useRequestPipeline(app as unknown as OpenAPIHono<AppEnv>, deps, [`${PROJECT_WEBHOOK_PREFIX}/*`]);
+  app.use("/api/v1/*", async (c, next) => {
+    c.set("errorStyle", "detail");
+    await next();
+  });
+  app.all("*", (c) => {
+    // The project exists but could not start (its database is down): retryable, as any outage.
+    if (c.env?.failure) throw c.env.failure;
+    const { pathname } = new URL(c.req.url);
+    if (pathname.startsWith(`${PROJECT_WEBHOOK_PREFIX}/`)) {
+      throw new PorticoError("NOT_FOUND", "Project not found");
+    }
+    if (pathname === "/api/v1/payments/stripe/customer-portal") {
+      throw new PorticoError("STRIPE_NOT_CONFIGURED", "Project not found or Stripe not configured");
+    }
+    throw unauthorized();
+  });
+  renderErrors(app as unknown as OpenAPIHono<AppEnv>);
+  return app;
+}

@@ -1,0 +1,152 @@
+import type { Logger } from "pino";
+import type { BillingConfig } from "../billing/billing-config-schema.js";
+import type { Config } from "../config.js";
+import type { Core } from "../core.js";
+import type { Database } from "../db/client.js";
+import { PorticoError } from "../errors.js";
+import { projectConfig } from "./project-config.js";
+import type { ProjectDatabases } from "./project-databases.js";
+import type { ProjectService } from "./project-service.js";
+
+/** One project being served: its own core (Stripe account, sync, inbox) and HTTP app. */
+export interface ProjectRuntime {
+  id: string;
+  config: Config;
+  core: Core;
+  fetch(request: Request): Response | Promise<Response>;
+}
+
+/** Builds a project's core and app on its database; the server's own wiring, reused. */
+export type BuildProjectApp = (input: {
+  projectId: string;
+  config: Config;
+  billingConfig: BillingConfig | undefined;
+  database: Database;
+  logger: Logger;
+}) => { core: Core; app: { fetch(request: Request): Response | Promise<Response> } };
+
+/** How often a running project checks that its settings did not change on another instance. */
+const DEFAULT_REFRESH_MS = 5_000;
+
+interface Entry {
+  runtime: ProjectRuntime;
+  database: Database;
+  version: number;
+  checkedAt: number;
+}
+
+/**
+ * The projects this instance serves, started on their first request and kept. A project
+ * changed by the admin API or the CLI (here or on another instance) is rebuilt within
+ * `refreshMs`; a deleted one stops answering. A project whose start fails is not cached:
+ * the next request tries again.
+ */
+export function createProjectRuntimes(deps: {
+  projects: ProjectService;
+  databases: ProjectDatabases;
+  serverConfig: Config;
+  logger: Logger;
+  build: BuildProjectApp;
+  refreshMs?: number;
+}) {
+  const { projects, databases, serverConfig, logger } = deps;
+  const refreshMs = deps.refreshMs ?? DEFAULT_REFRESH_MS;
+  const entries = new Map<string, Promise<Entry | undefined>>();
+  let closed = false;
+
+  async function start(id: string, database?: Database): Promise<Entry | undefined> {
+    const settings = await projects.settings(id);
+    if (!settings) {
+      await database?.close();
+      return undefined;
+    }
+    const { config, billingConfig } = projectConfig(serverConfig, settings);
+    const opened = database ?? (await databases.open(id));
+    const projectLogger = logger.child({ project: id });
+    const { core, app } = deps.build({
+      projectId: id,
+      config,
+      billingConfig,
+      database: opened,
+      logger: projectLogger,
+    });
+    core.start();
+    return {
+      runtime: { id, config, core, fetch: (request) => app.fetch(request) },
+      database: opened,
+      version: settings.updatedAt.getTime(),
+      checkedAt: Date.now(),
+    };
+  }
+
+  /**
+   * Settings changed: a new core on the same database, while the old one finishes what it
+   * holds. Deleted: the old core drains, then the database closes.
+   */
+  async function refresh(id: string, entry: Entry): Promise<Entry | undefined> {
+    const version = await projects.version(id);
+    if (version?.getTime() === entry.version) return { ...entry, checkedAt: Date.now() };
+    const stopped = entry.runtime.core.stop();
+    if (!version) {
+      void stopped.then(() => entry.database.close()).catch(() => {});
+      return undefined;
+    }
+    return start(id, entry.database);
+  }
+
+  async function lookup(id: string): Promise<Entry | undefined> {
+    const current = entries.get(id);
+    const entry = current ? await current : undefined;
+    if (entry && Date.now() - entry.checkedAt < refreshMs) return entry;
+    // One start or refresh per project at a time; concurrent requests share it.
+    if (entries.get(id) !== current) return lookup(id);
+    const next = entry ? refresh(id, entry) : start(id);
+    entries.set(id, next);
+    try {
+      const result = await next;
+      if (!result) entries.delete(id);
+      return result;
+    } catch (error) {
+      entries.delete(id);
+      logger.error({ err: error, project: id }, "could not start the project");
+      throw new PorticoError(
+        "SERVICE_UNAVAILABLE",
+        "The project could not be started; try again shortly",
+        { retryAfter: 5, cause: error },
+      );
+    }
+  }
+
+  return {
+    /** The running project, or undefined when there is no such live project. */
+    async get(id: string): Promise<ProjectRuntime | undefined> {
+      if (closed) throw new PorticoError("SERVICE_UNAVAILABLE", "Shutting down", { retryAfter: 5 });
+      return (await lookup(id))?.runtime;
+    },
+
+    /** A project changed or was deleted here: its next request checks, not the next refresh. */
+    async invalidate(id: string): Promise<void> {
+      const entry = await entries.get(id)?.catch(() => undefined);
+      if (entry) entry.checkedAt = 0;
+    },
+
+    /** Stops every project: each drains like the server, then its database closes. */
+    async close(drainRequests: () => Promise<void>): Promise<void> {
+      closed = true;
+      const running = await Promise.all(
+        [...entries.values()].map((entry) => entry.catch(() => undefined)),
+      );
+      entries.clear();
+      const started = running.filter((entry): entry is Entry => entry !== undefined);
+      let drained: Promise<void> | undefined;
+      const drainOnce = () => {
+        drained ??= drainRequests();
+        return drained;
+      };
+      await Promise.all(started.map((entry) => entry.runtime.core.stop(drainOnce)));
+      await Promise.all(started.map((entry) => entry.database.close()));
+    },
+  };
+}
+
+export type ProjectRuntimes = ReturnType<typeof createProjectRuntimes>;
