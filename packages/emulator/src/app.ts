@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { countApiRequests, registerRequestCountRoutes } from "./control/request-counts.js";
 import { registerControlRoutes } from "./control/routes.js";
 import { registerFaultControlRoutes } from "./faults/control-routes.js";
 import { createFaultMiddleware } from "./faults/fault-middleware.js";
@@ -94,6 +95,7 @@ export function createEmulatorApp(
   const faults = createFaultRegistry(options.faults);
   const { onChange } = options;
   if (onChange) app.use("*", trackMutations(onChange));
+  app.use("/v1/*", countApiRequests(store));
   // Registered before the routes so faults hit only the Stripe API, never control routes.
   app.use("/v1/*", createFaultMiddleware(faults));
   for (const route of API_ROUTES) {
@@ -107,6 +109,7 @@ export function createEmulatorApp(
   registerFavicon(app);
   registerWebhookControlRoutes(app, store, deliveries);
   registerFaultControlRoutes(app, store, faults);
+  registerRequestCountRoutes(app, store);
   app.all("/v1/*", (c) =>
     sendJson(c, toErrorResponse(unrecognizedRoute(c.req.method, c.req.path), generateRequestId())),
   );
