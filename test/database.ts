@@ -29,6 +29,20 @@ export async function createTestDatabase(
   };
 }
 
+/** The databases Portico created for the projects of the database at `url`. */
+export async function dropProjectDatabases(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  await withAdmin(url, async (client) => {
+    const { rows } = await client.query<{ datname: string }>(
+      "select datname from pg_database where starts_with(datname, $1)",
+      [`${name}_p_`],
+    );
+    for (const { datname } of rows) {
+      await client.query(`drop database if exists "${datname}" with (force)`);
+    }
+  });
+}
+
 async function withAdmin(url: string, run: (client: pg.Client) => Promise<unknown>) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

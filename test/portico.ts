@@ -6,8 +6,9 @@ import { type Config, loadConfig } from "../src/config.js";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
 import { userSubjectId } from "../src/db/subjects.js";
 import { createLogger } from "../src/logger.js";
+import type { ProjectDatabases } from "../src/projects/project-databases.js";
 import { createPorticoService, type PorticoService } from "../src/server.js";
-import { createTestDatabase } from "./database.js";
+import { createTestDatabase, dropProjectDatabases } from "./database.js";
 import { emulatorSdk, newStripeKeys, saveDefaultPortalConfiguration } from "./emulator-process.js";
 import { openPgliteFromTemplate } from "./pglite-template.js";
 
@@ -41,6 +42,8 @@ export async function startTestPortico(
     logger?: (config: Config) => Logger;
     /** An emulator account prepared beforehand (e.g. with webhook endpoints). */
     keys?: { test: string; live: string };
+    /** Host projects: a master key is set, and each project gets its own database. */
+    projects?: boolean;
   } = {},
 ): Promise<TestPortico> {
   const emulatorUrl = inject("emulatorUrl");
@@ -63,6 +66,7 @@ export async function startTestPortico(
     // Every suite signs its users up from 127.0.0.1; the signup limit has its own tests.
     RATE_LIMIT_SIGNUP: "100000/60s",
     ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...(options.projects ? { PORTICO_ENCRYPTION_KEY: newEncryptionKey() } : {}),
     ...options.env,
   });
   // PGlite is one process's database, so a sibling on PGlite shares the handle itself; a
@@ -73,8 +77,11 @@ export async function startTestPortico(
       : undefined;
   const pglite = options.sibling && !database.url ? options.sibling.portico.database : owned;
   const shared = pglite ? { database: pglite } : {};
+  // On PGlite each project loads the migrated template; on PostgreSQL it gets a real database.
+  const projectDatabases =
+    options.projects && !database.url ? { projectDatabases: templateProjectDatabases } : {};
   const logger = options.logger?.(config) ?? createLogger(config);
-  const portico = await createPorticoService(config, logger, shared);
+  const portico = await createPorticoService(config, logger, { ...shared, ...projectDatabases });
   const port = await portico.listen();
   return {
     portico,
@@ -89,10 +96,19 @@ export async function startTestPortico(
     async close() {
       await portico.close();
       await owned?.close();
+      if (options.projects && database.url) await dropProjectDatabases(database.url);
       await database.drop();
     },
   };
 }
+
+/** A master key for a suite: `<kid>:<32 random bytes, base64>`. */
+export const newEncryptionKey = (id = "k1") => `${id}:${randomBytes(32).toString("base64")}`;
+
+const templateProjectDatabases: ProjectDatabases = {
+  open: () => openPgliteFromTemplate(),
+  drop: async () => {},
+};
 
 export const uniqueEmail = () => `user-${randomBytes(6).toString("hex")}@example.com`;
 
