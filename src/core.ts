@@ -25,10 +25,15 @@ export function createCore(deps: {
   logger: Logger;
   billingConfig: BillingConfig | undefined;
   database: Database;
+  /** A hosted project's core: its metrics are labelled with the project. */
+  projectId?: string;
 }) {
   const { config, logger, billingConfig, database } = deps;
   const { db } = database;
-  const metrics = createMetrics({ enabled: config.metrics.enabled });
+  const metrics = createMetrics({
+    enabled: config.metrics.enabled,
+    ...(deps.projectId ? { project: deps.projectId } : {}),
+  });
   const stripe = createStripeGateway(createStripeClients(config.stripe), {
     metrics,
     maxConcurrentCalls: config.stripe.maxConcurrentCalls,

@@ -1,4 +1,11 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  Registry,
+} from "prom-client";
 import type { StripeMode } from "./config.js";
 import type { StripeCallMetrics, StripeCallOutcome } from "./stripe/call-metrics.js";
 
@@ -34,6 +41,13 @@ export interface Metrics extends StripeCallMetrics {
   webhookEvent(type: string, outcome: WebhookEventOutcome): void;
   /** Read at each scrape (a query on the inbox's status index). */
   watchInboxBacklog(read: () => Promise<InboxBacklog[]>): void;
+  /**
+   * Other registries to expose with this one (each hosted project's, labelled `project`),
+   * read at each scrape.
+   */
+  includeOnScrape(read: () => readonly Metrics[]): void;
+  /** This registry's series, gauges refreshed, for a combined scrape. */
+  collect(): Promise<object[]>;
   /** The exposition text and its content type, for `GET /metrics`. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -43,10 +57,15 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
-export function createMetrics(options: { enabled: boolean }): Metrics {
+/**
+ * `project`: a hosted project's registry. Its series carry `project="<id>"` (one value per
+ * project the operator created: bounded), and the process metrics stay the server's alone.
+ */
+export function createMetrics(options: { enabled: boolean; project?: string }): Metrics {
   if (!options.enabled) return disabledMetrics;
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  if (options.project) registry.setDefaultLabels({ project: options.project });
+  else collectDefaultMetrics({ register: registry });
   const observeTimed = timedCounter(registry);
 
   const observeHttp = observeTimed(
@@ -76,6 +95,7 @@ export function createMetrics(options: { enabled: boolean }): Metrics {
     registers: [registry],
   });
   let readBacklog: (() => Promise<InboxBacklog[]>) | undefined;
+  let readIncluded: () => readonly Metrics[] = () => [];
   const backlogGauge = (name: string, help: string) =>
     new Gauge({ name, help, labelNames: ["status"] as const, registers: [registry] });
   const oldestAge = backlogGauge(
@@ -97,6 +117,11 @@ export function createMetrics(options: { enabled: boolean }): Metrics {
     }
   }
 
+  async function collect() {
+    await refreshBacklog();
+    return registry.getMetricsAsJSON();
+  }
+
   return {
     enabled: true,
     observeHttpRequest({ route, method, status, seconds }) {
@@ -115,9 +140,21 @@ export function createMetrics(options: { enabled: boolean }): Metrics {
     watchInboxBacklog(read) {
       readBacklog = read;
     },
+    includeOnScrape(read) {
+      readIncluded = read;
+    },
+    collect,
     async render() {
-      await refreshBacklog();
-      return { contentType: registry.contentType, body: await registry.metrics() };
+      const included = readIncluded();
+      if (included.length === 0) {
+        await refreshBacklog();
+        return { contentType: registry.contentType, body: await registry.metrics() };
+      }
+      // Series of one name from several registries become one family; their labels differ
+      // by `project`, so nothing is summed together.
+      const all = await Promise.all([collect(), ...included.map((other) => other.collect())]);
+      const combined = AggregatorRegistry.aggregate(all);
+      return { contentType: registry.contentType, body: await combined.metrics() };
     },
   };
 }
@@ -152,5 +189,7 @@ const disabledMetrics: Metrics = {
   portalSessionCreated: () => {},
   webhookEvent: () => {},
   watchInboxBacklog: () => {},
+  includeOnScrape: () => {},
+  collect: () => Promise.resolve([]),
   render: () => Promise.resolve({ contentType: "text/plain", body: "" }),
 };

@@ -40,6 +40,7 @@ export function hostProjects(deps: {
     logger,
     build: deps.build,
   });
+  deps.metrics.includeOnScrape(() => runtimes.running().map((runtime) => runtime.core.metrics));
   const fetch = createProjectRouter({
     runtimes,
     server: deps.server,

@@ -52,6 +52,8 @@ export function createProjectRuntimes(deps: {
   const { projects, databases, serverConfig, logger } = deps;
   const refreshMs = deps.refreshMs ?? DEFAULT_REFRESH_MS;
   const entries = new Map<string, Promise<Entry | undefined>>();
+  /** The projects started and not stopped, for what must see them all (a metrics scrape). */
+  const ready = new Map<string, ProjectRuntime>();
   let closed = false;
 
   async function start(id: string, database?: Database): Promise<Entry | undefined> {
@@ -104,10 +106,15 @@ export function createProjectRuntimes(deps: {
     entries.set(id, next);
     try {
       const result = await next;
-      if (!result) entries.delete(id);
+      if (result) ready.set(id, result.runtime);
+      else {
+        entries.delete(id);
+        ready.delete(id);
+      }
       return result;
     } catch (error) {
       entries.delete(id);
+      ready.delete(id);
       logger.error({ err: error, project: id }, "could not start the project");
       throw new PorticoError(
         "SERVICE_UNAVAILABLE",
@@ -124,6 +131,11 @@ export function createProjectRuntimes(deps: {
       return (await lookup(id))?.runtime;
     },
 
+    /** The projects running now. */
+    running(): ProjectRuntime[] {
+      return [...ready.values()];
+    },
+
     /** A project changed or was deleted here: its next request checks, not the next refresh. */
     async invalidate(id: string): Promise<void> {
       const entry = await entries.get(id)?.catch(() => undefined);
@@ -137,6 +149,7 @@ export function createProjectRuntimes(deps: {
         [...entries.values()].map((entry) => entry.catch(() => undefined)),
       );
       entries.clear();
+      ready.clear();
       const started = running.filter((entry): entry is Entry => entry !== undefined);
       let drained: Promise<void> | undefined;
       const drainOnce = () => {
