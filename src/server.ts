@@ -65,7 +65,7 @@ export function wireStandaloneApp(deps: {
 }) {
   const { config, logger, database } = deps;
   const core = createCore(deps);
-  const accounts = createAccountService({ db: database.db, config });
+  const accounts = createAccountService({ db: database.db, config, projectId: deps.projectId });
   const organizations = createOrganizationService({
     db: database.db,
     logger,

@@ -14,7 +14,12 @@ import { PorticoError, unauthorized } from "../errors.js";
 import { createJwtVerifier, type TokenOrganization } from "./jwt.js";
 import { createLoginGuard } from "./login-guard.js";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords.js";
-import { generateSessionToken, hashToken, looksLikeSessionToken } from "./tokens.js";
+import {
+  generateSessionToken,
+  hashToken,
+  looksLikeSessionToken,
+  sessionTokenProject,
+} from "./tokens.js";
 
 export interface AuthUser {
   id: string;
@@ -45,12 +50,16 @@ export interface AccountService {
 export function createAccountService(deps: {
   db: Db;
   config: Pick<Config, "auth" | "rateLimits">;
+  /** Accounts of a hosted project: its sessions' tokens name it, and only its own are taken. */
+  projectId?: string | undefined;
 }): AccountService {
-  const { db, config } = deps;
+  const { db, config, projectId } = deps;
+  const ownToken = (token: string) =>
+    looksLikeSessionToken(token) && sessionTokenProject(token) === projectId;
   const verifyJwt = createJwtVerifier(config.auth.jwt);
 
   async function issueSession(user: AuthUser): Promise<IssuedSession> {
-    const token = generateSessionToken();
+    const token = generateSessionToken(projectId);
     const expiresAt = new Date(Date.now() + config.auth.sessionTtlSeconds * 1000);
     await insertSession(db, user.id, hashToken(token), expiresAt);
     return { token, expiresAt, user };
@@ -62,7 +71,7 @@ export function createAccountService(deps: {
    */
   function unissuedSession(email: string): IssuedSession {
     return {
-      token: generateSessionToken(),
+      token: generateSessionToken(projectId),
       expiresAt: new Date(Date.now() + config.auth.sessionTtlSeconds * 1000),
       user: { id: randomUUID(), email },
     };
@@ -109,12 +118,13 @@ export function createAccountService(deps: {
     },
 
     async logout(token) {
-      if (looksLikeSessionToken(token)) await revokeSession(db, hashToken(token));
+      if (ownToken(token)) await revokeSession(db, hashToken(token));
     },
 
     async authenticate(token) {
       if (!token) throw unauthorized();
       if (looksLikeSessionToken(token)) {
+        if (!ownToken(token)) throw unauthorized();
         const user = await findSessionUser(db, hashToken(token));
         if (user) return user;
         throw unauthorized();

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "./passwords.js";
-import { generateSessionToken, hashToken, looksLikeSessionToken } from "./tokens.js";
+import {
+  generateSessionToken,
+  hashToken,
+  looksLikeSessionToken,
+  sessionTokenProject,
+} from "./tokens.js";
 
 describe("session tokens", () => {
   it("are 32 random bytes, base64url, prefixed", () => {
@@ -28,6 +33,19 @@ describe("session tokens", () => {
     expect(looksLikeSessionToken("eyJhbGciOiJIUzI1NiJ9.e30.sig")).toBe(false);
     expect(looksLikeSessionToken("pt_short")).toBe(false);
     expect(looksLikeSessionToken(`pt_${"a".repeat(43)}!`)).toBe(false);
+  });
+
+  it("name the project they were issued under, and only a well-formed one", () => {
+    const token = generateSessionToken("acme-2");
+    expect(token).toMatch(/^pt_acme-2\.[A-Za-z0-9_-]{43}$/);
+    expect(looksLikeSessionToken(token)).toBe(true);
+    expect(sessionTokenProject(token)).toBe("acme-2");
+    expect(sessionTokenProject(generateSessionToken())).toBeUndefined();
+    const random = "a".repeat(43);
+    expect(looksLikeSessionToken(`pt_Acme.${random}`)).toBe(false);
+    expect(looksLikeSessionToken(`pt_-acme.${random}`)).toBe(false);
+    expect(looksLikeSessionToken(`pt_../x.${random}`)).toBe(false);
+    expect(looksLikeSessionToken(`pt_${"a".repeat(41)}.${random}`)).toBe(false);
   });
 });
 

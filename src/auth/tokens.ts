@@ -1,10 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
 
-const TOKEN_PREFIX = "pt_";
+/**
+ * `pt_` and 32 random bytes (base64url); under a project, `pt_<project>.` and the bytes, so
+ * that a multi-project server can tell whose session it is before any lookup. The project
+ * part is only a route: the whole token is what is hashed, so a token whose project part is
+ * edited matches no session anywhere.
+ */
+const SESSION_TOKEN = /^pt_(?:([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\.)?[A-Za-z0-9_-]{43}$/;
 
-/** 32 random bytes, base64url. Returned to the client once, never stored. */
-export function generateSessionToken(): string {
-  return TOKEN_PREFIX + randomBytes(32).toString("base64url");
+/** Returned to the client once, never stored. */
+export function generateSessionToken(projectId?: string): string {
+  return `pt_${projectId ? `${projectId}.` : ""}${randomBytes(32).toString("base64url")}`;
 }
 
 /** What the database keeps instead of the token. */
@@ -14,5 +20,10 @@ export function hashToken(token: string): string {
 
 /** Portico tokens are told apart from an external JWT by shape, before any lookup. */
 export function looksLikeSessionToken(token: string): boolean {
-  return token.startsWith(TOKEN_PREFIX) && /^pt_[A-Za-z0-9_-]{43}$/.test(token);
+  return SESSION_TOKEN.test(token);
+}
+
+/** The project a session token was issued under; undefined for the server's own sessions. */
+export function sessionTokenProject(token: string): string | undefined {
+  return SESSION_TOKEN.exec(token)?.[1];
 }

@@ -195,4 +195,32 @@ describe.each(TEST_ENGINES)("projects are isolated from each other (%s)", (engin
     expect(inB.status).toBe(200);
     expect(((await inB.json()) as { data: { status: string } }).data.status).not.toBe("duplicate");
   });
+
+  it("keeps a session made under one project to that project", async () => {
+    const signUp = (headers: Record<string, string>) =>
+      fetch(`${t.url}/api/auth/signup`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ email: "same@example.com", password: "correct horse battery" }),
+      });
+    const created = await signUp({ "portico-project": a.id });
+    expect(created.status).toBe(201);
+    const { token } = ((await created.json()) as { data: { token: string } }).data;
+    expect(token.startsWith(`pt_${a.id}.`)).toBe(true);
+    const me = await call("/api/auth/me", token);
+    expect(me.status).toBe(200);
+
+    // The same email is free on the server and in another project: separate user tables.
+    expect((await signUp({})).status).toBe(201);
+    expect((await signUp({ "portico-project": b.id })).status).toBe(201);
+
+    const renamed = token.replace(`pt_${a.id}.`, `pt_${b.id}.`);
+    expect((await call("/api/auth/me", renamed)).status).toBe(401);
+    const unprefixed = token.replace(`pt_${a.id}.`, "pt_");
+    expect((await call("/api/auth/me", unprefixed)).status).toBe(401);
+    const contradicted = await fetch(`${t.url}/api/auth/me`, {
+      headers: { authorization: `Bearer ${token}`, "portico-project": b.id },
+    });
+    expect(contradicted.status).toBe(401);
+  });
 });

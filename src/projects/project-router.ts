@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { decodeJwt } from "jose";
 import type { Logger } from "pino";
+import { looksLikeSessionToken, sessionTokenProject } from "../auth/tokens.js";
 import { PorticoError, unauthorized } from "../errors.js";
 import type { AppEnv } from "../http/context.js";
 import { renderErrors, useRequestPipeline } from "../http/request-pipeline.js";
@@ -14,12 +15,16 @@ export const PROJECT_CLAIM = "project_id";
 
 type Fetch = (request: Request) => Response | Promise<Response>;
 
+/** Names the project of a request that carries no project credential (sign-up, sign-in). */
+export const PROJECT_HEADER = "portico-project";
+
 /**
- * Which project a request is for: the one in a project webhook URL, or the `project_id`
- * claim of its bearer JWT. The claim is read unverified only to choose whose settings
- * verify the token: the project's own app then checks the signature, issuer and audience
- * with that project's JWT settings, so a token signed for project A that names B fails
- * B's check. Undefined: the request is the server's own.
+ * Which project a request is for: the one in a project webhook URL; else the one its bearer
+ * credential names (a session token issued under the project, or a JWT's `project_id`
+ * claim); else the `Portico-Project` header. Each is read unverified, only to choose whose
+ * settings check the credential: the project's own app then verifies it, so a token signed
+ * for project A that names B fails B's check. A header that contradicts the credential
+ * names no project (""). Undefined: the request is the server's own.
  */
 export function projectOfRequest(request: Request): string | undefined {
   const { pathname } = new URL(request.url);
@@ -27,10 +32,18 @@ export function projectOfRequest(request: Request): string | undefined {
     return pathname.slice(PROJECT_WEBHOOK_PREFIX.length + 1).split("/", 1)[0];
   }
   if (!pathname.startsWith("/api/")) return undefined;
+  const header = request.headers.get(PROJECT_HEADER) ?? undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "");
-  if (!match?.[1]?.includes(".")) return undefined;
+  const named = match?.[1] ? credentialProject(match[1]) : undefined;
+  if (named !== undefined && header !== undefined && header !== named) return "";
+  return named ?? header;
+}
+
+function credentialProject(credential: string): string | undefined {
+  if (looksLikeSessionToken(credential)) return sessionTokenProject(credential);
+  if (!credential.includes(".")) return undefined;
   try {
-    const claim = decodeJwt(match[1])[PROJECT_CLAIM];
+    const claim = decodeJwt(credential)[PROJECT_CLAIM];
     return typeof claim === "string" ? claim : undefined;
   } catch {
     return undefined;
