@@ -9,7 +9,7 @@ import {
   type ProjectSettings,
   projectNotFound,
 } from "../projects/project-service.js";
-import { createSecretBox } from "../projects/secret-box.js";
+import { createSecretBox, type SecretBox } from "../projects/secret-box.js";
 import { type CommandIo, withCliDatabase } from "./command-context.js";
 
 /**
@@ -31,11 +31,17 @@ export async function loadCliProject(
   command: string,
   io: CommandIo,
 ): Promise<CliProject | undefined> {
+  let box: SecretBox;
+  try {
+    // Before the database is opened, and whether or not the project has secrets yet.
+    box = requireBox(server.encryption && createSecretBox(server.encryption));
+  } catch (error) {
+    io.err(`${(error as Error).message}\n`);
+    return undefined;
+  }
   let project: CliProject | undefined;
   const code = await withCliDatabase(server, io, { readOnly: true, command }, async ({ db }) => {
     try {
-      // Checked before the lookup, so a project without secrets does not hide the missing key.
-      const box = requireBox(server.encryption && createSecretBox(server.encryption));
       const settings = await createProjectService({ db, box }).settings(id);
       if (!settings) throw projectNotFound(id);
       const { config, billingConfig } = projectConfig(server, settings);
