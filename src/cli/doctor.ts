@@ -15,15 +15,19 @@ import { databaseOptions, openDatabase } from "../db/client.js";
 import { createStripeClients } from "../stripe/client.js";
 import { createStripeDiagnostics } from "../stripe/diagnostics.js";
 import { createStripeGateway } from "../stripe/gateway.js";
+import { type DoctorSubject, prepareProjectDoctor } from "./doctor-project.js";
 import { embeddedWebhookSecretFile } from "./embedded-webhook-secret.js";
 import { type LoadedConfig, loadConfigOrProblems } from "./load-config.js";
 import { serverCandidates } from "./open-cli-database.js";
+import { describeBilling } from "./projects-output.js";
 import { readQuickStartRecord, useRecordedEmulator } from "./quick-start-record.js";
 
 /** `portico doctor`: a checklist of what a deployment needs, with the fix for each failure. */
 
 export interface DoctorOptions {
   json?: boolean | undefined;
+  /** A project's setup instead of the environment's. */
+  project?: string | undefined;
 }
 
 export function registerDoctorCommand(program: Command): void {
@@ -33,6 +37,10 @@ export function registerDoctorCommand(program: Command): void {
       "Check configuration, database, Stripe keys, portal, prices, webhooks and APP_URL; exit 1 if something must be fixed",
     )
     .option("--json", "machine-readable output")
+    .option(
+      "--project <id>",
+      "check a project's setup: its keys, webhook URLs and secrets, portal, prices, return origins",
+    )
     .action(async (options: DoctorOptions) => {
       process.exitCode = await runDoctor(loadConfigOrProblems(), options, {
         out: (text) => process.stdout.write(text),
@@ -48,7 +56,7 @@ export async function runDoctor(
   io: { out(text: string): void; err?(text: string): void; color: boolean },
   overrides: { fetch?: typeof fetch } = {},
 ): Promise<number> {
-  const checks = await collectChecks(loaded, overrides, (text) => io.err?.(text));
+  const checks = await collectChecks(loaded, options, overrides, (text) => io.err?.(text));
   const failed = checks.filter((check) => check.status === "fail").length;
   io.out(
     options.json
@@ -60,6 +68,7 @@ export async function runDoctor(
 
 async function collectChecks(
   loaded: LoadedConfig,
+  options: DoctorOptions,
   overrides: { fetch?: typeof fetch },
   note: (text: string) => void,
 ): Promise<DoctorCheck[]> {
@@ -73,34 +82,53 @@ async function collectChecks(
       },
     ];
   }
-  // As the server runs: the quick start's emulator, with the secret its webhooks are signed with.
-  const configured = useRecordedEmulator(loaded.config, note, {
-    webhookSecret: readEmbeddedWebhookSecret(loaded.config.dataDir),
-  });
-  const billing = await readBillingFile(configured);
-  const config = withBillingConfig(configured, billing.file);
+  const parsed: DoctorCheck = {
+    name: "configuration",
+    status: "pass",
+    message: "the environment parses",
+  };
+  const subject = options.project
+    ? await prepareProjectDoctor(loaded.config, options.project)
+    : await prepareServerDoctor(loaded.config, note);
+  if ("failed" in subject) return [parsed, subject.failed];
+  const { config, billing } = subject;
   const database = await reachDatabase(config, overrides.fetch ?? fetch);
   try {
     const clients = createStripeClients(config.stripe);
     const checks = await runDoctorChecks({
       config,
-      billing: billing.file,
+      billing,
       database: database.handle,
       stripe: createStripeGateway(clients),
       diagnostics: createStripeDiagnostics(clients),
       webhookEvents: HANDLED_EVENT_TYPES,
-      // The quick start's emulator delivers to the server itself, not to APP_URL.
-      webhookUrl: configured === loaded.config ? undefined : recordedWebhookUrl(config.dataDir),
+      webhookUrl: subject.webhookUrl,
+      target: subject.target,
       ...overrides,
     });
-    return [
-      { name: "configuration", status: "pass", message: "the environment parses" },
-      billing.check,
-      ...checks,
-    ];
+    return [parsed, ...subject.checks, ...checks];
   } finally {
     await database.close();
   }
+}
+
+async function prepareServerDoctor(
+  loaded: Config,
+  note: (text: string) => void,
+): Promise<DoctorSubject> {
+  // As the server runs: the quick start's emulator, with the secret its webhooks are signed with.
+  const configured = useRecordedEmulator(loaded, note, {
+    webhookSecret: readEmbeddedWebhookSecret(loaded.dataDir),
+  });
+  const billing = await readBillingFile(configured);
+  const config = withBillingConfig(configured, billing.file);
+  return {
+    config,
+    billing: billing.file,
+    checks: [billing.check],
+    // The quick start's emulator delivers to the server itself, not to APP_URL.
+    webhookUrl: configured === loaded ? undefined : recordedWebhookUrl(config.dataDir),
+  };
 }
 
 async function readBillingFile(
@@ -118,14 +146,12 @@ async function readBillingFile(
           message: `no ${path}: no plans or managed portal`,
         },
       };
-    const count = (items: unknown[], noun: string) =>
-      `${items.length} ${noun}${items.length === 1 ? "" : "s"}`;
     return {
       file,
       check: {
         name: "billing_config",
         status: "pass",
-        message: `${path}: ${count(file.plans, "plan")}, ${count(file.portal_configurations, "portal configuration")}`,
+        message: `${path}: ${describeBilling(file)}`,
       },
     };
   } catch (error) {

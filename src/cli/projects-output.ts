@@ -49,7 +49,8 @@ export function renderProjectDetail(view: ProjectView): string {
   return `${fields.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join("\n")}\n`;
 }
 
-function describeBilling(billing: unknown): string {
+/** "3 plans, 1 portal configuration": what a billing file declares, at a glance. */
+export function describeBilling(billing: unknown): string {
   if (billing === null || typeof billing !== "object") return "-";
   const { plans = [], portal_configurations: configurations = [] } = billing as {
     plans?: unknown[];

@@ -64,11 +64,11 @@ export function renderPlanText(
 
 export function renderPlanJson(
   changes: CatalogChange[],
-  extra: { mode: string; file: string; applied?: boolean },
+  extra: { mode: string; applied?: boolean } & ({ file: string } | { project: string }),
 ): string {
   const body = {
     mode: extra.mode,
-    file: extra.file,
+    ...("project" in extra ? { project: extra.project } : { file: extra.file }),
     ...(extra.applied !== undefined ? { applied: extra.applied } : {}),
     hasChanges: changes.length > 0,
     summary: summarizeChanges(changes),

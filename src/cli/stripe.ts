@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
 import { BillingConfigError, readBillingConfigFile } from "../billing/billing-config.js";
+import type { BillingConfig } from "../billing/billing-config-schema.js";
 import type { CatalogPlan } from "../billing/catalog-plan.js";
 import { createCatalogSync } from "../billing/catalog-sync.js";
 import { describeStripeUnreachable, reachStripeAdvice } from "../billing/doctor/stripe-reach.js";
@@ -8,6 +9,7 @@ import type { Config, StripeMode } from "../config.js";
 import { PorticoError } from "../errors.js";
 import { createStripeClients } from "../stripe/client.js";
 import { createStripeGateway } from "../stripe/gateway.js";
+import { loadCliProject } from "./cli-project.js";
 import { loadConfigOrExit } from "./load-config.js";
 import { quickStartHint, useRecordedEmulator } from "./quick-start-record.js";
 import { renderPlanJson, renderPlanText, summarizeChanges } from "./stripe-plan-output.js";
@@ -17,6 +19,8 @@ import { renderPlanJson, renderPlanText, summarizeChanges } from "./stripe-plan-
 export interface StripeCommandOptions {
   mode: StripeMode;
   config?: string | undefined;
+  /** A project's account and billing configuration instead of the environment's. */
+  project?: string | undefined;
   json?: boolean | undefined;
   detailedExitcode?: boolean | undefined;
   yes?: boolean | undefined;
@@ -45,7 +49,13 @@ export function registerStripeCommands(program: Command): void {
       .command(name)
       .description(description)
       .addOption(mode())
-      .option("--config <path>", "billing file (default: PORTICO_CONFIG or ./portico.config.json)");
+      .option("--config <path>", "billing file (default: PORTICO_CONFIG or ./portico.config.json)")
+      .addOption(
+        new Option(
+          "--project <id>",
+          "the project's Stripe account and stored billing configuration (needs PORTICO_ENCRYPTION_KEY)",
+        ).conflicts("config"),
+      );
 
   command("plan", "Show what apply would create, update or archive in Stripe; changes nothing")
     .option("--json", "machine-readable output")
@@ -67,13 +77,13 @@ export async function runStripePlan(
   configured: Config,
   io: CommandIo,
 ) {
-  const prepared = await preparePlan(options, useRecordedEmulator(configured, io.err), io);
+  const prepared = await preparePlan("plan", options, configured, io);
   if (!prepared) return 1;
-  const { plan, file } = prepared;
+  const { plan, target } = prepared;
   io.out(
     options.json
-      ? renderPlanJson(plan.changes, { mode: options.mode, file })
-      : renderPlanText(plan.changes, { mode: options.mode, file, color: io.color }),
+      ? renderPlanJson(plan.changes, { mode: options.mode, ...target.source })
+      : renderPlanText(plan.changes, { mode: options.mode, file: target.label, color: io.color }),
   );
   return options.detailedExitcode && plan.changes.length > 0 ? 2 : 0;
 }
@@ -83,14 +93,13 @@ export async function runStripeApply(
   configured: Config,
   io: CommandIo,
 ) {
-  const config = useRecordedEmulator(configured, io.err);
-  const prepared = await preparePlan(options, config, io);
+  const prepared = await preparePlan("apply", options, configured, io);
   if (!prepared) return 1;
-  const { plan, file, apply } = prepared;
+  const { plan, target, apply } = prepared;
   const render = (applied: boolean) =>
     options.json
-      ? renderPlanJson(plan.changes, { mode: options.mode, file, applied })
-      : renderPlanText(plan.changes, { mode: options.mode, file, color: io.color });
+      ? renderPlanJson(plan.changes, { mode: options.mode, ...target.source, applied })
+      : renderPlanText(plan.changes, { mode: options.mode, file: target.label, color: io.color });
   if (plan.changes.length === 0) {
     io.out(render(false));
     return 0;
@@ -112,7 +121,7 @@ export async function runStripeApply(
     await apply(plan);
   } catch (error) {
     io.err(
-      `Apply failed: ${describeError(error, config.stripe.apiBase)}\nRun \`portico stripe plan\` to see what remains.\n`,
+      `Apply failed: ${describeError(error, target.config.stripe.apiBase)}\nRun \`portico stripe plan${target.flags}\` to see what remains.\n`,
     );
     return 1;
   }
@@ -126,25 +135,80 @@ export async function runStripeApply(
   return 0;
 }
 
-async function preparePlan(options: StripeCommandOptions, config: Config, io: CommandIo) {
+/** The account and billing file a plan is made for: the environment's, or a project's. */
+interface PlanTarget {
+  config: Config;
+  /** What the plan matches, in its text ... */
+  label: string;
+  /** ... and in its JSON. */
+  source: { file: string } | { project: string };
+  readBilling(): Promise<BillingConfig | undefined>;
+  noKey: string;
+  noBilling: string;
+  /** The flags that select this target again, for the commands a message names. */
+  flags: string;
+}
+
+function environmentTarget(options: StripeCommandOptions, config: Config): PlanTarget {
   const file = options.config ?? config.billingConfigPath;
+  const variable = options.mode === "live" ? "STRIPE_LIVE_SECRET_KEY" : "STRIPE_TEST_SECRET_KEY";
+  return {
+    config,
+    label: file,
+    source: { file },
+    readBilling: () => readBillingConfigFile(file),
+    noKey: `No Stripe key is configured for ${options.mode} mode. Set ${variable} (or STRIPE_SECRET_KEY)${quickStartHint(options.mode)}.`,
+    noBilling: `No billing file at ${file}. Create one (see README, "Configuration as code").`,
+    flags: "",
+  };
+}
+
+async function projectTarget(
+  command: string,
+  id: string,
+  mode: StripeMode,
+  server: Config,
+  io: CommandIo,
+): Promise<PlanTarget | undefined> {
+  const project = await loadCliProject(server, id, `portico stripe ${command} --project`, io);
+  if (!project) return undefined;
+  const variable = `STRIPE_${mode.toUpperCase()}_SECRET_KEY`;
+  return {
+    config: project.config,
+    label: `project ${project.id}'s billing configuration`,
+    source: { project: project.id },
+    readBilling: async () => project.billing,
+    noKey: `Project ${project.id} has no Stripe key for ${mode} mode. Store one with \`portico projects set-keys ${project.id}\` and ${variable} in the environment.`,
+    noBilling: `Project ${project.id} has no billing configuration. Set one with \`portico projects set-config ${project.id} --file portico.config.json\`.`,
+    flags: ` --project ${project.id}`,
+  };
+}
+
+async function preparePlan(
+  command: "plan" | "apply",
+  options: StripeCommandOptions,
+  configured: Config,
+  io: CommandIo,
+) {
+  const target = options.project
+    ? await projectTarget(command, options.project, options.mode, configured, io)
+    : environmentTarget(options, useRecordedEmulator(configured, io.err));
+  if (!target) return undefined;
+  const { config } = target;
   if (!config.stripe.keys[options.mode]) {
-    const variable = options.mode === "live" ? "STRIPE_LIVE_SECRET_KEY" : "STRIPE_TEST_SECRET_KEY";
-    io.err(
-      `No Stripe key is configured for ${options.mode} mode. Set ${variable} (or STRIPE_SECRET_KEY)${quickStartHint(options.mode)}.\n`,
-    );
+    io.err(`${target.noKey}\n`);
     return undefined;
   }
   try {
-    const billing = await readBillingConfigFile(file);
+    const billing = await target.readBilling();
     if (!billing) {
-      io.err(`No billing file at ${file}. Create one (see README, "Configuration as code").\n`);
+      io.err(`${target.noBilling}\n`);
       return undefined;
     }
     const stripe = createStripeGateway(createStripeClients(config.stripe));
     const sync = createCatalogSync({ stripe });
     const plan = await sync.planChanges(options.mode, billing);
-    return { plan, file, apply: (p: CatalogPlan) => sync.applyChanges(options.mode, p) };
+    return { plan, target, apply: (p: CatalogPlan) => sync.applyChanges(options.mode, p) };
   } catch (error) {
     io.err(`${describeError(error, config.stripe.apiBase)}\n`);
     return undefined;

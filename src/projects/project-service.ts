@@ -78,11 +78,13 @@ export interface ProjectSettings {
   credentials: ProjectCredentials;
 }
 
+/** An unknown (or deleted) project, with where to look for the right id. */
+export const projectNotFound = (id: string) =>
+  new PorticoError("NOT_FOUND", `No project "${id}". \`portico projects list\` shows them.`);
+
 export function createProjectService(deps: { db: Db; box: SecretBox | undefined }) {
   const { db, box } = deps;
-
-  const notFound = (id: string) =>
-    new PorticoError("NOT_FOUND", `No project "${id}". \`portico projects list\` shows them.`);
+  const notFound = projectNotFound;
 
   async function load(id: string): Promise<ProjectRow> {
     const row = await findProject(db, parseProjectId(id));

@@ -3,6 +3,7 @@ import type { Db } from "../../db/client.js";
 import type { StripeDiagnostics } from "../../stripe/diagnostics.js";
 import type { StripeGateway } from "../../stripe/gateway.js";
 import type { BillingConfig } from "../billing-config-schema.js";
+import type { ChecklistTarget } from "./checklist-target.js";
 import type { SetupItem, SetupItemStatus } from "./setup-checklist.js";
 
 /**
@@ -71,6 +72,8 @@ export interface DoctorDeps {
    * emulator delivers to the server's own address instead.
    */
   webhookUrl?: string | undefined;
+  /** Whose setup: the server's (the default) or a project's. */
+  target?: ChecklistTarget | undefined;
   fetch?: typeof fetch;
 }
 

@@ -26,7 +26,11 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> 
     checkStripe(deps),
     checkAppUrl(deps.config.appUrl, deps.fetch ?? fetch),
   ]);
-  const setup = checkSetupOffline({ config: deps.config, webhookEvents: deps.webhookEvents });
+  const setup = checkSetupOffline({
+    config: deps.config,
+    webhookEvents: deps.webhookEvents,
+    target: deps.target,
+  });
   return [
     ...database,
     fromSetupItem(setup.keys),

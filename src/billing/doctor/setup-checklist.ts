@@ -1,4 +1,5 @@
 import type { Config, StripeMode } from "../../config.js";
+import { type ChecklistTarget, SERVER_TARGET } from "./checklist-target.js";
 import { stripeApiHost, stripeApiOrigin } from "./stripe-reach.js";
 
 /**
@@ -19,15 +20,14 @@ export interface SetupItem {
   next?: string;
 }
 
-/** The route webhook sync listens on, under APP_URL. */
-export const WEBHOOK_PATH = "/api/webhooks/stripe";
-
 export interface SetupChecklistInput {
   config: Pick<Config, "env" | "port" | "appUrl" | "allowedOrigins" | "stripe">;
   /** `portico start` with no key: the embedded emulator stands in for Stripe and signs its webhooks. */
   emulator?: { url: string; webhookUrl: string } | undefined;
   /** The event types webhook sync handles: the endpoint must send at least these. */
   webhookEvents: readonly string[];
+  /** Whose setup: the server's (the default) or a project's. */
+  target?: ChecklistTarget | undefined;
 }
 
 const MODES: StripeMode[] = ["test", "live"];
@@ -69,7 +69,11 @@ export function listOfflineItems(setup: OfflineSetup): SetupItem[] {
   return [setup.keys, ...setup.webhookSecrets.map(({ item }) => item), setup.appUrl];
 }
 
-function checkStripeKeys({ config, emulator }: SetupChecklistInput): SetupItem {
+function checkStripeKeys({
+  config,
+  emulator,
+  target = SERVER_TARGET,
+}: SetupChecklistInput): SetupItem {
   const name = "stripe_keys";
   const { keys, appMode, apiBase } = config.stripe;
   const useStripe =
@@ -83,6 +87,14 @@ function checkStripeKeys({ config, emulator }: SetupChecklistInput): SetupItem {
     };
   }
   const modes = MODES.filter((mode) => keys[mode]);
+  if (modes.length === 0 && !target.emulatorWithoutKeys) {
+    return {
+      name,
+      status: "missing",
+      message: "no Stripe key is set",
+      next: target.setKey("test", "a sk_test_… key (Stripe Dashboard → Developers → API keys)"),
+    };
+  }
   if (modes.length === 0) {
     // `portico start` would run the emulator: fine on a laptop, never what production wants.
     return {
@@ -100,7 +112,7 @@ function checkStripeKeys({ config, emulator }: SetupChecklistInput): SetupItem {
       message: crossed
         .map((mode) => `the ${mode}-mode key is not a ${mode} key (${maskKey(keys[mode] ?? "")})`)
         .join("; "),
-      next: "set STRIPE_TEST_SECRET_KEY to a sk_test_… key and STRIPE_LIVE_SECRET_KEY to a sk_live_… key",
+      next: target.swapKeys,
     };
   }
   const host = stripeApiHost(apiBase);
@@ -125,17 +137,8 @@ function checkStripeKeys({ config, emulator }: SetupChecklistInput): SetupItem {
   };
 }
 
-/** The variable that holds a mode's signing secret, as `loadConfig` assigns them. */
-function secretVariable(mode: StripeMode, keys: Partial<Record<StripeMode, string>>): string {
-  if (keys.test && keys.live)
-    return mode === "test"
-      ? "STRIPE_WEBHOOK_SECRET (or STRIPE_WEBHOOK_SECRETS)"
-      : "STRIPE_LIVE_WEBHOOK_SECRETS";
-  return "STRIPE_WEBHOOK_SECRET";
-}
-
 function checkWebhookSecret(input: SetupChecklistInput, mode: StripeMode): SetupItem {
-  const { config, emulator, webhookEvents } = input;
+  const { config, emulator, webhookEvents, target = SERVER_TARGET } = input;
   const name = `stripe_${mode}_webhook_secret`;
   if (emulator) {
     return {
@@ -144,7 +147,7 @@ function checkWebhookSecret(input: SetupChecklistInput, mode: StripeMode): Setup
       message: `the emulator signs its webhooks with a generated secret and sends them to ${emulator.webhookUrl}`,
     };
   }
-  const url = new URL(WEBHOOK_PATH, config.appUrl).href;
+  const url = target.webhookUrl(mode, config.appUrl);
   const secrets = config.stripe.webhookSecrets[mode];
   if (secrets.length > 0) {
     return {
@@ -153,16 +156,16 @@ function checkWebhookSecret(input: SetupChecklistInput, mode: StripeMode): Setup
       message: `${secrets.length} signing secret${secrets.length === 1 ? "" : "s"}; Stripe must send the ${webhookEvents.length} handled events to ${url}`,
     };
   }
-  const variable = secretVariable(mode, config.stripe.keys);
+  const setSecret = (value: string) => target.setWebhookSecret(mode, config.stripe.keys, value);
   const steps = [
     `register ${url} in the Stripe Dashboard (${mode} mode, Developers → Webhooks → Add endpoint) with these ${webhookEvents.length} events:`,
     `  ${webhookEvents.join(" ")}`,
-    `then set ${variable} to its signing secret (whsec_…) and restart`,
+    `then ${setSecret("its signing secret (whsec_…)")}${target.reload}`,
   ];
   const hostname = new URL(url).hostname;
   if (isLocalHost(hostname)) {
     steps.push(
-      `Stripe cannot reach ${hostname}: to try it on this machine, run \`stripe listen --forward-to ${url}\` and set ${variable} to the whsec_… it prints`,
+      `Stripe cannot reach ${hostname}: to try it on this machine, run \`stripe listen --forward-to ${url}\` and ${setSecret("the whsec_… it prints")}`,
     );
   }
   return {
@@ -173,15 +176,14 @@ function checkWebhookSecret(input: SetupChecklistInput, mode: StripeMode): Setup
   };
 }
 
-function checkAppUrl({ config, emulator }: SetupChecklistInput): SetupItem {
+function checkAppUrl({ config, emulator, target = SERVER_TARGET }: SetupChecklistInput): SetupItem {
   const name = "app_url_origins";
   const url = new URL(config.appUrl);
   // loadConfig falls back to this when APP_URL is unset.
   const unset = config.appUrl === `http://localhost:${config.port}`;
   const live = !emulator && Boolean(config.stripe.keys.live);
   const origins = `return URLs may point at ${config.allowedOrigins.join(", ")}`;
-  const publicOrigin =
-    "set APP_URL to your app's public https origin (e.g. APP_URL=https://app.example.com)";
+  const { appUrlName, originsName, setPublicOrigin: publicOrigin } = target;
   if (unset && (live || (!emulator && config.env === "production"))) {
     return {
       name,
@@ -194,26 +196,26 @@ function checkAppUrl({ config, emulator }: SetupChecklistInput): SetupItem {
     return {
       name,
       status: "ok",
-      message: `APP_URL ${config.appUrl}${unset ? " (the default)" : ""}; ${origins}`,
+      message: `${appUrlName} ${config.appUrl}${unset ? " (the default)" : ""}; ${origins}`,
     };
   }
   const problems: string[] = [];
   if (isLocalHost(url.hostname))
-    problems.push(`APP_URL ${config.appUrl} is this machine, in live mode`);
+    problems.push(`${appUrlName} ${config.appUrl} is this machine, in live mode`);
   else if (url.protocol !== "https:")
-    problems.push(`APP_URL ${config.appUrl} is not https, in live mode`);
+    problems.push(`${appUrlName} ${config.appUrl} is not https, in live mode`);
   const insecure = config.allowedOrigins.filter(
     (origin) => origin !== url.origin && new URL(origin).protocol !== "https:",
   );
   if (insecure.length > 0)
-    problems.push(`RETURN_URL_ORIGINS has non-https origins in live mode: ${insecure.join(", ")}`);
+    problems.push(`${originsName} has non-https origins in live mode: ${insecure.join(", ")}`);
   if (problems.length > 0) {
     return {
       name,
       status: "problem",
       message: problems.join("; "),
-      next: `${publicOrigin}${insecure.length > 0 ? ", and list only https origins in RETURN_URL_ORIGINS" : ""}`,
+      next: `${publicOrigin}${insecure.length > 0 ? `, and list only https origins in ${originsName}` : ""}`,
     };
   }
-  return { name, status: "ok", message: `APP_URL ${config.appUrl}; ${origins}` };
+  return { name, status: "ok", message: `${appUrlName} ${config.appUrl}; ${origins}` };
 }

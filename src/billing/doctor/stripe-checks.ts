@@ -3,14 +3,10 @@ import { classifyStripeOutcome } from "../../stripe/call-metrics.js";
 import type { WebhookEndpointSummary } from "../../stripe/diagnostics.js";
 import { listDeclaredPrices } from "../billing-config.js";
 import { findMissingPrices, findPortalProblem } from "../setup-check.js";
+import { SERVER_TARGET } from "./checklist-target.js";
 import { type DoctorCheck, type DoctorDeps, fail, pass, skippedOffline } from "./checks.js";
-import { maskKey, WEBHOOK_PATH } from "./setup-checklist.js";
+import { maskKey } from "./setup-checklist.js";
 import { describeStripeUnreachable, reachStripeAdvice } from "./stripe-reach.js";
-
-const KEY_VARIABLES: Record<StripeMode, string> = {
-  test: "STRIPE_TEST_SECRET_KEY (or STRIPE_SECRET_KEY=sk_test_…)",
-  live: "STRIPE_LIVE_SECRET_KEY (or STRIPE_SECRET_KEY=sk_live_…)",
-};
 
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 
@@ -26,7 +22,7 @@ export async function checkStripe(deps: DoctorDeps): Promise<Map<StripeMode, Doc
 }
 
 async function checkMode(deps: DoctorDeps, mode: StripeMode): Promise<DoctorCheck[]> {
-  const { config, stripe, diagnostics } = deps;
+  const { config, stripe, diagnostics, target = SERVER_TARGET } = deps;
   const name = (check: string) => `stripe_${mode}_${check}`;
   const key = config.stripe.keys[mode] ?? "";
   try {
@@ -52,11 +48,14 @@ async function checkMode(deps: DoctorDeps, mode: StripeMode): Promise<DoctorChec
       fail(
         name("key"),
         `${mode}-mode key ${maskKey(key)} was refused (${(error as Error).message})`,
-        `set ${KEY_VARIABLES[mode]} to a secret or restricted key from the Stripe Dashboard (Developers → API keys)`,
+        target.setKey(
+          mode,
+          "a secret or restricted key from the Stripe Dashboard (Developers → API keys)",
+        ),
       ),
     ];
   }
-  const apply = `run \`portico stripe apply --mode ${mode}\``;
+  const apply = `run \`portico stripe apply --mode ${mode}${target.flags}\``;
   const lookupKeys = deps.billing
     ? listDeclaredPrices(deps.billing).map((price) => price.lookupKey)
     : [];
@@ -104,7 +103,8 @@ function checkWebhookEndpoint(
   endpoints: WebhookEndpointSummary[],
 ): DoctorCheck {
   const name = `stripe_${mode}_webhook_endpoint`;
-  const url = deps.webhookUrl ?? new URL(WEBHOOK_PATH, deps.config.appUrl).href;
+  const url =
+    deps.webhookUrl ?? (deps.target ?? SERVER_TARGET).webhookUrl(mode, deps.config.appUrl);
   const events = deps.webhookEvents;
   const create =
     `create it in the Stripe Dashboard (Developers → Webhooks) or with\n` +

@@ -14,6 +14,10 @@ import { limitWebhookBody, WebhookReceiptSchema } from "./webhooks.js";
 /** Where the project webhook URLs start. */
 export const PROJECT_WEBHOOK_PREFIX = "/api/v1/payments/stripe/webhooks";
 
+/** The URL to register in the project's Stripe account for one mode, under APP_URL. */
+export const projectWebhookUrl = (appUrl: string, projectId: string, mode: "test" | "live") =>
+  new URL(`${PROJECT_WEBHOOK_PREFIX}/${encodeURIComponent(projectId)}/${mode}`, appUrl).href;
+
 const projectWebhookRoute = createRoute({
   method: "post",
   path: "/payments/stripe/webhooks/{project_id}/{mode}",
