@@ -26,7 +26,8 @@ export function projectOfRequest(request: Request): string | undefined {
   if (pathname.startsWith(`${PROJECT_WEBHOOK_PREFIX}/`)) {
     return pathname.slice(PROJECT_WEBHOOK_PREFIX.length + 1).split("/", 1)[0];
   }
-  if (!pathname.startsWith("/api/")) return undefined;
+  // The admin API is the server's own, whatever its token looks like (a JWT naming a project).
+  if (!pathname.startsWith("/api/") || pathname.startsWith("/api/admin/")) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "");
   if (!match?.[1]?.includes(".")) return undefined;
   try {
