@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.js";
 
@@ -158,15 +159,7 @@ describe("loadConfig", () => {
 
 describe("loadConfig: the master key of secrets at rest", () => {
   const material = (byte: number) => Buffer.alloc(32, byte).toString("base64");
-  const problemsOf = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems.join("\n");
-      throw error;
-    }
-    throw new Error("expected a ConfigError");
-  };
+  const problemsOf = (env: Record<string, string>) => captureConfigError(env).problems.join("\n");
 
   it("is unset by default, and reads the current key and the previous ones", () => {
     expect(loadConfig({}).encryption).toBeUndefined();
@@ -224,3 +217,39 @@ describe("loadConfig: the master key of secrets at rest", () => {
     ).toContain('PORTICO_ENCRYPTION_PREVIOUS_KEYS: the key id "k1" is used more than once');
   });
 });
+
+describe("loadConfig: the admin token's hash", () => {
+  const hash = createHash("sha256").update("an admin token").digest("hex");
+  const encryption = { PORTICO_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 1).toString("base64")}` };
+
+  it("is unset by default, and read from hex (either case) into the digest's bytes", () => {
+    expect(loadConfig({}).admin).toEqual({ tokenSha256: undefined });
+    for (const value of [hash, hash.toUpperCase()]) {
+      const config = loadConfig({ ...encryption, PORTICO_ADMIN_TOKEN_SHA256: value });
+      expect(config.admin.tokenSha256).toEqual(Buffer.from(hash, "hex"));
+    }
+  });
+
+  it("refuses what is not a SHA-256 without echoing it: a token pasted in place of its hash", () => {
+    for (const value of ["an-admin-token-pasted-here-by-mistake", hash.slice(1), `${hash}00`]) {
+      const error = captureConfigError({ ...encryption, PORTICO_ADMIN_TOKEN_SHA256: value });
+      expect(error.message).toContain("PORTICO_ADMIN_TOKEN_SHA256: must be the hex SHA-256");
+      expect(error.message).not.toContain(value);
+    }
+  });
+
+  it("requires the master key: the admin API manages projects, hosted only with one", () => {
+    const error = captureConfigError({ PORTICO_ADMIN_TOKEN_SHA256: hash });
+    expect(error.problems).toEqual([expect.stringMatching(/set PORTICO_ENCRYPTION_KEY too/)]);
+  });
+});
+
+function captureConfigError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}

@@ -76,6 +76,19 @@ const encryptionKeys = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/**
+ * The admin API's bearer token, hashed: only the SHA-256 is configured, so the environment
+ * (a process listing, a leaked .env) never holds the token itself. The message never quotes
+ * the value: a token pasted here by mistake is still the token.
+ */
+const sha256Hex = z
+  .string()
+  .regex(
+    /^[0-9a-fA-F]{64}$/,
+    'must be the hex SHA-256 of the admin token (64 hex digits), e.g. from: printf %s "$TOKEN" | sha256sum',
+  )
+  .transform((value) => Buffer.from(value, "hex"));
+
 const flag = z
   .enum(["true", "false", "1", "0"])
   .optional()
@@ -152,6 +165,7 @@ const EnvSchema = z.object({
     )
     .optional(),
   PORTICO_ENCRYPTION_PREVIOUS_KEYS: encryptionKeys.optional(),
+  PORTICO_ADMIN_TOKEN_SHA256: sha256Hex.optional(),
 });
 
 export type StripeMode = "test" | "live";
@@ -242,6 +256,11 @@ export interface Config {
    * be stored or read.
    */
   encryption: { current: EncryptionKey; previous: EncryptionKey[] } | undefined;
+  /**
+   * `/api/admin/projects`: the SHA-256 of its bearer token (PORTICO_ADMIN_TOKEN_SHA256).
+   * Unset: the admin API is not mounted and answers 404 like any unknown route.
+   */
+  admin: { tokenSha256: Buffer | undefined };
 }
 
 export class ConfigError extends Error {
@@ -298,6 +317,12 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   if (env.PORTICO_ENCRYPTION_PREVIOUS_KEYS && !env.PORTICO_ENCRYPTION_KEY) {
     problems.push(
       "PORTICO_ENCRYPTION_PREVIOUS_KEYS: set PORTICO_ENCRYPTION_KEY too; previous keys only open secrets",
+    );
+  }
+  // The admin API manages projects, which the server only hosts with a master key.
+  if (env.PORTICO_ADMIN_TOKEN_SHA256 && !env.PORTICO_ENCRYPTION_KEY) {
+    problems.push(
+      "PORTICO_ADMIN_TOKEN_SHA256: set PORTICO_ENCRYPTION_KEY too; the admin API manages projects, which need it",
     );
   }
   // One id, two keys: secrets sealed under either would be unreadable with the other.
@@ -400,6 +425,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     encryption: encryptionFrom(e.PORTICO_ENCRYPTION_KEY, e.PORTICO_ENCRYPTION_PREVIOUS_KEYS ?? []),
+    admin: { tokenSha256: e.PORTICO_ADMIN_TOKEN_SHA256 },
   };
 }
 

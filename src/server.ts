@@ -16,6 +16,7 @@ import { type Database, databaseOptions, openDatabase } from "./db/client.js";
 import { createApp, type PorticoApp } from "./http/app.js";
 import { closeServer } from "./http/close-server.js";
 import { credentialIdentity } from "./http/identify.js";
+import { ADMIN_PROJECTS_PATH, createAdminProjectRoutes } from "./http/routes/admin-projects.js";
 import { membershipAccess } from "./http/subject-access.js";
 import type { Metrics } from "./metrics.js";
 import type { ProjectDatabases } from "./projects/project-databases.js";
@@ -109,6 +110,23 @@ export async function createPorticoService(
     databases: options.projectDatabases,
   });
   const fetch = projects?.fetch ?? app.fetch;
+  const adminTokenSha256 = envConfig.admin.tokenSha256;
+  // On the server's own app only: a project's app never answers for the registry. Mounted
+  // after the web app's fallback, which passes every /api/* path on.
+  if (projects && adminTokenSha256) {
+    app.route(
+      ADMIN_PROJECTS_PATH,
+      createAdminProjectRoutes({
+        tokenSha256: adminTokenSha256,
+        db: database.db,
+        failures: config.rateLimits.login,
+        trustProxy: config.trustProxy,
+        projects: projects.service,
+        onChanged: (id) => projects.runtimes.invalidate(id),
+        purge: (id) => projects.purge(id),
+      }),
+    );
+  }
 
   let server: Server | undefined;
   return {

@@ -6,6 +6,7 @@ import { type ProjectDatabases, projectDatabases } from "./project-databases.js"
 import { createProjectRouter } from "./project-router.js";
 import { type BuildProjectApp, createProjectRuntimes } from "./project-runtimes.js";
 import { createProjectService } from "./project-service.js";
+import { parseProjectId } from "./project-settings.js";
 import { createSecretBox } from "./secret-box.js";
 
 type Fetch = (request: Request) => Response | Promise<Response>;
@@ -31,11 +32,12 @@ export function hostProjects(deps: {
     db: database.db,
     box: createSecretBox(config.encryption),
   });
+  const databases =
+    deps.databases ??
+    projectDatabases({ database, databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const runtimes = createProjectRuntimes({
     projects: service,
-    databases:
-      deps.databases ??
-      projectDatabases({ database, databaseUrl: config.databaseUrl, dataDir: config.dataDir }),
+    databases,
     serverConfig: config,
     logger,
     build: deps.build,
@@ -47,7 +49,22 @@ export function hostProjects(deps: {
     logger,
     metrics: deps.metrics,
   });
-  return { service, runtimes, fetch };
+  return {
+    service,
+    runtimes,
+    fetch,
+    /**
+     * Removes a project for good: its rows first, so that no request starts it again, then
+     * its running copy here, then its database. Another instance serving it finds it gone
+     * on its next refresh; on PostgreSQL, `drop … with (force)` ends that copy's connections.
+     */
+    async purge(id: string): Promise<void> {
+      const projectId = parseProjectId(id);
+      await service.purge(projectId);
+      await runtimes.stop(projectId);
+      await databases.drop(projectId);
+    },
+  };
 }
 
 export type ProjectHosting = NonNullable<ReturnType<typeof hostProjects>>;

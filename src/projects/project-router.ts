@@ -31,7 +31,8 @@ export function projectOfRequest(request: Request): string | undefined {
   if (pathname.startsWith(`${PROJECT_WEBHOOK_PREFIX}/`)) {
     return pathname.slice(PROJECT_WEBHOOK_PREFIX.length + 1).split("/", 1)[0];
   }
-  if (!pathname.startsWith("/api/")) return undefined;
+  // The admin API is the server's own, whatever its token looks like (a JWT naming a project).
+  if (!pathname.startsWith("/api/") || pathname.startsWith("/api/admin/")) return undefined;
   const header = request.headers.get(PROJECT_HEADER) ?? undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "");
   const named = match?.[1] ? credentialProject(match[1]) : undefined;

@@ -142,6 +142,20 @@ export function createProjectRuntimes(deps: {
       if (entry) entry.checkedAt = 0;
     },
 
+    /**
+     * Stops one project now, not on its next request: it was purged, and its database is
+     * about to be dropped. Its core finishes what it holds, then its database closes.
+     */
+    async stop(id: string): Promise<void> {
+      const current = entries.get(id);
+      const entry = await current?.catch(() => undefined);
+      // A refresh begun meanwhile finds the project gone and stops this copy itself.
+      if (!entry || entries.get(id) !== current) return;
+      entries.delete(id);
+      await entry.runtime.core.stop();
+      await entry.database.close();
+    },
+
     /** Stops every project: each drains like the server, then its database closes. */
     async close(drainRequests: () => Promise<void>): Promise<void> {
       closed = true;
