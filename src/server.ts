@@ -11,7 +11,7 @@ import type { ReadinessCheckService } from "./billing/readiness.js";
 import type { SetupCheck } from "./billing/setup-check.js";
 import type { SyncServices } from "./billing/sync-services.js";
 import type { Config } from "./config.js";
-import { createCore } from "./core.js";
+import { type Core, createCore } from "./core.js";
 import { type Database, databaseOptions, openDatabase } from "./db/client.js";
 import { createApp, type PorticoApp } from "./http/app.js";
 import { closeServer } from "./http/close-server.js";
@@ -85,6 +85,20 @@ export function wireStandaloneApp(deps: {
   return { core, app, accounts };
 }
 
+/** What the service shows of a core: the server's own, or (in tests) a hosted project's. */
+export function serviceViewOf(core: Core) {
+  return {
+    database: core.database,
+    stripe: core.stripe,
+    plans: core.plans,
+    catalog: createCatalogSync({ stripe: core.stripe }),
+    setup: core.setup,
+    sync: core.sync,
+    metrics: core.metrics,
+    readiness: core.readiness,
+  };
+}
+
 /**
  * Wires the service together from its configuration. Migrations run before it
  * answers. A `database` passed in (several instances on one database, in tests)
@@ -133,16 +147,9 @@ export async function createPorticoService(
     app,
     fetch,
     projects,
-    database,
-    stripe: core.stripe,
     accounts,
     billingConfig,
-    plans: core.plans,
-    catalog: createCatalogSync({ stripe: core.stripe }),
-    setup: core.setup,
-    sync: core.sync,
-    metrics: core.metrics,
-    readiness: core.readiness,
+    ...serviceViewOf(core),
     listen() {
       core.start();
       return new Promise((resolve, reject) => {

@@ -66,7 +66,13 @@ export async function startTestPortico(
     // Every suite signs its users up from 127.0.0.1; the signup limit has its own tests.
     RATE_LIMIT_SIGNUP: "100000/60s",
     ...(database.url ? { DATABASE_URL: database.url } : {}),
-    ...(options.projects ? { PORTICO_ENCRYPTION_KEY: newEncryptionKey() } : {}),
+    ...(options.projects
+      ? {
+          PORTICO_ENCRYPTION_KEY: options.sibling
+            ? encryptionKeyEnv(options.sibling.config)
+            : newEncryptionKey(),
+        }
+      : {}),
     ...options.env,
   });
   // PGlite is one process's database, so a sibling on PGlite shares the handle itself; a
@@ -77,9 +83,16 @@ export async function startTestPortico(
       : undefined;
   const pglite = options.sibling && !database.url ? options.sibling.portico.database : owned;
   const shared = pglite ? { database: pglite } : {};
-  // On PGlite each project loads the migrated template; on PostgreSQL it gets a real database.
+  // On PGlite each project loads the migrated template (a sibling borrows the first
+  // instance's); on PostgreSQL each gets a real database, shared by name.
   const projectDatabases =
-    options.projects && !database.url ? { projectDatabases: templateProjectDatabases } : {};
+    options.projects && !database.url
+      ? {
+          projectDatabases: options.sibling
+            ? borrowedProjectDatabases(options.sibling)
+            : templateProjectDatabases,
+        }
+      : {};
   const logger = options.logger?.(config) ?? createLogger(config);
   const portico = await createPorticoService(config, logger, { ...shared, ...projectDatabases });
   const port = await portico.listen();
@@ -109,6 +122,25 @@ const templateProjectDatabases: ProjectDatabases = {
   open: () => openPgliteFromTemplate(),
   drop: async () => {},
 };
+
+/** PGlite is one process's database: a sibling uses the first instance's, never closing it. */
+function borrowedProjectDatabases(sibling: TestPortico): ProjectDatabases {
+  return {
+    async open(projectId) {
+      const runtime = await sibling.portico.projects?.runtimes.get(projectId);
+      if (!runtime) throw new Error(`the sibling does not serve project ${projectId}`);
+      return { ...runtime.core.database, close: async () => {} };
+    },
+    drop: async () => {},
+  };
+}
+
+/** The sibling's master key, as the environment gives it. */
+function encryptionKeyEnv(config: Config): string {
+  const key = config.encryption?.current;
+  if (!key) throw new Error("the sibling hosts no projects");
+  return `${key.id}:${key.key.toString("base64")}`;
+}
 
 export const uniqueEmail = () => `user-${randomBytes(6).toString("hex")}@example.com`;
 

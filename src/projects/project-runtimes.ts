@@ -12,6 +12,7 @@ import type { ProjectService } from "./project-service.js";
 export interface ProjectRuntime {
   id: string;
   config: Config;
+  billingConfig: BillingConfig | undefined;
   core: Core;
   fetch(request: Request): Response | Promise<Response>;
 }
@@ -74,7 +75,7 @@ export function createProjectRuntimes(deps: {
     });
     core.start();
     return {
-      runtime: { id, config, core, fetch: (request) => app.fetch(request) },
+      runtime: { id, config, billingConfig, core, fetch: (request) => app.fetch(request) },
       database: opened,
       version: settings.updatedAt.getTime(),
       checkedAt: Date.now(),

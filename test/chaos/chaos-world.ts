@@ -30,6 +30,8 @@ export interface SeatBounds {
 export interface ChaosWorld {
   /** The instance whose SDK clients and control calls the test uses. */
   main: SyncedPortico;
+  /** The hosted project the world runs in; undefined: the server's own billing. */
+  projectId?: string;
   instances: TestPortico[];
   proxy: DeliveryProxy;
   /** The account's prices of plans billed once per subscription (`starter_monthly`, …): users'. */
@@ -99,19 +101,22 @@ async function checkPortalAllowsQuantity(stripe: Stripe, productId: string) {
   if (!allows) throw new Error(`no portal configuration adjusts the quantity of ${productId}`);
 }
 
+/**
+ * No background retry worker: recovery must come from Stripe's redelivery alone. Seat
+ * changes share checkout's rate limit, and the chaos is about sync, not that limit.
+ */
+export const CHAOS_ENV = {
+  PORTICO_CONFIG: CHAOS_BILLING_CONFIG,
+  WEBHOOK_RETRY_INTERVAL_MS: "0",
+  RATE_LIMIT_CHECKOUT: "100000/60s",
+};
+
 export async function startChaosWorld(options: ChaosWorldOptions): Promise<ChaosWorld> {
   const [mainSource = "refetch", ...siblingSources] = options.sources;
-  // No background retry worker: recovery must come from Stripe's redelivery alone. Seat
-  // changes share checkout's rate limit, and the chaos is about sync, not that limit.
-  const env = {
-    PORTICO_CONFIG: CHAOS_BILLING_CONFIG,
-    WEBHOOK_RETRY_INTERVAL_MS: "0",
-    RATE_LIMIT_CHECKOUT: "100000/60s",
-  };
   const main = await startSyncedPortico({
     engine: options.engine,
     deliveryMode: "shuffled+duplicated",
-    env: { ...env, SYNC_SOURCE: mainSource },
+    env: { ...CHAOS_ENV, SYNC_SOURCE: mainSource },
   });
   const instances: TestPortico[] = [main];
   // The sibling first: the main instance drops the shared database when it closes.
@@ -125,7 +130,7 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
         await startTestPortico({
           sibling: main,
           env: {
-            ...env,
+            ...CHAOS_ENV,
             SYNC_SOURCE: source,
             STRIPE_WEBHOOK_SECRETS: main.secrets.test,
             STRIPE_LIVE_WEBHOOK_SECRETS: main.secrets.live,
@@ -138,69 +143,93 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
     // whose webhook is still on its way is not recognised as one (its seats would not
     // follow a membership change, and POST /seats would answer 409).
     for (const instance of instances) await settleSetupCheck(instance);
-    const proxy = await startDeliveryProxy({
-      targets: instances.map((instance) => instance.url),
-      refuseRate: options.refuseRate,
-      random: options.random.fork("proxy").next,
-    });
-    const stripe = main.stripe.test;
-    const endpoints = await stripe.webhookEndpoints.list({ limit: 100 });
-    for (const endpoint of endpoints.data) {
-      await stripe.webhookEndpoints.update(endpoint.id, {
-        url: `${proxy.url}/api/webhooks/stripe`,
-      });
-    }
-    // Quick retries, and enough of them that a delivery refused or failed several times
-    // in a row still lands: recovery must come from redelivery alone. A long timeout:
-    // a delivery Stripe gave up on while it was still being applied, whose copy was then
-    // answered 200 as a duplicate, would only be recovered by the retry worker if it failed.
-    await main.control("webhooks/settings", {
-      mode: "shuffled+duplicated",
-      retry_base_ms: 20,
-      max_attempts: 30,
-      timeout_ms: 60_000,
-    });
-    const { planByLookupKey, seatPlan } = readBillingFile();
-    const planPrices = (await stripe.prices.list({ active: true, limit: 100 })).data.filter(
-      (price) => price.lookup_key !== null && planByLookupKey.has(price.lookup_key),
-    );
-    const isSeatPrice = (price: Stripe.Price) =>
-      planByLookupKey.get(price.lookup_key ?? "") === seatPlan.key;
-    const prices = planPrices.filter((price) => !isSeatPrice(price));
-    const seatPrices = planPrices.filter(isSeatPrice);
-    if (prices.length < 2 || seatPrices.length < 2) {
-      throw new Error("the catalog has fewer than two prices for users or for seats");
-    }
-    await checkPortalAllowsQuantity(stripe, String(seatPrices[0]?.product));
-
-    return {
+    return await completeChaosWorld({
       main,
       instances,
-      proxy,
-      prices,
-      seatPrices,
-      seats: seatPlan.seats,
-      planByLookupKey,
-      clockGate: createClockGate(),
-      // Only retrieves by id (`/v1/<type>/<id>`) are Portico's: the test reads through list
-      // endpoints (`/v1/<type>?customer=`), so its own reads never meet the fault.
-      failPorticoReads: async (rate) => {
-        await main.control("faults", { kind: "api_error", method: "GET", path: "/v1/*/*", rate });
-      },
-      clearFaults: () => clearEmulatorFaults(main.emulatorUrl, main.keys.test),
-      async flushDeliveries(timeoutMs) {
-        return (await main.control("webhooks/flush", { timeout_ms: timeoutMs })) as {
-          idle: boolean;
-          pending: number;
-        };
-      },
-      async close() {
-        await proxy.close();
-        await closeAll();
-      },
-    };
+      webhookPath: "/api/webhooks/stripe",
+      options,
+      close: closeAll,
+    });
   } catch (error) {
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * The rest of a world once its instances run and know the catalog: the proxy in front of
+ * them, the account's endpoints pointed at it (`webhookPath` on every instance), fast and
+ * many retries, and the plans' prices.
+ */
+export async function completeChaosWorld(input: {
+  main: SyncedPortico;
+  instances: TestPortico[];
+  webhookPath: string;
+  options: Pick<ChaosWorldOptions, "refuseRate" | "random">;
+  projectId?: string;
+  close(): Promise<void>;
+}): Promise<ChaosWorld> {
+  const { main, instances, options } = input;
+  const proxy = await startDeliveryProxy({
+    targets: instances.map((instance) => instance.url),
+    refuseRate: options.refuseRate,
+    random: options.random.fork("proxy").next,
+  });
+  const stripe = main.stripe.test;
+  const endpoints = await stripe.webhookEndpoints.list({ limit: 100 });
+  for (const endpoint of endpoints.data) {
+    await stripe.webhookEndpoints.update(endpoint.id, {
+      url: `${proxy.url}${input.webhookPath}`,
+    });
+  }
+  // Quick retries, and enough of them that a delivery refused or failed several times
+  // in a row still lands: recovery must come from redelivery alone. A long timeout:
+  // a delivery Stripe gave up on while it was still being applied, whose copy was then
+  // answered 200 as a duplicate, would only be recovered by the retry worker if it failed.
+  await main.control("webhooks/settings", {
+    mode: "shuffled+duplicated",
+    retry_base_ms: 20,
+    max_attempts: 30,
+    timeout_ms: 60_000,
+  });
+  const { planByLookupKey, seatPlan } = readBillingFile();
+  const planPrices = (await stripe.prices.list({ active: true, limit: 100 })).data.filter(
+    (price) => price.lookup_key !== null && planByLookupKey.has(price.lookup_key),
+  );
+  const isSeatPrice = (price: Stripe.Price) =>
+    planByLookupKey.get(price.lookup_key ?? "") === seatPlan.key;
+  const prices = planPrices.filter((price) => !isSeatPrice(price));
+  const seatPrices = planPrices.filter(isSeatPrice);
+  if (prices.length < 2 || seatPrices.length < 2) {
+    throw new Error("the catalog has fewer than two prices for users or for seats");
+  }
+  await checkPortalAllowsQuantity(stripe, String(seatPrices[0]?.product));
+
+  return {
+    main,
+    ...(input.projectId ? { projectId: input.projectId } : {}),
+    instances,
+    proxy,
+    prices,
+    seatPrices,
+    seats: seatPlan.seats,
+    planByLookupKey,
+    clockGate: createClockGate(),
+    // Only retrieves by id (`/v1/<type>/<id>`) are Portico's: the test reads through list
+    // endpoints (`/v1/<type>?customer=`), so its own reads never meet the fault.
+    failPorticoReads: async (rate) => {
+      await main.control("faults", { kind: "api_error", method: "GET", path: "/v1/*/*", rate });
+    },
+    clearFaults: () => clearEmulatorFaults(main.emulatorUrl, main.keys.test),
+    async flushDeliveries(timeoutMs) {
+      return (await main.control("webhooks/flush", { timeout_ms: timeoutMs })) as {
+        idle: boolean;
+        pending: number;
+      };
+    },
+    async close() {
+      await proxy.close();
+      await input.close();
+    },
+  };
 }

@@ -68,7 +68,8 @@ export async function createUsers(world: ChaosWorld, count: number): Promise<Cha
     const email = uniqueEmail();
     const user = await insertUser(db, email, passwordHash);
     if (!user) throw new Error("a fresh email was already taken");
-    const token = generateSessionToken();
+    // A project's sessions name it, which is how the server routes them to the project.
+    const token = generateSessionToken(world.projectId);
     await insertSession(db, user.id, hashToken(token), expiresAt);
     users.push({ user: { id: user.id, email }, token });
   }
