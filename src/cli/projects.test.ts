@@ -1,15 +1,18 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { porticoCommand } from "../../test/cli-process.js";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
 import { openMigratedTestDatabase, openPgliteDirFromTemplate } from "../../test/pglite-template.js";
 import { loadConfig } from "../config.js";
 import { type Database, databaseOptions } from "../db/client.js";
+import { projectDatabases } from "../projects/project-databases.js";
 import { registerProjectsCommand } from "./projects.js";
 
 const material = () => randomBytes(32).toString("base64");
@@ -18,7 +21,8 @@ const K2 = `k2:${material()}`;
 const TEST_KEY = `sk_test_51${randomBytes(12).toString("hex")}wxyz`;
 const LIVE_KEY = `sk_live_51${randomBytes(12).toString("hex")}live`;
 const WHSEC = `whsec_${randomBytes(12).toString("hex")}aaaa`;
-const SECRETS = [TEST_KEY, LIVE_KEY, WHSEC, K1.slice(3), K2.slice(3)];
+const JWT_SECRET = `jwt-${randomBytes(24).toString("hex")}`;
+const SECRETS = [TEST_KEY, LIVE_KEY, WHSEC, K1.slice(3), K2.slice(3), JWT_SECRET];
 
 describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
   let dataDir: string;
@@ -177,8 +181,45 @@ describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
     expect((await cli({}, "list")).out).not.toContain("doomed");
     expect((await cli({}, "list", "--all")).out).toMatch(/\ndoomed\s+Doomed\s+-\s+\S+Z\s+\S+Z\n/);
     expect((await cli({}, "create", "doomed", "--name", "Again")).err).toMatch(/--purge/);
-    expect((await cli({}, "delete", "doomed", "--purge")).out).toBe("Purged project doomed.\n");
+    // The project's own database (made by a server on its first request) goes too.
+    const projectData = projectDatabases({ database, ...loadConfig(base()) });
+    if (testDatabase.url) await (await projectData.open("doomed")).close();
+    else await mkdir(join(dataDir, "projects", "doomed", "db"), { recursive: true });
+    expect(await projectDatabaseExists("doomed")).toBe(true);
+    expect((await cli({}, "delete", "doomed", "--purge")).out).toBe(
+      "Purged project doomed and its billing data.\n",
+    );
     expect((await cli({}, "list", "--all")).out).not.toContain("doomed");
+    expect(await projectDatabaseExists("doomed")).toBe(false);
+  });
+
+  async function projectDatabaseExists(id: string): Promise<boolean> {
+    if (!testDatabase.url) return existsSync(join(dataDir, "projects", id));
+    const name = `${new URL(testDatabase.url).pathname.slice(1)}_p_${id}`;
+    const [row] = await database.db
+      .select({ found: sql<number>`1` })
+      .from(sql`pg_database`)
+      .where(sql`datname = ${name}`);
+    return row !== undefined;
+  }
+
+  it("sets JWT sign-in from the environment's AUTH_JWT_*, never the command line", async () => {
+    await cli({}, "create", "signed", "--name", "Signed");
+    const jwtEnv = {
+      ...withKey,
+      AUTH_JWT_SECRET: JWT_SECRET,
+      AUTH_JWT_ISSUER: "https://app.example.com",
+      AUTH_JWT_AUDIENCE: "portico",
+    };
+    const set = await cli(jwtEnv, "set-config", "signed", "--jwt");
+    expect(set.code, set.err).toBe(0);
+    expect(set.out).toMatch(/\njwt\s+.*issuer https:\/\/app\.example\.com/);
+    const missing = await cli(withKey, "set-config", "signed", "--jwt");
+    expect(missing).toMatchObject({ code: 1 });
+    expect(missing.err).toMatch(/--jwt reads AUTH_JWT_SECRET/);
+    const off = await cli(withKey, "set-config", "signed", "--no-jwt");
+    expect(off.code, off.err).toBe(0);
+    expect(off.out).toMatch(/\njwt\s+-\n/);
   });
 
   it("rotates the master key: the new key seals, the old one may then go", async () => {

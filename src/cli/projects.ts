@@ -1,13 +1,15 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
 import { PorticoError } from "../errors.js";
+import { projectDatabases } from "../projects/project-databases.js";
 import {
   createProjectService,
   type ProjectService,
   type ProjectView,
 } from "../projects/project-service.js";
-import type { ProjectKeysInput } from "../projects/project-settings.js";
+import type { ProjectJwtInput, ProjectKeysInput } from "../projects/project-settings.js";
 import { createSecretBox, SecretBoxError } from "../projects/secret-box.js";
 import {
   type CommandContext,
@@ -36,7 +38,7 @@ export function registerProjectsCommand(
     .description("The apps this Portico serves, each with its own Stripe account (preview)");
   const run = (
     access: DatabaseAccess,
-    work: (service: ProjectService, config: Config) => Promise<number>,
+    work: (service: ProjectService, config: Config, db: Db) => Promise<number>,
   ) => {
     const config = context.config();
     return withCliDatabase(
@@ -46,7 +48,7 @@ export function registerProjectsCommand(
       async ({ db }) => {
         const box = config.encryption && createSecretBox(config.encryption);
         try {
-          return await work(createProjectService({ db, box }), config);
+          return await work(createProjectService({ db, box }), config, db);
         } catch (error) {
           if (!(error instanceof PorticoError || error instanceof SecretBoxError)) throw error;
           context.io.err(describeRefusal(error));
@@ -125,10 +127,26 @@ export function registerProjectsCommand(
     .description("Set the project's billing configuration and return origins")
     .option("--file <path>", "its portico.config.json")
     .option("--return-origins <origins>", "comma-separated https origins return URLs may point at")
-    .action((id: string, options: { file?: string; returnOrigins?: string }) =>
-      run(write("set-config"), async (service) => {
-        if (options.file === undefined && options.returnOrigins === undefined) {
-          io.err("Give --file <portico.config.json>, --return-origins <a,b>, or both.\n");
+    .option(
+      "--jwt",
+      "sign-in with the app's JWTs: AUTH_JWT_SECRET or AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE from the environment",
+    )
+    .option("--no-jwt", "turn JWT sign-in off")
+    .action((id: string, options: { file?: string; returnOrigins?: string; jwt?: boolean }) =>
+      run(write("set-config"), async (service, config) => {
+        if (
+          options.file === undefined &&
+          options.returnOrigins === undefined &&
+          options.jwt === undefined
+        ) {
+          io.err("Give --file <portico.config.json>, --return-origins <a,b>, --jwt or --no-jwt.\n");
+          return 1;
+        }
+        const jwt = options.jwt === undefined ? undefined : jwtFromEnvironment(config, options.jwt);
+        if (jwt === "missing") {
+          io.err(
+            "--jwt reads AUTH_JWT_SECRET (or AUTH_JWKS_URL), AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE from the environment or .env; none is set. Secrets are never taken from the command line.\n",
+          );
           return 1;
         }
         const billing = options.file === undefined ? undefined : await readJson(options.file);
@@ -136,7 +154,11 @@ export function registerProjectsCommand(
           ?.split(",")
           .map((origin) => origin.trim())
           .filter(Boolean);
-        const view = await service.setConfig(id, { billing, returnOrigins });
+        const view = await service.setConfig(id, {
+          billing,
+          returnOrigins,
+          ...(jwt === undefined ? {} : { jwt }),
+        });
         io.out(renderProjectDetail(view));
         return 0;
       }),
@@ -147,10 +169,12 @@ export function registerProjectsCommand(
     .description("Delete a project: its row, secrets and billing rows stay until --purge")
     .option("--purge", "remove the project for good (a deleted one too)")
     .action((id: string, options: { purge?: boolean }) =>
-      run(write("delete"), async (service) => {
+      run(write("delete"), async (service, config, db) => {
         if (options.purge) {
           await service.purge(id);
-          io.out(`Purged project ${id}.\n`);
+          // Its billing data goes with it: the project's own database.
+          await projectDatabases({ database: { db }, ...config }).drop(id);
+          io.out(`Purged project ${id} and its billing data.\n`);
         } else {
           await service.delete(id);
           io.out(
@@ -218,4 +242,18 @@ function describeRefusal(error: PorticoError | SecretBoxError): string {
   const details = error instanceof PorticoError ? (error.details ?? []) : [];
   if (details.length === 0) return `${error.message}\n`;
   return `Invalid input:\n${details.map((detail) => `  - ${detail.message}`).join("\n")}\n`;
+}
+
+/** The project's JWT settings as the server's own are given: AUTH_JWT_* from the environment. */
+function jwtFromEnvironment(config: Config, enabled: boolean): ProjectJwtInput | null | "missing" {
+  if (!enabled) return null;
+  const jwt = config.auth.jwt;
+  if (!jwt) return "missing";
+  const claims = {
+    ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
+    ...(jwt.audience ? { audience: jwt.audience } : {}),
+  };
+  return jwt.kind === "secret"
+    ? { secret: jwt.secret, ...claims }
+    : { jwksUrl: jwt.jwksUrl, ...claims };
 }

@@ -23,7 +23,8 @@ export interface ProjectDatabases {
 const MAX_NAME_LENGTH = 63;
 
 export function projectDatabases(server: {
-  database: Database;
+  /** The server's database, where a PostgreSQL project database is created from. */
+  database: Pick<Database, "db">;
   databaseUrl: string | undefined;
   dataDir: string;
   /** Connections each project's pool may hold (PostgreSQL). */
