@@ -11,6 +11,7 @@ import {
 } from "../projects/project-service.js";
 import { createSecretBox, type SecretBox } from "../projects/secret-box.js";
 import { type CommandIo, withCliDatabase } from "./command-context.js";
+import { useRecordedEmulatorBase } from "./quick-start-record.js";
 
 /**
  * A project as a command acts for it (`--project <id>`): the configuration it runs with, its
@@ -44,7 +45,10 @@ export async function loadCliProject(
     try {
       const settings = await createProjectService({ db, box }).settings(id);
       if (!settings) throw projectNotFound(id);
-      const { config, billingConfig } = projectConfig(server, settings);
+      const { config, billingConfig } = projectConfig(
+        useRecordedEmulatorBase(server, io.err),
+        settings,
+      );
       project = { id: settings.id, settings, config, billing: billingConfig };
       return 0;
     } catch (error) {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,8 @@ import {
   quickStartRecordFile,
   readQuickStartRecord,
   useRecordedEmulator,
+  useRecordedEmulatorBase,
+  writeQuickStartRecord,
 } from "./quick-start-record.js";
 import { type QuickStartProcess, REPO_ROOT, startQuickStart } from "./start-test-helpers.js";
 
@@ -164,5 +167,27 @@ describe("useRecordedEmulator", () => {
     const notes: string[] = [];
     expect(useRecordedEmulator(config, (text) => notes.push(text))).toBe(config);
     expect(notes).toEqual([]);
+  });
+});
+
+describe("useRecordedEmulatorBase", () => {
+  it("points a project's keys at the quick start's emulator, unless Stripe is configured", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "portico-record-"));
+    try {
+      await writeQuickStartRecord(dataDir, {
+        serverUrl: "http://127.0.0.1:3000",
+        emulator: { url: "http://127.0.0.1:12111", key: "sk_test_porticoEmbedded" },
+      });
+      const notes: string[] = [];
+      const bare = loadConfig({ PORTICO_DATA_DIR: dataDir });
+      const used = useRecordedEmulatorBase(bare, (text) => notes.push(text));
+      // The base only: the project's own keys are what the command uses.
+      expect(used.stripe).toMatchObject({ apiBase: "http://127.0.0.1:12111", keys: {} });
+      expect(notes.join("")).toMatch(/quick start's emulator at http:\/\/127\.0\.0\.1:12111/);
+      const real = loadConfig({ PORTICO_DATA_DIR: dataDir, STRIPE_TEST_SECRET_KEY: "sk_test_x" });
+      expect(useRecordedEmulatorBase(real, () => {})).toBe(real);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

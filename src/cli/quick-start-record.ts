@@ -80,6 +80,20 @@ export function useRecordedEmulator(
   };
 }
 
+/**
+ * A project's commands beside `npm start`: the server runs its projects against the
+ * quick start's emulator (their keys are accounts there), so the command does too. A
+ * configured STRIPE_API_BASE or key means real Stripe, and wins.
+ */
+export function useRecordedEmulatorBase(config: Config, note: (text: string) => void): Config {
+  const { keys, apiBase } = config.stripe;
+  if (keys.test || keys.live || apiBase) return config;
+  const emulator = readQuickStartRecord(config.dataDir)?.emulator;
+  if (!emulator) return config;
+  note(`Using the quick start's emulator at ${emulator.url} (recorded by \`npm start\`).\n`);
+  return { ...config, stripe: { ...config.stripe, apiBase: emulator.url } };
+}
+
 /** Where no test key was found: `npm start` provides one (its emulator has no live mode). */
 export const quickStartHint = (mode: "test" | "live") =>
   mode === "test"

@@ -84,6 +84,23 @@ describe.each(TEST_ENGINES)("hosting projects (%s)", (engine) => {
     expect((await callAs(t, "/api/auth/me", await projectToken(acme))).status).toBe(401);
   });
 
+  it("applies each project's own rate limits, apart from the others'", async () => {
+    const t = await start(engine);
+    const acme = await createTestProject(t, "acme", { port: 4231 });
+    const globex = await createTestProject(t, "globex", { port: 4232 });
+    const hosting = t.portico.projects;
+    if (!hosting) throw new Error("no projects");
+    await hosting.service.setConfig(acme.id, { rateLimits: { portal: "1/60s" } });
+    await hosting.runtimes.invalidate(acme.id);
+
+    expect((await portalFor(t, acme)).status).toBe(200);
+    const limited = await portalFor(t, acme);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+    // The server's default (20 a minute) still holds for the other project.
+    for (let i = 0; i < 3; i++) expect((await portalFor(t, globex)).status).toBe(200);
+  });
+
   it("loses nothing while the master key is rotated under load", async () => {
     const k1: EncryptionKey = { id: "k1", key: randomBytes(32) };
     const k2: EncryptionKey = { id: "k2", key: randomBytes(32) };
