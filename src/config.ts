@@ -102,6 +102,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: flag.transform((value) => value ?? false),
   APP_URL: origin.optional(),
   RETURN_URL_ORIGINS: csv.pipe(z.array(origin)),
+  CORS_ORIGINS: csv.pipe(z.array(origin)).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
@@ -191,6 +192,11 @@ export interface Config {
   appUrl: string;
   /** Every origin a return/success/cancel URL may point at, APP_URL's first. */
   allowedOrigins: string[];
+  /**
+   * The browser origins that may call the API (CORS_ORIGINS); undefined: the return-URL
+   * origins, as a browser app that is sent back from Stripe is the one that calls.
+   */
+  corsOrigins: string[] | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
   /** `portico.config.json`: plans, prices and portal configurations. Absent file: no catalog. */
@@ -379,6 +385,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     appUrl,
     allowedOrigins: [...new Set([new URL(appUrl).origin, ...e.RETURN_URL_ORIGINS])],
+    corsOrigins: e.CORS_ORIGINS,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.PORTICO_DATA_DIR,
     billingConfigPath: e.PORTICO_CONFIG,

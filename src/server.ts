@@ -18,6 +18,7 @@ import { closeServer } from "./http/close-server.js";
 import { credentialIdentity } from "./http/identify.js";
 import { ADMIN_PROJECTS_PATH, createAdminProjectRoutes } from "./http/routes/admin-projects.js";
 import { membershipAccess } from "./http/subject-access.js";
+import type { CrossOrigins } from "./http/cross-origin.js";
 import type { Metrics } from "./metrics.js";
 import type { ProjectDatabases } from "./projects/project-databases.js";
 import { hostProjects, type ProjectHosting } from "./projects/project-hosting.js";
@@ -63,6 +64,7 @@ export function wireStandaloneApp(deps: {
   billingConfig: BillingConfig | undefined;
   database: Database;
   projectId?: string;
+  crossOrigins?: CrossOrigins;
 }) {
   const { config, logger, database } = deps;
   const core = createCore(deps);
@@ -81,6 +83,7 @@ export function wireStandaloneApp(deps: {
     identify: credentialIdentity(accounts, config.appUrl),
     subjects: membershipAccess(organizations),
     ...(deps.projectId ? { projectId: deps.projectId } : {}),
+    ...(deps.crossOrigins ? { crossOrigins: deps.crossOrigins } : {}),
   });
   return { core, app, accounts };
 }
@@ -113,8 +116,15 @@ export async function createPorticoService(
   const config = withBillingConfig(envConfig, billingConfig);
   const database = options.database ?? (await openDatabase(databaseOptions(config)));
   await database.migrate();
-  const { core, app, accounts } = wireStandaloneApp({ config, logger, billingConfig, database });
-  const projects = hostProjects({
+  let projects: ProjectHosting | undefined;
+  const { core, app, accounts } = wireStandaloneApp({
+    config,
+    logger,
+    billingConfig,
+    database,
+    crossOrigins: (origin) => projects?.allowsOrigin(origin) ?? false,
+  });
+  projects = hostProjects({
     config: envConfig,
     logger,
     metrics: core.metrics,

@@ -43,7 +43,7 @@ export function projectToken(
 export async function createTestProject(
   t: TestPortico,
   id: string,
-  options: { port: number; live?: boolean; service?: ProjectService },
+  options: { port: number; live?: boolean; service?: ProjectService; origin?: string },
 ): Promise<TestProject> {
   const service = options.service ?? t.portico.projects?.service;
   if (!service) throw new Error("the server hosts no projects");
@@ -54,7 +54,7 @@ export async function createTestProject(
     test: `whsec_${id}test${options.port}`,
     live: `whsec_${id}live${options.port}`,
   };
-  const origin = `http://localhost:${options.port}`;
+  const origin = options.origin ?? `http://localhost:${options.port}`;
   await service.create({ id, name: id.toUpperCase() });
   await service.setKeys(id, {
     testSecretKey: keys.test,

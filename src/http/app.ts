@@ -5,6 +5,7 @@ import type { OrganizationService } from "../billing/organizations.js";
 import type { Config } from "../config.js";
 import type { Core } from "../core.js";
 import type { AppEnv } from "./context.js";
+import { allowCrossOrigins, type CrossOrigins, configuredCrossOrigins } from "./cross-origin.js";
 import type { Identify } from "./identify.js";
 import { renderErrors, useRequestPipeline } from "./request-pipeline.js";
 import { createAuthRoutes } from "./routes/auth.js";
@@ -44,6 +45,8 @@ export interface AppDeps
   webDist?: string;
   /** Set when this app serves one project of a multi-project server: its webhook URLs. */
   projectId?: string;
+  /** Origins allowed besides the configured ones (a preflight names no project: theirs). */
+  crossOrigins?: CrossOrigins;
 }
 
 /** Where Stripe's events arrive: the server's endpoint, and each project's. */
@@ -54,6 +57,15 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   useRequestPipeline(app, deps, WEBHOOK_PATHS);
+  const configured = configuredCrossOrigins(config);
+  const extra = deps.crossOrigins;
+  app.use(
+    "/api/*",
+    allowCrossOrigins(
+      extra ? async (origin) => configured(origin) || (await extra(origin)) : configured,
+      [...WEBHOOK_PATHS, "/api/admin/*"],
+    ),
+  );
 
   const api = app
     .route("/api/auth", createAuthRoutes(deps))

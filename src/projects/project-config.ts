@@ -24,6 +24,8 @@ export function projectConfig(
     ...server,
     appUrl,
     allowedOrigins: project.returnOrigins.length > 0 ? project.returnOrigins : [appUrl],
+    // Browsers of the project's own app, not the server's CORS_ORIGINS.
+    corsOrigins: undefined,
     stripe: {
       ...server.stripe,
       keys: credentials.keys,

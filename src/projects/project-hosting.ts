@@ -53,6 +53,7 @@ export function hostProjects(deps: {
     service,
     runtimes,
     fetch,
+    allowsOrigin: cachedOriginCheck(service),
     /**
      * Removes a project for good: its rows first, so that no request starts it again, then
      * its running copy here, then its database. Another instance serving it finds it gone
@@ -64,6 +65,25 @@ export function hostProjects(deps: {
       await runtimes.stop(projectId);
       await databases.drop(projectId);
     },
+  };
+}
+
+/** How long the projects' origins are read once for all preflights. */
+const ORIGINS_TTL_MS = 5_000;
+
+/**
+ * Whether some live project's app may call from `origin`. A preflight carries no credential,
+ * so it cannot name its project: it is answered for any project's origin, and the actual
+ * request is then answered by its project's app with that project's origins alone.
+ */
+function cachedOriginCheck(service: { returnOrigins(): Promise<string[]> }) {
+  let cached: { origins: Set<string>; readAt: number } | undefined;
+  return async (origin: string): Promise<boolean> => {
+    if (!cached || Date.now() - cached.readAt > ORIGINS_TTL_MS) {
+      const origins = await service.returnOrigins().catch(() => cached?.origins ?? []);
+      cached = { origins: new Set(origins), readAt: Date.now() };
+    }
+    return cached.origins.has(origin);
   };
 }
 

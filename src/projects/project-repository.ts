@@ -47,6 +47,15 @@ export function listProjects(db: Db, options: { includeDeleted?: boolean } = {})
     .orderBy(asc(projects.id));
 }
 
+/** Every origin a live project's return URLs may point at. */
+export async function listReturnOrigins(db: Db): Promise<string[]> {
+  const rows = await db
+    .select({ origins: projects.returnOrigins })
+    .from(projects)
+    .where(isNull(projects.deletedAt));
+  return [...new Set(rows.flatMap((row) => row.origins))];
+}
+
 /** The updated row, or undefined when no live project has the id. */
 export async function updateProject(db: Db, id: string, patch: ProjectPatch) {
   const [row] = await db

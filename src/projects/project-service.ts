@@ -5,6 +5,7 @@ import {
   findProject,
   insertProject,
   listProjects,
+  listReturnOrigins,
   type ProjectPatch,
   type ProjectRow,
   purgeProject,
@@ -190,6 +191,11 @@ export function createProjectService(deps: { db: Db; box: SecretBox | undefined 
         rateLimits: row.rateLimits as ProjectRateLimits,
         credentials: credentialsOf(row),
       };
+    },
+
+    /** Every origin a live project's return URLs may point at (its app's browser origins). */
+    returnOrigins(): Promise<string[]> {
+      return listReturnOrigins(db);
     },
 
     /** When the project last changed, without opening a secret; undefined once it is gone. */
