@@ -263,8 +263,9 @@ export interface Config {
    */
   encryption: { current: EncryptionKey; previous: EncryptionKey[] } | undefined;
   /**
-   * `/api/admin/projects`: the SHA-256 of its bearer token (PORTICO_ADMIN_TOKEN_SHA256).
-   * Unset: the admin API is not mounted and answers 404 like any unknown route.
+   * `/api/admin/*`: the SHA-256 of its bearer token (PORTICO_ADMIN_TOKEN_SHA256). Unset: the
+   * admin API is not mounted and answers 404 like any unknown route. `/api/admin/projects`
+   * also needs PORTICO_ENCRYPTION_KEY (projects are hosted only with it).
    */
   admin: { tokenSha256: Buffer | undefined };
 }
@@ -323,12 +324,6 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   if (env.PORTICO_ENCRYPTION_PREVIOUS_KEYS && !env.PORTICO_ENCRYPTION_KEY) {
     problems.push(
       "PORTICO_ENCRYPTION_PREVIOUS_KEYS: set PORTICO_ENCRYPTION_KEY too; previous keys only open secrets",
-    );
-  }
-  // The admin API manages projects, which the server only hosts with a master key.
-  if (env.PORTICO_ADMIN_TOKEN_SHA256 && !env.PORTICO_ENCRYPTION_KEY) {
-    problems.push(
-      "PORTICO_ADMIN_TOKEN_SHA256: set PORTICO_ENCRYPTION_KEY too; the admin API manages projects, which need it",
     );
   }
   // One id, two keys: secrets sealed under either would be unreadable with the other.

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { BillingConfig } from "./billing/billing-config-schema.js";
+import { createCustomerLinkService } from "./billing/customer-links.js";
 import { createInvoiceListService } from "./billing/invoice-list.js";
 import { createPlanCatalog } from "./billing/plans.js";
 import { createPortalService } from "./billing/portal.js";
@@ -72,6 +73,7 @@ export function createCore(deps: {
       prorationBehavior: seatProrationBehavior(billingConfig),
     }),
     ...billingSync,
+    customerLinks: createCustomerLinkService({ db, stripe, runner: billingSync.sync, logger }),
 
     /** The background work: the setup check (Stripe may be slow; nobody waits) and retries. */
     start() {

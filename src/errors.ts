@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   ALREADY_SUBSCRIBED: 409,
+  /** A Stripe customer linked to someone else, or a subject with another customer. */
+  CUSTOMER_LINK_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,

@@ -16,6 +16,7 @@ import { type Database, databaseOptions, openDatabase } from "./db/client.js";
 import { createApp, type PorticoApp } from "./http/app.js";
 import { closeServer } from "./http/close-server.js";
 import { credentialIdentity } from "./http/identify.js";
+import { ADMIN_CUSTOMERS_PATH, createAdminCustomerRoutes } from "./http/routes/admin-customers.js";
 import { ADMIN_PROJECTS_PATH, createAdminProjectRoutes } from "./http/routes/admin-projects.js";
 import { membershipAccess } from "./http/subject-access.js";
 import type { CrossOrigins } from "./http/cross-origin.js";
@@ -137,14 +138,24 @@ export async function createPorticoService(
   const adminTokenSha256 = envConfig.admin.tokenSha256;
   // On the server's own app only: a project's app never answers for the registry. Mounted
   // after the web app's fallback, which passes every /api/* path on.
-  if (projects && adminTokenSha256) {
+  const adminToken = adminTokenSha256 && {
+    tokenSha256: adminTokenSha256,
+    db: database.db,
+    failures: config.rateLimits.login,
+    trustProxy: config.trustProxy,
+  };
+  // Customer links need only the token: they act on the server's own database.
+  if (adminToken) {
+    app.route(
+      ADMIN_CUSTOMERS_PATH,
+      createAdminCustomerRoutes({ ...adminToken, links: core.customerLinks }),
+    );
+  }
+  if (projects && adminToken) {
     app.route(
       ADMIN_PROJECTS_PATH,
       createAdminProjectRoutes({
-        tokenSha256: adminTokenSha256,
-        db: database.db,
-        failures: config.rateLimits.login,
-        trustProxy: config.trustProxy,
+        ...adminToken,
         projects: projects.service,
         onChanged: (id) => projects.runtimes.invalidate(id),
         purge: (id) => projects.purge(id),

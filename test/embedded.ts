@@ -27,7 +27,10 @@ export interface EmbeddedHost {
   url: string;
   stripe: Stripe;
   /** Signs a host user in: the cookie and bearer token the host's auth accepts. */
-  signIn(user: { id: string; email?: string }): { cookie: string; authorization: string };
+  signIn(user: { id: string; email?: string; stripeCustomerId?: string }): {
+    cookie: string;
+    authorization: string;
+  };
   /** Waits until the emulator has delivered every webhook. */
   flushWebhooks(): Promise<void>;
   close(): Promise<void>;
@@ -54,7 +57,7 @@ export async function startEmbeddedHost(
   const database = await createTestDatabase(options.engine ?? "pglite");
   const pglite = database.url ? undefined : await borrowPgliteFromTemplate();
 
-  const sessions = new Map<string, { id: string; email?: string }>();
+  const sessions = new Map<string, { id: string; email?: string; stripeCustomerId?: string }>();
   let portico: Portico | undefined;
   const server: Server = createServer((request, response) => {
     if (!portico) throw new Error("not started");

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { registerCustomersCommand } from "./customers.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerEventsCommand } from "./events.js";
 import { registerProjectsCommand } from "./projects.js";
@@ -36,6 +37,7 @@ registerDoctorCommand(program);
 registerSyncCommand(program);
 registerEventsCommand(program);
 registerProjectsCommand(program);
+registerCustomersCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

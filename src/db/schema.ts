@@ -183,6 +183,33 @@ export const portalSessions = portico.table(
   (table) => [index("portal_sessions_user_id_idx").on(table.userId, table.createdAt)],
 );
 
+/**
+ * Who did what to billing links, for the record: one row per action, never updated. The
+ * subject is kept as text, not a foreign key, so the trail outlives a deleted user.
+ */
+export const auditLog = portico.table(
+  "audit_log",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** `AuditAction`, e.g. `customer.linked`. */
+    action: text("action").notNull(),
+    /** `AuditSource`: cli | admin_api | import | embedded. */
+    source: text("source").notNull(),
+    /** Who acted, where known (an operator's note, the host's user id). */
+    actor: text("actor"),
+    /** `user:<id>` or `organization:<id>`. */
+    subject: text("subject"),
+    livemode: boolean("livemode"),
+    stripeCustomerId: text("stripe_customer_id"),
+    details: jsonb("details").notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("audit_log_subject_idx").on(table.subject, table.createdAt),
+    index("audit_log_customer_idx").on(table.stripeCustomerId),
+  ],
+);
+
 /** Fixed-window counters shared by every instance on the same database. */
 export const rateLimits = portico.table("rate_limits", {
   key: text("key").primaryKey(),

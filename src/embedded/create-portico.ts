@@ -10,6 +10,7 @@ import { databaseOptions, openDatabase } from "../db/client.js";
 import { readMigrationStatus } from "../db/health.js";
 import { PorticoError } from "../errors.js";
 import { createLogger } from "../logger.js";
+import { createCustomerAdoption } from "./adopt-customer.js";
 import { createPorticoApi, type PorticoApi } from "./api.js";
 import { createEmbeddedApp } from "./handler.js";
 import { hostIdentity } from "./host-identity.js";
@@ -74,7 +75,13 @@ export function createPortico(options: PorticoOptions): Portico {
     }
     const core = createCore({ config, logger, billingConfig, database });
     core.start();
-    const identify = hostIdentity(options.identify, database.db, config.appUrl);
+    const adoptCustomer = createCustomerAdoption({
+      db: database.db,
+      links: core.customerLinks,
+      mode: config.stripe.appMode,
+      logger,
+    });
+    const identify = hostIdentity(options.identify, database.db, config.appUrl, adoptCustomer);
     const hostSubjects = createHostSubjects({
       db: database.db,
       authorize: options.authorize,

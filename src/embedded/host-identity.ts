@@ -4,6 +4,7 @@ import { upsertExternalUser } from "../db/users.js";
 import { PorticoError, unauthorized } from "../errors.js";
 import type { Identify } from "../http/identify.js";
 import { refuseCrossSiteCookie } from "../http/same-origin.js";
+import type { AdoptCustomer } from "./adopt-customer.js";
 
 /** The signed-in user, as the host app's own auth knows them. */
 export interface HostUser {
@@ -11,6 +12,12 @@ export interface HostUser {
   id: string;
   /** Where Stripe sends receipts; new customers are created with it. */
   email?: string | null | undefined;
+  /**
+   * The user's Stripe customer (`cus_…`), for an app already on Stripe. Adopted the first
+   * time it is seen, if it exists in Stripe and is nobody else's; otherwise a warning is
+   * logged and nothing is linked. A user who already has a customer keeps it.
+   */
+  stripeCustomerId?: string | null | undefined;
 }
 
 /** The host app's auth: the user behind a request, or null when nobody is signed in. */
@@ -47,15 +54,21 @@ export async function resolveHostUser(db: Db, user: HostUser): Promise<AuthUser>
  * is never taken. A state-changing request that carries cookies must come from the app's
  * own origin, so a cookie session cannot be ridden from another site (CSRF).
  */
-export function hostIdentity(identify: IdentifyHostUser, db: Db, appUrl: string): Identify {
+export function hostIdentity(
+  identify: IdentifyHostUser,
+  db: Db,
+  appUrl: string,
+  adoptCustomer?: AdoptCustomer,
+): Identify {
   return async (c) => {
     const byCookie = !c.req.header("authorization") && c.req.header("cookie") !== undefined;
     refuseCrossSiteCookie(c, appUrl, byCookie);
     const user = await identify(c.req.raw);
     if (!user) throw unauthorized();
     c.set("hostUser", user);
+    let resolved: AuthUser;
     try {
-      return await resolveHostUser(db, user);
+      resolved = await resolveHostUser(db, user);
     } catch (error) {
       if (error instanceof TypeError) {
         c.get("logger").error({ err: error }, "identify() returned an unusable user");
@@ -63,5 +76,9 @@ export function hostIdentity(identify: IdentifyHostUser, db: Db, appUrl: string)
       }
       throw error;
     }
+    if (adoptCustomer && typeof user.stripeCustomerId === "string" && user.stripeCustomerId) {
+      await adoptCustomer({ id: resolved.id, hostId: user.id }, user.stripeCustomerId);
+    }
+    return resolved;
   };
 }

@@ -122,7 +122,8 @@ function expandedCards(values: (string | Stripe.PaymentMethod | null | undefined
     .map(toPaymentMethodSnapshot);
 }
 
-function gatedHttpClient(beforeRequest: () => Promise<void>): Stripe.HttpClient {
+/** The SDK's transport, waiting for `beforeRequest` (a rate limiter) before each request. */
+export function gatedHttpClient(beforeRequest: () => Promise<void>): Stripe.HttpClient {
   const transport = Stripe.createNodeHttpClient();
   return {
     getClientName: () => transport.getClientName(),

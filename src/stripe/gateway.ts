@@ -51,8 +51,20 @@ export interface PortalConfigurationSummary {
   name: string | undefined;
 }
 
+/** A customer as an import matches it to a user: its email and metadata. */
+export interface CustomerListing {
+  id: string;
+  email: string | null;
+  metadata: Record<string, string>;
+}
+
 export interface StripeGateway {
   modes(): StripeMode[];
+  /** One page (100) of the account's customers, newest first; deleted ones are not listed. */
+  listCustomers(
+    mode: StripeMode,
+    startingAfter: string | undefined,
+  ): Promise<{ customers: CustomerListing[]; hasMore: boolean }>;
   createPortalSession(
     mode: StripeMode,
     params: PortalSessionParams,
@@ -169,6 +181,23 @@ export function createStripeGateway(
           { cause: error },
         );
       }
+    },
+
+    async listCustomers(mode, startingAfter) {
+      const page = await call("customers.list", () =>
+        client(mode).customers.list({
+          limit: 100,
+          ...(startingAfter ? { starting_after: startingAfter } : {}),
+        }),
+      );
+      return {
+        customers: page.data.map((customer) => ({
+          id: customer.id,
+          email: customer.email ?? null,
+          metadata: { ...customer.metadata },
+        })),
+        hasMore: page.has_more,
+      };
     },
 
     async listPortalConfigurations(mode) {

@@ -113,6 +113,7 @@ describe("the admin API's security", () => {
       ReturnType<typeof fetchOpenApiDocument>
     > & { components: { securitySchemes: Record<string, unknown> } };
     expect(Object.keys(document.paths).filter((path) => path.startsWith("/api/admin"))).toEqual([
+      "/api/admin/customers/links",
       "/api/admin/projects",
       "/api/admin/projects/{id}",
       "/api/admin/projects/{id}/keys",
