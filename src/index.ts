@@ -7,6 +7,7 @@ export type { BillingConfig, BillingConfigInput } from "./billing/billing-config
 export { ConfigError, type StripeMode } from "./config.js";
 export type { ForUser, PorticoApi } from "./embedded/api.js";
 export { createPortico, type Portico } from "./embedded/create-portico.js";
+export type { HostBillingChange, OnBillingChange } from "./embedded/host-changes.js";
 export type { HostUser, IdentifyHostUser } from "./embedded/host-identity.js";
 export type {
   AuthorizeInput,

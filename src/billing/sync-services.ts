@@ -4,6 +4,7 @@ import type { Db } from "../db/client.js";
 import { listRetryableStripeEvents, readInboxBacklog } from "../db/stripe-events.js";
 import type { Metrics } from "../metrics.js";
 import type { StripeGateway } from "../stripe/gateway.js";
+import { type BillingChanges, createBillingChanges } from "./billing-changes.js";
 import { createCheckoutService } from "./checkout.js";
 import { replayStoredEvent } from "./event-replay.js";
 import type { PlanCatalog } from "./plans.js";
@@ -28,7 +29,17 @@ export function createSyncServices(deps: {
   applyLanes: number;
 }) {
   const { db, stripe, plans, config, metrics, logger, applyLanes } = deps;
-  const runner = createSyncRunner({ db, stripe, plans, config, logger });
+  let changes: BillingChanges | undefined;
+  const runner = createSyncRunner({
+    db,
+    stripe,
+    plans,
+    config,
+    logger,
+    onApplied: (mode, customerIds) => changes?.customersChanged(mode, customerIds),
+  });
+  const subscriptions = createSubscriptionService({ db, stripe, plans, runner, config });
+  changes = createBillingChanges({ db, subscriptions, logger });
   metrics.watchInboxBacklog(() => readInboxBacklog(db));
   return {
     sync: runner,
@@ -45,7 +56,9 @@ export function createSyncServices(deps: {
       options: { intervalMs: config.sync.retry.intervalMs, batchSize: 20 },
       logger,
     }),
-    subscriptions: createSubscriptionService({ db, stripe, plans, runner, config }),
+    subscriptions,
+    /** Subjects whose billing state changed, for an app to be told (embedded `onChange`). */
+    changes,
     checkout: createCheckoutService({ db, stripe, plans, config, logger }),
   };
 }

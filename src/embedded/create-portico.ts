@@ -13,6 +13,7 @@ import { createLogger } from "../logger.js";
 import { createCustomerAdoption } from "./adopt-customer.js";
 import { createPorticoApi, type PorticoApi } from "./api.js";
 import { createEmbeddedApp } from "./handler.js";
+import { forwardChangesToHost } from "./host-changes.js";
 import { hostIdentity } from "./host-identity.js";
 import { createHostSubjects, type HostSubjects, hostSubjectAccess } from "./host-subjects.js";
 import { hostDatabaseOption, optionsAsEnv, type PorticoOptions } from "./options.js";
@@ -74,6 +75,14 @@ export function createPortico(options: PorticoOptions): Portico {
       throw error;
     }
     const core = createCore({ config, logger, billingConfig, database });
+    if (options.onChange) {
+      forwardChangesToHost({
+        changes: core.changes,
+        db: database.db,
+        onChange: options.onChange,
+        logger,
+      });
+    }
     core.start();
     const adoptCustomer = createCustomerAdoption({
       db: database.db,

@@ -26,15 +26,15 @@ export type IdentifyHostUser = (
 ) => Promise<HostUser | null | undefined> | HostUser | null | undefined;
 
 /**
- * The issuer Portico records for the host app's users, apart from any JWT issuer the
- * standalone service has seen: the same id from both never becomes one user.
- */
-const HOST_ISSUER = "portico:host";
-
-/**
  * Portico's user for the host's: created the first time it is seen, its email kept up to
  * date. Refuses ids Portico cannot store or compare safely, as a bug in the host's code.
  */
+/**
+ * The issuer Portico records for the host app's users and organizations, apart from any JWT
+ * issuer the standalone service has seen: the same id from both never becomes one user.
+ */
+export const HOST_ISSUER = "portico:host";
+
 export async function resolveHostUser(db: Db, user: HostUser): Promise<AuthUser> {
   if (typeof user.id !== "string" || user.id.length === 0 || user.id.length > 255) {
     throw new TypeError("identify() must return a user whose id is a string of 1–255 characters");

@@ -4,7 +4,7 @@ import { organizationNotFound, type SubjectAction } from "../billing/organizatio
 import type { Db } from "../db/client.js";
 import { upsertExternalOrganization } from "../db/organizations.js";
 import type { SubjectAccess } from "../http/subject-access.js";
-import type { HostUser } from "./host-identity.js";
+import { HOST_ISSUER, type HostUser } from "./host-identity.js";
 
 /** What the host's `authorize` is asked: may this user `action` this organization's billing? */
 export interface AuthorizeInput {
@@ -32,9 +32,6 @@ export interface HostOrganization {
 export type DescribeOrganization = (
   id: string,
 ) => HostOrganization | null | undefined | Promise<HostOrganization | null | undefined>;
-
-/** The host app's organizations are recorded under this issuer, apart from any JWT issuer's. */
-const HOST_ISSUER = "portico:host";
 
 /**
  * The embedded access check: the user's own billing, or an organization the host's

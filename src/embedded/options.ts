@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { BillingConfigInput } from "../billing/billing-config-schema.js";
 import type { StripeMode } from "../config.js";
 import type { DatabaseOptions } from "../db/client.js";
+import type { OnBillingChange } from "./host-changes.js";
 import type { IdentifyHostUser } from "./host-identity.js";
 import type { AuthorizeSubject, DescribeOrganization } from "./host-subjects.js";
 
@@ -24,6 +25,14 @@ export interface PorticoOptions {
    * customer is created with them, and a per-seat plan starts at `members` seats.
    */
   describeOrganization?: DescribeOrganization;
+  /**
+   * Called after a user's or organization's billing changed (plan, status, period, seats,
+   * card), once the change is stored, with the host's id and the new subscription view.
+   * Told from the process that applied the change (webhooks, a sync), after it answered;
+   * a failure is logged, never retried. After a restart a subject's first change is told
+   * even when nothing visible moved. Portico starts on its first request, or `ready()`.
+   */
+  onChange?: OnBillingChange;
   /** Where the handler is mounted in the host app; default `/api/billing`. */
   basePath?: string;
   /**

@@ -27,6 +27,8 @@ export interface SyncDeps {
   plans: Pick<PlanCatalog, "planForPrice">;
   config: Pick<Config, "sync">;
   logger: Pick<Logger, "info" | "warn">;
+  /** After a commit changed these customers' rows (events applied, or a pull). */
+  onApplied?: (mode: StripeMode, customerIds: readonly string[]) => void;
 }
 
 /**
@@ -37,6 +39,9 @@ export interface SyncDeps {
  */
 export function createSyncRunner(deps: SyncDeps) {
   const { db, stripe, plans, config, logger } = deps;
+  const applied = (mode: StripeMode, customerIds: readonly string[]) => {
+    if (customerIds.length > 0) deps.onApplied?.(mode, [...new Set(customerIds)]);
+  };
   const readFirst = createReadFirstRunner(db);
   let closed = false;
   /**
@@ -71,7 +76,7 @@ export function createSyncRunner(deps: SyncDeps) {
 
   async function applyEvent(event: SyncEvent): Promise<SyncOutcome> {
     const mode = modeOf(event);
-    return readFirst.run(
+    const outcome = await readFirst.run(
       lockKeyFor(event),
       stripe.sync(mode),
       async (tx, calls) => {
@@ -82,6 +87,8 @@ export function createSyncRunner(deps: SyncDeps) {
       },
       (db, calls) => readEventObjectAhead(db, event, calls, config.sync.source),
     );
+    applied(mode, [lockKeyFor(event)]);
+    return outcome;
   }
 
   const modeOf = (event: SyncEvent): StripeMode => (event.livemode ? "live" : "test");
@@ -115,6 +122,9 @@ export function createSyncRunner(deps: SyncDeps) {
           "processed",
         );
       });
+      for (const mode of ["test", "live"] as const) {
+        applied(mode, events.filter((event) => modeOf(event) === mode).map(lockKeyFor));
+      }
       return events.map(() => undefined);
     } catch {
       return Promise.all(
@@ -129,11 +139,12 @@ export function createSyncRunner(deps: SyncDeps) {
   }
 
   /** Pulls a customer's current state from Stripe now. */
-  function pull(mode: StripeMode, customerId: string): Promise<void> {
-    return readFirst.run(customerId, stripe.sync(mode), (tx, calls) => {
+  async function pull(mode: StripeMode, customerId: string): Promise<void> {
+    await readFirst.run(customerId, stripe.sync(mode), (tx, calls) => {
       ensureOpen();
       return pullCustomer(contextFor(tx, mode, calls), customerId);
     });
+    applied(mode, [customerId]);
   }
 
   /** Refuses work not yet begun (see `ensureOpen`); for a graceful shutdown. */

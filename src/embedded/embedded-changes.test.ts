@@ -1,0 +1,83 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { payOnHostedCheckout } from "../../test/checkout.js";
+import { TEST_ENGINES } from "../../test/database.js";
+import { type EmbeddedHost, startEmbeddedHost } from "../../test/embedded.js";
+import type { HostBillingChange } from "../index.js";
+
+/**
+ * `onChange`: the host app is told when a user's billing changed, in its own ids, with the
+ * view `GET /subscription` answers, after the change is stored; never for a repeat.
+ */
+describe.each(TEST_ENGINES)("onChange in an embedded Portico (%s)", (engine) => {
+  let host: EmbeddedHost;
+  const told: HostBillingChange[] = [];
+  beforeAll(async () => {
+    host = await startEmbeddedHost({
+      engine,
+      portico: {
+        onChange: async (change) => {
+          told.push(change);
+          // A failing listener is logged; it never fails the webhook or sync.
+          if (change.subscription.cancelAtPeriodEnd) throw new Error("the host app is down");
+        },
+      },
+    });
+  });
+  afterAll(() => host.close());
+
+  /** Resolves once a change for the user matches, or fails after the deadline. */
+  async function changeFor(userId: string, matches: (change: HostBillingChange) => boolean) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const found = told.find((change) => change.subject.id === userId && matches(change));
+      if (found) return found;
+      if (Date.now() > deadline)
+        throw new Error(`no change for ${userId}: ${JSON.stringify(told)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it("tells the host's own user id and the new plan after checkout, then a cancellation", async () => {
+    const user = { id: `host-user-${randomUUID()}`, email: `${randomUUID()}@example.com` };
+    const { authorization } = host.signIn(user);
+    const response = await fetch(`${host.url}/api/billing/checkout`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization },
+      body: JSON.stringify({ plan: "pro" }),
+    });
+    const { data } = (await response.json()) as { data: { url: string } };
+    await payOnHostedCheckout(data.url);
+    await host.flushWebhooks();
+
+    const subscribed = await changeFor(user.id, (change) => change.subscription.plan === "pro");
+    expect(subscribed).toMatchObject({
+      subject: { type: "user", id: user.id },
+      mode: "test",
+      subscription: { plan: "pro", status: "trialing", hasCustomer: true },
+    });
+    const view = await fetch(`${host.url}/api/billing/subscription`, {
+      headers: { authorization },
+    });
+    const latest = told.filter((change) => change.subject.id === user.id).at(-1);
+    expect(latest?.subscription).toEqual(((await view.json()) as { data: unknown }).data);
+
+    // A repeat of the same state is not told again.
+    const before = told.length;
+    await host.portico.api.syncSubscription({ userId: user.id });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(told.slice(before).filter((change) => change.subject.id === user.id)).toEqual([]);
+
+    const [subscription] = (await host.stripe.subscriptions.list({ limit: 1 })).data;
+    await host.stripe.subscriptions.update(subscription?.id ?? "", { cancel_at_period_end: true });
+    await host.flushWebhooks();
+    await changeFor(user.id, (change) => change.subscription.cancelAtPeriodEnd);
+    // The listener threw for that one; the event was still applied.
+    const after = await fetch(`${host.url}/api/billing/subscription`, {
+      headers: { authorization },
+    });
+    expect(((await after.json()) as { data: { cancelAtPeriodEnd: boolean } }).data).toMatchObject({
+      cancelAtPeriodEnd: true,
+    });
+  });
+});
