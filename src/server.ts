@@ -2,6 +2,9 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { type AccountService, createAccountService } from "./auth/accounts.js";
+import { resolveKeySubject } from "./auth/service-key-subjects.js";
+import { createServiceKeyService } from "./auth/service-keys.js";
+import { createSignInLinkService } from "./auth/sign-in-links.js";
 import { readBillingConfigFile, withBillingConfig } from "./billing/billing-config.js";
 import type { BillingConfig } from "./billing/billing-config-schema.js";
 import { type CatalogSync, createCatalogSync } from "./billing/catalog-sync.js";
@@ -15,11 +18,11 @@ import { type Core, createCore } from "./core.js";
 import { type Database, databaseOptions, openDatabase } from "./db/client.js";
 import { createApp, type PorticoApp } from "./http/app.js";
 import { closeServer } from "./http/close-server.js";
+import type { CrossOrigins } from "./http/cross-origin.js";
 import { credentialIdentity } from "./http/identify.js";
 import { ADMIN_CUSTOMERS_PATH, createAdminCustomerRoutes } from "./http/routes/admin-customers.js";
 import { ADMIN_PROJECTS_PATH, createAdminProjectRoutes } from "./http/routes/admin-projects.js";
 import { membershipAccess } from "./http/subject-access.js";
-import type { CrossOrigins } from "./http/cross-origin.js";
 import type { Metrics } from "./metrics.js";
 import type { ProjectDatabases } from "./projects/project-databases.js";
 import { hostProjects, type ProjectHosting } from "./projects/project-hosting.js";
@@ -83,6 +86,11 @@ export function wireStandaloneApp(deps: {
     organizations,
     identify: credentialIdentity(accounts, config.appUrl),
     subjects: membershipAccess(organizations),
+    serviceKeyAuth: {
+      keys: createServiceKeyService({ db: database.db }),
+      resolveSubject: (text) => resolveKeySubject(database.db, text),
+    },
+    signInLinks: createSignInLinkService({ db: database.db, accounts, appUrl: config.appUrl }),
     ...(deps.projectId ? { projectId: deps.projectId } : {}),
     ...(deps.crossOrigins ? { crossOrigins: deps.crossOrigins } : {}),
   });
