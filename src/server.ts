@@ -2,6 +2,9 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { type AccountService, createAccountService } from "./auth/accounts.js";
+import { resolveKeySubject } from "./auth/service-key-subjects.js";
+import { createServiceKeyService } from "./auth/service-keys.js";
+import { createSignInLinkService } from "./auth/sign-in-links.js";
 import { readBillingConfigFile, withBillingConfig } from "./billing/billing-config.js";
 import type { BillingConfig } from "./billing/billing-config-schema.js";
 import { type CatalogSync, createCatalogSync } from "./billing/catalog-sync.js";
@@ -83,6 +86,11 @@ export function wireStandaloneApp(deps: {
     organizations,
     identify: credentialIdentity(accounts, config.appUrl),
     subjects: membershipAccess(organizations),
+    serviceKeyAuth: {
+      keys: createServiceKeyService({ db: database.db }),
+      resolveSubject: (text) => resolveKeySubject(database.db, text),
+    },
+    signInLinks: createSignInLinkService({ db: database.db, accounts, appUrl: config.appUrl }),
     ...(deps.projectId ? { projectId: deps.projectId } : {}),
     ...(deps.crossOrigins ? { crossOrigins: deps.crossOrigins } : {}),
   });

@@ -43,6 +43,8 @@ export interface AccountService {
   signup(input: { email: string; password: string; ip?: string }): Promise<IssuedSession>;
   login(input: { email: string; password: string; ip: string }): Promise<IssuedSession>;
   logout(token: string): Promise<void>;
+  /** A session for a user someone else vouched for (a service key's one-time sign-in link). */
+  openSession(user: AuthUser): Promise<IssuedSession>;
   /** The user behind a bearer token or cookie value, or a uniform 401. */
   authenticate(token: string | undefined): Promise<AuthUser>;
 }
@@ -116,6 +118,8 @@ export function createAccountService(deps: {
       }
       return issueSession({ id: user.id, email: user.email });
     },
+
+    openSession: (user) => issueSession({ id: user.id, email: user.email }),
 
     async logout(token) {
       if (ownToken(token)) await revokeSession(db, hashToken(token));

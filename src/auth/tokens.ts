@@ -27,3 +27,20 @@ export function looksLikeSessionToken(token: string): boolean {
 export function sessionTokenProject(token: string): string | undefined {
   return SESSION_TOKEN.exec(token)?.[1];
 }
+
+/** `psk_` and 32 random bytes (base64url): a service key, told apart from sessions by shape. */
+const SERVICE_KEY = /^psk_[A-Za-z0-9_-]{43}$/;
+
+/** Shown to the operator once, never stored. */
+export function generateServiceKey(): string {
+  return `psk_${randomBytes(32).toString("base64url")}`;
+}
+
+export function looksLikeServiceKey(token: string): boolean {
+  return SERVICE_KEY.test(token);
+}
+
+/** A one-time sign-in link's token: only its hash is stored. */
+export function generateLinkToken(): string {
+  return randomBytes(32).toString("base64url");
+}

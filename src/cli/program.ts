@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerCustomersCommand } from "./customers.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerEventsCommand } from "./events.js";
+import { registerKeysCommand } from "./keys.js";
 import { registerProjectsCommand } from "./projects.js";
 import { registerStripeCommands } from "./stripe.js";
 import { registerSyncCommand } from "./sync.js";
@@ -38,6 +39,7 @@ registerSyncCommand(program);
 registerEventsCommand(program);
 registerProjectsCommand(program);
 registerCustomersCommand(program);
+registerKeysCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

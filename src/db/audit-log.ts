@@ -2,11 +2,21 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { auditLog } from "./schema.js";
 
-/** What an audit row records. Linking is the only action so far. */
-export type AuditAction = "customer.linked";
+/** What an audit row records. */
+export type AuditAction =
+  | "customer.linked"
+  | "service_key.created"
+  | "service_key.revoked"
+  /** A service key's call that changed billing or opened it: the route's own action. */
+  | "portal_session.created"
+  | "checkout_session.created"
+  | "seats.changed"
+  | "service_key.used"
+  | "sign_in_link.issued"
+  | "sign_in_link.used";
 
 /** Where the action came from. */
-export type AuditSource = "cli" | "admin_api" | "import" | "embedded";
+export type AuditSource = "cli" | "admin_api" | "import" | "embedded" | "service_key";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -49,7 +49,7 @@ describe("Portico's tables live in the portico schema", () => {
       client,
       "select count(*)::int as n from portico.__drizzle_migrations",
     );
-    expect(history).toEqual({ n: 10 });
+    expect(history).toEqual({ n: 11 });
   });
 
   it("installs beside a host app's own users table and drizzle history, touching neither", async () => {

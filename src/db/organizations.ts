@@ -86,6 +86,18 @@ export async function countMembers(db: Db, organizationId: string): Promise<numb
   return row?.members ?? 0;
 }
 
+/** The organization's first owner, with their email: who a service key's session is opened as. */
+export async function findOrganizationOwner(db: Db, organizationId: string) {
+  const [row] = await db
+    .select({ id: users.id, email: users.email, externalEmail: users.externalEmail })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, "owner")))
+    .orderBy(memberships.createdAt)
+    .limit(1);
+  return row && { id: row.id, email: row.email ?? row.externalEmail };
+}
+
 /** False when the user is a member already (their role is left as it is). */
 export async function insertMembership(
   db: Db,

@@ -432,3 +432,46 @@ export const projects = portico.table(
     check("projects_id_check", sql`${table.id} ~ '^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$'`),
   ],
 );
+
+/**
+ * Keys a host app's backend calls Portico with, for a user or organization it names. Only
+ * the SHA-256 of a key is kept; `prefix` (its first characters) is what lists show. A name
+ * is unique among live keys, so a revoked key's name can be reused.
+ */
+export const serviceKeys = portico.table(
+  "service_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    /** SHA-256 of the key, hex. */
+    tokenHash: text("token_hash").notNull().unique(),
+    prefix: text("prefix").notNull(),
+    /** `ServiceKeyScope`s: `read`, and `manage` (which implies read). */
+    scopes: text("scopes").array().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: at("last_used_at"),
+    revokedAt: at("revoked_at"),
+  },
+  (table) => [
+    uniqueIndex("service_keys_live_name_idx").on(table.name).where(sql`${table.revokedAt} is null`),
+  ],
+);
+
+/**
+ * One-time sign-in links a service key issued for a user: short-lived, single-use, and
+ * kept only as the token's hash.
+ */
+export const signInLinks = portico.table("sign_in_links", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: uuid("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  serviceKeyId: uuid("service_key_id")
+    .notNull()
+    .references(() => serviceKeys.id, { onDelete: "cascade" }),
+  /** A same-origin path to land on after signing in. */
+  redirectPath: text("redirect_path").notNull().default("/"),
+  createdAt: createdAt(),
+  expiresAt: at("expires_at").notNull(),
+  usedAt: at("used_at"),
+});

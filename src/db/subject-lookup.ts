@@ -65,7 +65,11 @@ export async function findUsersByAppId(db: Db, appId: string): Promise<UserMatch
 export async function findOrganizationById(db: Db, id: string) {
   if (!isPorticoId(id)) return undefined;
   const [row] = await db
-    .select({ id: organizations.id, name: organizations.name })
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      billingEmail: organizations.billingEmail,
+    })
     .from(organizations)
     .where(eq(organizations.id, id))
     .limit(1);

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Logger } from "pino";
 import type { AccountService } from "../auth/accounts.js";
+import type { SignInLinkService } from "../auth/sign-in-links.js";
 import type { OrganizationService } from "../billing/organizations.js";
 import type { Config } from "../config.js";
 import type { Core } from "../core.js";
@@ -11,6 +12,7 @@ import { renderErrors, useRequestPipeline } from "./request-pipeline.js";
 import { createAuthRoutes } from "./routes/auth.js";
 import { createBillingRoutes } from "./routes/billing.js";
 import { createDocsRoutes } from "./routes/docs.js";
+import { createExchangeRoutes } from "./routes/exchange.js";
 import { createOperationsRoutes } from "./routes/operations.js";
 import { createOrganizationRoutes } from "./routes/organizations.js";
 import { createPaymentsV1Routes } from "./routes/payments-v1.js";
@@ -18,6 +20,12 @@ import { createPortalRoutes } from "./routes/portal.js";
 import { createProjectWebhookRoutes, PROJECT_WEBHOOK_PREFIX } from "./routes/project-webhooks.js";
 import { createWebRoutes } from "./routes/web.js";
 import { createWebhookRoutes } from "./routes/webhooks.js";
+import {
+  recordServiceCalls,
+  type ServiceKeyAuth,
+  serviceKeyAccess,
+  serviceKeyIdentity,
+} from "./service-key-access.js";
 import type { SubjectAccess } from "./subject-access.js";
 import { validationHook } from "./validation.js";
 
@@ -47,6 +55,10 @@ export interface AppDeps
   projectId?: string;
   /** Origins allowed besides the configured ones (a preflight names no project: theirs). */
   crossOrigins?: CrossOrigins;
+  /** Service keys, for a host's backend: the billing routes then take them too. */
+  serviceKeyAuth?: ServiceKeyAuth;
+  /** One-time sign-in links issued to service keys (`/api/auth/exchange`). */
+  signInLinks?: SignInLinkService;
 }
 
 /** Where Stripe's events arrive: the server's endpoint, and each project's. */
@@ -67,13 +79,30 @@ export function createApp(deps: AppDeps) {
     ),
   );
 
+  // Only the billing routes take a service key; the rest of the API is a user's own.
+  const keyAuth = deps.serviceKeyAuth;
+  const billingDeps = keyAuth
+    ? {
+        ...deps,
+        identify: serviceKeyIdentity(keyAuth, deps.identify),
+        subjects: serviceKeyAccess(deps.subjects),
+      }
+    : deps;
+  if (keyAuth) app.use("/api/billing/*", recordServiceCalls(keyAuth, deps.logger));
+
   const api = app
     .route("/api/auth", createAuthRoutes(deps))
-    .route("/api/billing", createPortalRoutes(deps))
-    .route("/api/billing", createBillingRoutes(deps))
+    .route("/api/billing", createPortalRoutes(billingDeps))
+    .route("/api/billing", createBillingRoutes(billingDeps))
     .route("/api/organizations", createOrganizationRoutes(deps))
     .route("/api/webhooks", createWebhookRoutes(deps))
     .route("/api/v1", createPaymentsV1Routes(deps));
+  if (keyAuth && deps.signInLinks) {
+    app.route(
+      "/api/auth",
+      createExchangeRoutes({ serviceKeyAuth: keyAuth, signInLinks: deps.signInLinks, config }),
+    );
+  }
   if (deps.projectId) {
     app.route("/api/v1", createProjectWebhookRoutes({ ...deps, projectId: deps.projectId }));
   }
