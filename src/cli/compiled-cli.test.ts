@@ -14,6 +14,11 @@ describe("the portico bin", () => {
     });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain("Usage: portico");
+    // Every command group is registered in the compiled program.
+    const commands = ["start", "migrate", "stripe", "doctor", "sync", "events", "projects"];
+    for (const command of [...commands, "customers", "keys"]) {
+      expect(result.stdout).toMatch(new RegExp(`\\n  ${command}\\b`));
+    }
     // What it ran: JavaScript under dist/, stamped by the build it made or found fresh.
     for (const built of ["dist/cli/main.js", "dist/.built", "packages/emulator/dist/main.js"]) {
       expect(existsSync(`${ROOT}/${built}`), built).toBe(true);
