@@ -63,6 +63,7 @@ const redeemRoute = createRoute({
       description: "The link was used, expired or unknown",
       content: { "text/html": { schema: z.string() } },
     },
+    ...errorResponses([500, 503]),
   },
 });
 
