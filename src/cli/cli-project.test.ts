@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,11 +10,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { porticoCommand } from "../../test/cli-process.js";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
 import { emulatorSdk, newStripeKeys } from "../../test/emulator-process.js";
-import { openPgliteDirFromTemplate } from "../../test/pglite-template.js";
+import { openMigratedTestDatabase, openPgliteDirFromTemplate } from "../../test/pglite-template.js";
 import type { DoctorCheck } from "../billing/doctor/checks.js";
 import { HANDLED_EVENT_TYPES } from "../billing/sync/handlers.js";
 import { loadConfig } from "../config.js";
-import { databaseOptions } from "../db/client.js";
+import { databaseOptions, openDatabase } from "../db/client.js";
+import { createProjectService, type ProjectService } from "../projects/project-service.js";
+import { createSecretBox } from "../projects/secret-box.js";
 
 /**
  * `portico stripe plan|apply --project` and `portico doctor --project`, as users run them:
@@ -94,6 +97,31 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
     return { ...result, report, byName };
   }
 
+  /**
+   * The registry, in-process (`portico projects` has its own tests): only the commands under
+   * test run as the compiled CLI. Closed after, as PGlite's files are one process's at a time.
+   */
+  async function withProjects(work: (projects: ProjectService) => Promise<void>) {
+    const config = loadConfig(env());
+    const dir = databaseOptions(config).dataDir as string;
+    // The first opening writes the migrated template into the folder; later ones reopen it.
+    const database = testDatabase.url
+      ? await openMigratedTestDatabase(testDatabase.url)
+      : existsSync(dir)
+        ? await openDatabase({ dataDir: dir })
+        : await openPgliteDirFromTemplate(dir);
+    try {
+      await work(
+        createProjectService({
+          db: database.db,
+          box: config.encryption && createSecretBox(config.encryption),
+        }),
+      );
+    } finally {
+      await database.close();
+    }
+  }
+
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "portico-project-cli-"));
     testDatabase = await createTestDatabase(engine);
@@ -101,32 +129,18 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
     await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
     const address = app.address();
     appUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-    if (!testDatabase.url) {
-      const options = databaseOptions(loadConfig(env()));
-      await (await openPgliteDirFromTemplate(options.dataDir as string)).close();
-    }
-
-    const steps = [
-      await portico({}, "projects", "create", "shop", "--name", "Shop"),
-      await portico(
-        { STRIPE_TEST_SECRET_KEY: projectKeys.test, STRIPE_WEBHOOK_SECRETS: WHSEC },
-        "projects",
-        "set-keys",
-        "shop",
-      ),
-      await portico(
-        {},
-        "projects",
-        "set-config",
-        "shop",
-        "--file",
-        EXAMPLE,
-        "--return-origins",
-        appUrl,
-      ),
-      await portico({}, "projects", "create", "bare", "--name", "Bare"),
-    ];
-    for (const step of steps) expect(step.code, step.err).toBe(0);
+    await withProjects(async (projects) => {
+      await projects.create({ id: "shop", name: "Shop" });
+      await projects.setKeys("shop", {
+        testSecretKey: projectKeys.test,
+        testWebhookSecrets: [WHSEC],
+      });
+      await projects.setConfig("shop", {
+        billing: JSON.parse(await readFile(EXAMPLE, "utf8")),
+        returnOrigins: [appUrl],
+      });
+      await projects.create({ id: "bare", name: "Bare" });
+    });
   });
   afterAll(async () => {
     await new Promise((resolve) => app.close(resolve));
@@ -224,13 +238,9 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
       /^Project shop has no Stripe key for live mode\. .*`portico projects set-keys shop`/,
     );
 
-    const keyed = await portico(
-      { STRIPE_TEST_SECRET_KEY: newStripeKeys().test },
-      "projects",
-      "set-keys",
-      "bare",
+    await withProjects((projects) =>
+      projects.setKeys("bare", { testSecretKey: newStripeKeys().test }).then(() => {}),
     );
-    expect(keyed.code, keyed.err).toBe(0);
     const noBilling = await portico({}, "stripe", "plan", "--project", "bare");
     expect(noBilling).toMatchObject({
       code: 1,
@@ -254,8 +264,10 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
     expect(doctored.code).toBe(1);
     expect(doctored.byName.project).toMatchObject({ status: "fail", message: unknown.trim() });
 
-    await portico({}, "projects", "create", "gone", "--name", "Gone");
-    await portico({}, "projects", "delete", "gone");
+    await withProjects(async (projects) => {
+      await projects.create({ id: "gone", name: "Gone" });
+      await projects.delete("gone");
+    });
     expect(await portico({}, "stripe", "apply", "--project", "gone", "--yes")).toMatchObject({
       code: 1,
       err: 'No project "gone". `portico projects list` shows them.\n',
