@@ -20,7 +20,15 @@ import {
 export async function verifyChaosWorld(
   world: ChaosWorld,
   customers: ChaosCustomer[],
-  options: { minSubscriptions: number },
+  options: {
+    minSubscriptions: number;
+    /**
+     * That organizations ran and changed their seats: the full chaos test's coverage. A
+     * smaller run (the projects' two worlds) may by chance have no seat change; it proves
+     * convergence, not coverage.
+     */
+    expectSeatChanges?: boolean;
+  },
 ) {
   const { main, proxy } = world;
   const db = main.portico.database.db;
@@ -72,10 +80,12 @@ export async function verifyChaosWorld(
   const rejected = customers.flatMap((customer) => customer.rejected);
   expect(rejected.length, rejected.join("\n")).toBeLessThan(actions.length * 0.1);
   expect(compared.subscriptions).toBeGreaterThanOrEqual(options.minSubscriptions);
-  // Both kinds of subject ran, and organizations did change their seats.
-  expect(organizations.length).toBeGreaterThan(0);
-  expect(organizations.length).toBeLessThan(customers.length);
-  expect(actions.filter((name) => name === "setSeats").length).toBeGreaterThan(0);
+  if (options.expectSeatChanges ?? true) {
+    // Both kinds of subject ran, and organizations did change their seats.
+    expect(organizations.length).toBeGreaterThan(0);
+    expect(organizations.length).toBeLessThan(customers.length);
+    expect(actions.filter((name) => name === "setSeats").length).toBeGreaterThan(0);
+  }
 
   return {
     settleSeconds,
