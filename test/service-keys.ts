@@ -1,30 +1,10 @@
-import { Command } from "commander";
 import { registerKeysCommand } from "../src/cli/keys.js";
+import { runCommandInProcess } from "./cli-in-process.js";
 import type { TestPortico } from "./portico.js";
 
 /** Runs `portico keys …` in-process against the test server's database. */
-export async function runKeysCli(t: TestPortico, ...args: string[]) {
-  const captured = { out: "", err: "", code: undefined as number | undefined };
-  const write = (to: "out" | "err") => (text: string) => {
-    captured[to] += text;
-  };
-  const program = new Command()
-    .exitOverride()
-    .configureOutput({ writeOut: write("out"), writeErr: write("err") });
-  registerKeysCommand(program, {
-    config: () => t.config,
-    io: { out: write("out"), err: write("err") },
-    exit: (code) => {
-      captured.code = code;
-    },
-    database: t.portico.database,
-  });
-  try {
-    await program.parseAsync(["keys", ...args], { from: "user" });
-  } catch (error) {
-    captured.code = (error as { exitCode?: number }).exitCode ?? 1;
-  }
-  return captured;
+export function runKeysCli(t: TestPortico, ...args: string[]) {
+  return runCommandInProcess(t, registerKeysCommand, "keys", ...args);
 }
 
 /** Creates a key through the CLI and returns its secret. */
