@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 
+export type TestEngine = "pglite" | "postgres";
+
 /** Which engines the database tests run on: always PGlite, and PostgreSQL when TEST_DATABASE_URL is set. */
-export const TEST_ENGINES: ("pglite" | "postgres")[] = process.env.TEST_DATABASE_URL
+export const TEST_ENGINES: TestEngine[] = process.env.TEST_DATABASE_URL
   ? ["pglite", "postgres"]
   : ["pglite"];
 
@@ -14,7 +16,7 @@ export interface TestDatabase {
 
 /** A fresh, empty database per suite, so suites never see each other's rows. */
 export async function createTestDatabase(
-  engine: "pglite" | "postgres",
+  engine: TestEngine,
   admin = process.env.TEST_DATABASE_URL,
 ): Promise<TestDatabase> {
   if (engine === "pglite" || !admin) return { url: undefined, drop: async () => {} };
