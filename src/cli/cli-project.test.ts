@@ -13,15 +13,24 @@ import { emulatorSdk, newStripeKeys } from "../../test/emulator-process.js";
 import { openMigratedTestDatabase, openPgliteDirFromTemplate } from "../../test/pglite-template.js";
 import type { DoctorCheck } from "../billing/doctor/checks.js";
 import { HANDLED_EVENT_TYPES } from "../billing/sync/handlers.js";
-import { loadConfig } from "../config.js";
+import { type Config, loadConfig, type StripeMode } from "../config.js";
 import { databaseOptions, openDatabase } from "../db/client.js";
 import { createProjectService, type ProjectService } from "../projects/project-service.js";
 import { createSecretBox } from "../projects/secret-box.js";
+import type { CommandIo } from "./command-context.js";
+import { runDoctor } from "./doctor.js";
+import {
+  runStripeApply,
+  runStripePlan,
+  type StripeCommandOptions,
+  type CommandIo as StripeIo,
+} from "./stripe.js";
 
 /**
- * `portico stripe plan|apply --project` and `portico doctor --project`, as users run them:
- * the compiled CLI against a project registered in the database, on the emulator, where
- * each key is an account of its own.
+ * `portico stripe plan|apply --project` and `portico doctor --project` against a project
+ * registered in the database, on the emulator, where each key is an account of its own:
+ * mostly through the commands' entry points, and as the compiled CLI where its argument
+ * parsing, output and exit code are what is tested.
  */
 
 const EXAMPLE = fileURLToPath(new URL("../../portico.config.json", import.meta.url));
@@ -90,8 +99,53 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
     });
   }
 
+  /**
+   * A command's entry point run in this process (`portico()` runs the compiled CLI, for the
+   * argument parsing and the exit codes): the same code, without a process start per call.
+   */
+  async function inProcess(
+    command: (io: CommandIo & StripeIo, config: Config) => Promise<number>,
+    extra: Record<string, string | undefined> = {},
+  ) {
+    const captured = { out: "", err: "" };
+    const io = {
+      out: (text: string) => {
+        captured.out += text;
+      },
+      err: (text: string) => {
+        captured.err += text;
+      },
+      color: false,
+      interactive: false,
+      confirm: async () => false,
+    };
+    const environment = Object.fromEntries(
+      Object.entries({ ...env(), ...extra }).filter(([, value]) => value !== undefined),
+    ) as Record<string, string>;
+    const code = await command(io, loadConfig(environment));
+    for (const secret of secrets) expect(captured.out + captured.err).not.toContain(secret);
+    return { code, ...captured };
+  }
+
+  const stripe = (
+    command: "plan" | "apply",
+    options: Omit<StripeCommandOptions, "mode"> & { mode?: StripeMode },
+    extra?: Record<string, string | undefined>,
+  ) =>
+    inProcess(
+      (io, config) =>
+        (command === "plan" ? runStripePlan : runStripeApply)(
+          { mode: "test", ...options },
+          config,
+          io,
+        ),
+      extra,
+    );
+
   async function doctor(id: string) {
-    const result = await portico({}, "doctor", "--project", id, "--json");
+    const result = await inProcess((io, config) =>
+      runDoctor({ config }, { project: id, json: true }, io),
+    );
     const report = JSON.parse(result.out) as { ok: boolean; checks: DoctorCheck[] };
     const byName = Object.fromEntries(report.checks.map((check) => [check.name, check]));
     return { ...result, report, byName };
@@ -153,13 +207,11 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
     expect(plan.code, plan.err).toBe(0);
     expect(plan.out).toMatch(/^Stripe test mode, to match project shop's billing configuration:\n/);
     expect(plan.out).toMatch(/\nPlan: \d+ to create, 0 to update, 0 to replace, 0 to archive\.\n$/);
-    const json = JSON.parse(
-      (await portico({}, "stripe", "plan", "--project", "shop", "--json")).out,
-    );
+    const json = JSON.parse((await stripe("plan", { project: "shop", json: true })).out);
     expect(json).toMatchObject({ mode: "test", project: "shop", hasChanges: true });
     expect(json).not.toHaveProperty("file");
 
-    const applied = await portico({}, "stripe", "apply", "--project", "shop", "--yes");
+    const applied = await stripe("apply", { project: "shop", yes: true });
     expect(applied.code, applied.err).toBe(0);
     expect(applied.out).toMatch(/\nApplied: \d+ created, 0 updated, 0 replaced, 0 archived\.\n$/);
 
@@ -172,7 +224,7 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
     expect((await server.products.list()).data).toEqual([]);
     expect((await server.billingPortal.configurations.list()).data).toEqual([]);
 
-    const again = await portico({}, "stripe", "plan", "--project", "shop", "--detailed-exitcode");
+    const again = await stripe("plan", { project: "shop", detailedExitcode: true });
     expect(again).toMatchObject({
       code: 0,
       out: "No changes. Stripe test mode matches project shop's billing configuration.\n",
@@ -227,12 +279,12 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
       fix: "`portico projects set-config bare --file portico.config.json`",
     });
 
-    const plan = await portico({}, "stripe", "plan", "--project", "bare");
+    const plan = await stripe("plan", { project: "bare" });
     expect(plan.code).toBe(1);
     expect(plan.err).toBe(
       "Project bare has no Stripe key for test mode. Store one with `portico projects set-keys bare` and STRIPE_TEST_SECRET_KEY in the environment.\n",
     );
-    const live = await portico({}, "stripe", "apply", "--project", "shop", "--mode", "live");
+    const live = await stripe("apply", { project: "shop", mode: "live" });
     expect(live.code).toBe(1);
     expect(live.err).toMatch(
       /^Project shop has no Stripe key for live mode\. .*`portico projects set-keys shop`/,
@@ -241,7 +293,7 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
     await withProjects((projects) =>
       projects.setKeys("bare", { testSecretKey: newStripeKeys().test }).then(() => {}),
     );
-    const noBilling = await portico({}, "stripe", "plan", "--project", "bare");
+    const noBilling = await stripe("plan", { project: "bare" });
     expect(noBilling).toMatchObject({
       code: 1,
       err: "Project bare has no billing configuration. Set one with `portico projects set-config bare --file portico.config.json`.\n",
@@ -268,18 +320,12 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
       await projects.create({ id: "gone", name: "Gone" });
       await projects.delete("gone");
     });
-    expect(await portico({}, "stripe", "apply", "--project", "gone", "--yes")).toMatchObject({
+    expect(await stripe("apply", { project: "gone", yes: true })).toMatchObject({
       code: 1,
       err: 'No project "gone". `portico projects list` shows them.\n',
     });
 
-    const noKey = await portico(
-      { PORTICO_ENCRYPTION_KEY: undefined },
-      "stripe",
-      "plan",
-      "--project",
-      "shop",
-    );
+    const noKey = await stripe("plan", { project: "shop" }, { PORTICO_ENCRYPTION_KEY: undefined });
     expect(noKey.code).toBe(1);
     expect(noKey.err).toMatch(/^PORTICO_ENCRYPTION_KEY is not set/);
 
