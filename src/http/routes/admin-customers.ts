@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { CustomerLinkService } from "../../billing/customer-links.js";
 import { resolveSubjectReference } from "../../billing/subject-reference.js";
 import type { Db } from "../../db/client.js";
@@ -11,7 +11,7 @@ import {
   CustomerLinkSchema,
   ListCustomerLinksQuery,
 } from "../schemas/admin-customers.js";
-import { errorResponses, successEnvelope } from "../schemas/common.js";
+import { errorResponses, jsonSuccess } from "../schemas/common.js";
 import { validationHook } from "../validation.js";
 
 /** Where the standalone server mounts the customer-link admin routes. */
@@ -23,9 +23,6 @@ export interface AdminCustomersDeps extends AdminTokenDeps {
   links: Pick<CustomerLinkService, "linkCustomer" | "listLinks">;
 }
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  content: { "application/json": { schema: successEnvelope(schema) } },
-});
 const route = { tags: ["admin"], security: [{ adminToken: [] }] };
 const always = [401, 429, 500, 503] as const;
 
@@ -42,7 +39,10 @@ const linkRoute = createRoute({
     body: { required: true, content: { "application/json": { schema: CreateCustomerLinkSchema } } },
   },
   responses: {
-    200: { description: "Linked (or already linked to this subject)", ...json(CustomerLinkSchema) },
+    200: {
+      description: "Linked (or already linked to this subject)",
+      ...jsonSuccess(CustomerLinkSchema),
+    },
     ...errorResponses([...always, 404, 409, 422]),
   },
 });
@@ -54,7 +54,7 @@ const listRoute = createRoute({
   summary: "A subject's customer links, per mode",
   request: { query: ListCustomerLinksQuery },
   responses: {
-    200: { description: "Links", ...json(CustomerLinkListSchema) },
+    200: { description: "Links", ...jsonSuccess(CustomerLinkListSchema) },
     ...errorResponses([...always, 404, 422]),
   },
 });

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { ProjectService, ProjectView } from "../../projects/project-service.js";
 import { parseProjectId } from "../../projects/project-settings.js";
 import { type AdminTokenDeps, requireAdminToken } from "../admin-token.js";
@@ -14,7 +14,7 @@ import {
   ProjectListSchema,
   ProjectSchema,
 } from "../schemas/admin-projects.js";
-import { errorResponses, successEnvelope } from "../schemas/common.js";
+import { errorResponses, jsonBody, jsonSuccess } from "../schemas/common.js";
 import { validationHook } from "../validation.js";
 
 /** Where the standalone server mounts the admin API (never on a project's app). */
@@ -28,12 +28,6 @@ export interface AdminProjectsDeps extends AdminTokenDeps {
   purge(id: string): Promise<void>;
 }
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  content: { "application/json": { schema: successEnvelope(schema) } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { "application/json": { schema } } },
-});
 const route = { tags: ["admin"], security: [{ adminToken: [] }] };
 /** Every admin call may meet a wrong token (401), a rate limit (429), an outage (503). */
 const always = [401, 429, 500, 503] as const;
@@ -45,7 +39,7 @@ const listRoute = createRoute({
   summary: "The projects, without secrets",
   request: { query: ListProjectsQuery },
   responses: {
-    200: { description: "Projects", ...json(ProjectListSchema) },
+    200: { description: "Projects", ...jsonSuccess(ProjectListSchema) },
     ...errorResponses([...always, 422]),
   },
 });
@@ -56,9 +50,9 @@ const createProjectRoute = createRoute({
   path: "/",
   summary: "Create a project",
   description: "409 when the id is taken, by a live project or by a deleted one not purged.",
-  request: body(CreateProjectSchema),
+  request: jsonBody(CreateProjectSchema),
   responses: {
-    201: { description: "Created", ...json(ProjectSchema) },
+    201: { description: "Created", ...jsonSuccess(ProjectSchema) },
     ...errorResponses([...always, 409, 422]),
   },
 });
@@ -70,7 +64,7 @@ const showRoute = createRoute({
   summary: "A project's settings, every secret masked",
   request: { params: ProjectIdParams },
   responses: {
-    200: { description: "The project", ...json(ProjectSchema) },
+    200: { description: "The project", ...jsonSuccess(ProjectSchema) },
     ...errorResponses([...always, 404, 422]),
   },
 });
@@ -81,9 +75,9 @@ const setKeysRoute = createRoute({
   path: "/{id}/keys",
   summary: "Set a project's Stripe keys and webhook secrets",
   description: "Stored sealed under PORTICO_ENCRYPTION_KEY and answered masked; never echoed.",
-  request: { params: ProjectIdParams, ...body(ProjectKeysSchema) },
+  request: { params: ProjectIdParams, ...jsonBody(ProjectKeysSchema) },
   responses: {
-    200: { description: "The project", ...json(ProjectSchema) },
+    200: { description: "The project", ...jsonSuccess(ProjectSchema) },
     ...errorResponses([...always, 404, 422]),
   },
 });
@@ -93,9 +87,9 @@ const setConfigRoute = createRoute({
   method: "put",
   path: "/{id}/config",
   summary: "Set a project's billing file, return origins, rate limits and JWT sign-in",
-  request: { params: ProjectIdParams, ...body(ProjectConfigSchema) },
+  request: { params: ProjectIdParams, ...jsonBody(ProjectConfigSchema) },
   responses: {
-    200: { description: "The project", ...json(ProjectSchema) },
+    200: { description: "The project", ...jsonSuccess(ProjectSchema) },
     ...errorResponses([...always, 404, 422]),
   },
 });
@@ -110,7 +104,7 @@ const deleteRoute = createRoute({
     "`purge=true` removes the row, the secrets and the project's database.",
   request: { params: ProjectIdParams, query: DeleteProjectQuery },
   responses: {
-    200: { description: "Deleted", ...json(DeletedProjectSchema) },
+    200: { description: "Deleted", ...jsonSuccess(DeletedProjectSchema) },
     ...errorResponses([...always, 404, 422]),
   },
 });

@@ -3,7 +3,7 @@ import type { OrganizationService } from "../../billing/organizations.js";
 import { limitBody } from "../body-limit.js";
 import type { AppEnv } from "../context.js";
 import { type Identify, requireUser } from "../identify.js";
-import { BearerSecurity, errorResponses, successEnvelope } from "../schemas/common.js";
+import { BearerSecurity, errorResponses, jsonBody, jsonSuccess } from "../schemas/common.js";
 import {
   AddMemberSchema,
   ChangeRoleSchema,
@@ -17,12 +17,6 @@ import {
 } from "../schemas/organizations.js";
 import { validationHook } from "../validation.js";
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  content: { "application/json": { schema: successEnvelope(schema) } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { "application/json": { schema } } },
-});
 const route = { tags: ["organizations"], security: BearerSecurity };
 
 const createOrganizationRoute = createRoute({
@@ -33,9 +27,9 @@ const createOrganizationRoute = createRoute({
   description:
     "Team billing: pass its `id` as `organizationId` to the billing routes. With the " +
     "session cookie it requires a same-origin Origin or Referer (403 otherwise).",
-  request: body(CreateOrganizationSchema),
+  request: jsonBody(CreateOrganizationSchema),
   responses: {
-    201: { description: "Created", ...json(OrganizationSchema) },
+    201: { description: "Created", ...jsonSuccess(OrganizationSchema) },
     ...errorResponses([401, 403, 422, 500, 503]),
   },
 });
@@ -46,7 +40,7 @@ const listOrganizationsRoute = createRoute({
   path: "/",
   summary: "The organizations the caller belongs to, with their role",
   responses: {
-    200: { description: "Memberships", ...json(OrganizationListSchema) },
+    200: { description: "Memberships", ...jsonSuccess(OrganizationListSchema) },
     ...errorResponses([401, 500, 503]),
   },
 });
@@ -58,7 +52,7 @@ const listMembersRoute = createRoute({
   summary: "An organization's members (any member may list them)",
   request: { params: OrganizationIdParams },
   responses: {
-    200: { description: "Members", ...json(MemberListSchema) },
+    200: { description: "Members", ...jsonSuccess(MemberListSchema) },
     ...errorResponses([401, 404, 500, 503]),
   },
 });
@@ -71,9 +65,9 @@ const addMemberRoute = createRoute({
   description:
     "The account must exist. A per-seat subscription follows: its seats become the member " +
     "count, within the plan's bounds.",
-  request: { params: OrganizationIdParams, ...body(AddMemberSchema) },
+  request: { params: OrganizationIdParams, ...jsonBody(AddMemberSchema) },
   responses: {
-    201: { description: "Added", ...json(MemberSchema) },
+    201: { description: "Added", ...jsonSuccess(MemberSchema) },
     ...errorResponses([401, 403, 404, 409, 422, 500, 503]),
   },
 });
@@ -84,9 +78,9 @@ const changeRoleRoute = createRoute({
   path: "/{organizationId}/members/{userId}",
   summary: "Change a member's role (owners and admins; owners for owners)",
   description: "409 when it would leave the organization without an owner.",
-  request: { params: MemberParams, ...body(ChangeRoleSchema) },
+  request: { params: MemberParams, ...jsonBody(ChangeRoleSchema) },
   responses: {
-    200: { description: "Changed", ...json(z.object({ userId: z.string() })) },
+    200: { description: "Changed", ...jsonSuccess(z.object({ userId: z.string() })) },
     ...errorResponses([401, 403, 404, 409, 422, 500, 503]),
   },
 });
@@ -101,7 +95,7 @@ const removeMemberRoute = createRoute({
     "the plan's bounds.",
   request: { params: MemberParams },
   responses: {
-    200: { description: "Removed", ...json(z.object({ userId: z.string() })) },
+    200: { description: "Removed", ...jsonSuccess(z.object({ userId: z.string() })) },
     ...errorResponses([401, 403, 404, 409, 500, 503]),
   },
 });

@@ -38,6 +38,16 @@ export function successEnvelope<T extends z.ZodType>(data: T) {
   return z.object({ success: z.literal(true), data });
 }
 
+/** A route's JSON answer, in the success envelope. */
+export const jsonSuccess = <T extends z.ZodType>(schema: T) => ({
+  content: { "application/json": { schema: successEnvelope(schema) } },
+});
+
+/** A route's required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { required: true, content: { "application/json": { schema } } },
+});
+
 const DESCRIPTIONS: Record<number, string> = {
   400: "Bad request",
   401: "Authentication required",
