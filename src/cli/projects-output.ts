@@ -1,6 +1,7 @@
 import type { RateLimitRule } from "../config.js";
 import type { ProjectSummary, ProjectView } from "../projects/project-service.js";
 import type { RotationResult } from "../projects/rotate-master-key.js";
+import { renderFields, renderTable } from "./text-table.js";
 
 /** How `portico projects` prints: secrets only ever masked, as the service hands them out. */
 
@@ -15,15 +16,7 @@ export function renderProjectTable(rows: ProjectSummary[]): string {
     row.createdAt.toISOString(),
     row.deletedAt?.toISOString() ?? "",
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)),
-  );
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return `${[header, ...lines].map(format).join("\n")}\n`;
+  return renderTable(header, lines);
 }
 
 const rate = (rule: RateLimitRule) => `${rule.max}/${rule.windowSeconds}s`;
@@ -45,8 +38,7 @@ export function renderProjectDetail(view: ProjectView): string {
     ["created_at", view.createdAt.toISOString()],
     ["updated_at", view.updatedAt.toISOString()],
   ];
-  const width = Math.max(...fields.map(([name]) => name.length));
-  return `${fields.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join("\n")}\n`;
+  return renderFields(fields);
 }
 
 /** "3 plans, 1 portal configuration": what a billing file declares, at a glance. */
