@@ -6,15 +6,3 @@ import type { TestPortico } from "./portico.js";
 export function runCustomersCli(t: TestPortico, ...args: string[]) {
   return runCommandInProcess(t, registerCustomersCommand, "customers", ...args);
 }
-
-/** A user's bearer-token GET or POST on the server. */
-export function callAs(t: TestPortico, token: string, path: string, body?: unknown) {
-  return fetch(`${t.url}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}

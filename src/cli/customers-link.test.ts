@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyCatalog, EXAMPLE_BILLING_CONFIG } from "../../test/checkout.js";
-import { callAs, runCustomersCli } from "../../test/customers-cli.js";
+import { runCustomersCli } from "../../test/customers-cli.js";
 import { TEST_ENGINES } from "../../test/database.js";
 import { giveCustomer, signUp, startTestPortico, type TestPortico } from "../../test/portico.js";
+import { callAs } from "../../test/projects.js";
 import { listAudit } from "../db/audit-log.js";
 import { findBillingCustomer } from "../db/billing-customers.js";
 import { userSubjectId } from "../db/subjects.js";
@@ -35,7 +36,7 @@ describe.each(TEST_ENGINES)("portico customers link (%s)", (engine) => {
       expect(run.code).toBe(0);
       expect(run.out).toContain(`Linked ${customer.id} to user:${user.id}`);
       expect(await linkedCustomer(user.id)).toBe(customer.id);
-      const view = await callAs(t, token, "/api/billing/subscription");
+      const view = await callAs(t, "/api/billing/subscription", token);
       expect(((await view.json()) as { data: { plan: string } }).data.plan).toBe("starter");
       expect(
         await listAudit(t.portico.database.db, { stripeCustomerId: customer.id }),

@@ -5,7 +5,7 @@ import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyCatalogFile, EXAMPLE_BILLING_CONFIG, settleSetupCheck } from "../../test/checkout.js";
 import { porticoCommand, REPO_ROOT } from "../../test/cli-process.js";
-import { callAs, runCustomersCli } from "../../test/customers-cli.js";
+import { runCustomersCli } from "../../test/customers-cli.js";
 import { TEST_ENGINES } from "../../test/database.js";
 import {
   emulatorSdk,
@@ -13,6 +13,7 @@ import {
   saveDefaultPortalConfiguration,
 } from "../../test/emulator-process.js";
 import { APP_URL, signUp, startTestPortico, type TestPortico } from "../../test/portico.js";
+import { callAs } from "../../test/projects.js";
 import type { ImportReport } from "../billing/customer-import.js";
 import { listAudit } from "../db/audit-log.js";
 import { findBillingCustomer } from "../db/billing-customers.js";
@@ -71,7 +72,7 @@ describe.each(TEST_ENGINES)("portico customers import (%s)", (engine) => {
     appUsers = await Promise.all(
       seeded.map(async (user) => {
         const token = await signJwt(user.sub);
-        const me = await callAs(t, token, "/api/auth/me");
+        const me = await callAs(t, "/api/auth/me", token);
         const body = (await me.json()) as { data: { user: { id: string } } };
         return { ...user, token, userId: body.data.user.id };
       }),
@@ -110,12 +111,14 @@ describe.each(TEST_ENGINES)("portico customers import (%s)", (engine) => {
       expect(run.out).toContain("Unmatched: 1");
 
       for (const user of appUsers) {
-        const view = await callAs(t, user.token, "/api/billing/subscription");
+        const view = await callAs(t, "/api/billing/subscription", user.token);
         expect(view.status).toBe(200);
         const { data } = (await view.json()) as { data: { plan: string; status: string } };
         expect(data).toMatchObject({ plan: "pro", status: "active" });
 
-        const portal = await callAs(t, user.token, "/api/billing/portal", { returnUrl: APP_URL });
+        const portal = await callAs(t, "/api/billing/portal", user.token, {
+          body: { returnUrl: APP_URL },
+        });
         expect(portal.status).toBe(200);
 
         const audit = await listAudit(t.portico.database.db, { stripeCustomerId: user.customerId });
