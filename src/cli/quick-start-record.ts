@@ -62,11 +62,8 @@ export function useRecordedEmulator(
   note: (text: string) => void,
   extra: { webhookSecret?: string | undefined } = {},
 ): Config {
-  const { keys, apiBase } = config.stripe;
-  if (keys.test || keys.live || apiBase) return config;
-  const emulator = readQuickStartRecord(config.dataDir)?.emulator;
+  const emulator = recordedEmulatorFor(config, note);
   if (!emulator) return config;
-  note(`Using the quick start's emulator at ${emulator.url} (recorded by \`npm start\`).\n`);
   const secrets = config.stripe.webhookSecrets;
   const test = extra.webhookSecret ? [extra.webhookSecret, ...secrets.test] : secrets.test;
   return {
@@ -86,12 +83,19 @@ export function useRecordedEmulator(
  * configured STRIPE_API_BASE or key means real Stripe, and wins.
  */
 export function useRecordedEmulatorBase(config: Config, note: (text: string) => void): Config {
+  const emulator = recordedEmulatorFor(config, note);
+  return emulator ? { ...config, stripe: { ...config.stripe, apiBase: emulator.url } } : config;
+}
+
+/** The recorded emulator, unless a key or API base is configured; `note` says it is used. */
+function recordedEmulatorFor(config: Config, note: (text: string) => void) {
   const { keys, apiBase } = config.stripe;
-  if (keys.test || keys.live || apiBase) return config;
+  if (keys.test || keys.live || apiBase) return undefined;
   const emulator = readQuickStartRecord(config.dataDir)?.emulator;
-  if (!emulator) return config;
-  note(`Using the quick start's emulator at ${emulator.url} (recorded by \`npm start\`).\n`);
-  return { ...config, stripe: { ...config.stripe, apiBase: emulator.url } };
+  if (emulator) {
+    note(`Using the quick start's emulator at ${emulator.url} (recorded by \`npm start\`).\n`);
+  }
+  return emulator;
 }
 
 /** Where no test key was found: `npm start` provides one (its emulator has no live mode). */
