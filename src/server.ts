@@ -22,6 +22,7 @@ import type { CrossOrigins } from "./http/cross-origin.js";
 import { credentialIdentity } from "./http/identify.js";
 import { ADMIN_CUSTOMERS_PATH, createAdminCustomerRoutes } from "./http/routes/admin-customers.js";
 import { ADMIN_PROJECTS_PATH, createAdminProjectRoutes } from "./http/routes/admin-projects.js";
+import { projectWebhookOperation } from "./http/routes/project-webhooks.js";
 import { membershipAccess } from "./http/subject-access.js";
 import type { Metrics } from "./metrics.js";
 import type { ProjectDatabases } from "./projects/project-databases.js";
@@ -159,6 +160,8 @@ export async function createPorticoService(
       createAdminCustomerRoutes({ ...adminToken, links: core.customerLinks }),
     );
   }
+  // Served by each project's own app, behind the router: listed here, where clients look.
+  if (projects) app.openAPIRegistry.registerPath(projectWebhookOperation);
   if (projects && adminToken) {
     app.route(
       ADMIN_PROJECTS_PATH,

@@ -123,6 +123,10 @@ describe("the admin API's security", () => {
       { adminToken: [] },
     ]);
     expect(document.components.securitySchemes.adminToken).toMatchObject({ scheme: "bearer" });
+    // Each project's webhook URL, served by the project's own app behind the router.
+    expect(
+      document.paths["/api/v1/payments/stripe/webhooks/{project_id}/{mode}"]?.post,
+    ).toMatchObject({ summary: "Receive a project's Stripe event", tags: ["webhooks"] });
   });
 
   it("never logs the token, right or wrong", async () => {

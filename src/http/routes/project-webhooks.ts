@@ -18,7 +18,7 @@ export const PROJECT_WEBHOOK_PREFIX = "/api/v1/payments/stripe/webhooks";
 export const projectWebhookUrl = (appUrl: string, projectId: string, mode: "test" | "live") =>
   new URL(`${PROJECT_WEBHOOK_PREFIX}/${encodeURIComponent(projectId)}/${mode}`, appUrl).href;
 
-const projectWebhookRoute = createRoute({
+export const projectWebhookRoute = createRoute({
   method: "post",
   path: "/payments/stripe/webhooks/{project_id}/{mode}",
   tags: ["webhooks"],
@@ -34,6 +34,12 @@ const projectWebhookRoute = createRoute({
     ...errorResponses([400, 404, 413, 500, 503]),
   },
 });
+
+/** The route as the server's own /openapi.json lists it, where it hosts projects. */
+export const projectWebhookOperation = {
+  ...projectWebhookRoute,
+  path: `${PROJECT_WEBHOOK_PREFIX}/{project_id}/{mode}`,
+};
 
 export function createProjectWebhookRoutes(deps: { webhooks: WebhookService; projectId: string }) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
