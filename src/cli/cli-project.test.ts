@@ -246,6 +246,8 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
     expect(missing.byName.stripe_test_webhook_endpoint).toMatchObject({
       status: "fail",
       message: `no webhook endpoint sends to ${webhookUrl}`,
+      // Created where the project's key works: here, the emulator.
+      fix: expect.stringContaining(`curl ${new URL(emulatorUrl).origin}/v1/webhook_endpoints`),
     });
     expect(missing.byName.app_url_origins).toMatchObject({
       status: "pass",

@@ -6,7 +6,7 @@ import { findMissingPrices, findPortalProblem } from "../setup-check.js";
 import { SERVER_TARGET } from "./checklist-target.js";
 import { type DoctorCheck, type DoctorDeps, fail, pass, skippedOffline } from "./checks.js";
 import { maskKey } from "./setup-checklist.js";
-import { describeStripeUnreachable, reachStripeAdvice } from "./stripe-reach.js";
+import { describeStripeUnreachable, reachStripeAdvice, stripeApiOrigin } from "./stripe-reach.js";
 
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 
@@ -106,9 +106,11 @@ function checkWebhookEndpoint(
   const url =
     deps.webhookUrl ?? (deps.target ?? SERVER_TARGET).webhookUrl(mode, deps.config.appUrl);
   const events = deps.webhookEvents;
+  // Sent where the key works: an emulator's endpoints are created on the emulator.
+  const api = stripeApiOrigin(deps.config.stripe.apiBase);
   const create =
     `create it in the Stripe Dashboard (Developers → Webhooks) or with\n` +
-    `  curl https://api.stripe.com/v1/webhook_endpoints -u "$STRIPE_SECRET_KEY:" -d url=${url} ` +
+    `  curl ${api}/v1/webhook_endpoints -u "$STRIPE_SECRET_KEY:" -d url=${url} ` +
     events.map((event) => `-d "enabled_events[]=${event}"`).join(" ");
   const matching = endpoints.filter((endpoint) => sameUrl(endpoint.url, url));
   if (matching.length === 0) {
