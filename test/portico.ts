@@ -123,8 +123,11 @@ const templateProjectDatabases: ProjectDatabases = {
   drop: async () => {},
 };
 
-/** PGlite is one process's database: a sibling uses the first instance's, never closing it. */
-function borrowedProjectDatabases(sibling: TestPortico): ProjectDatabases {
+/**
+ * PGlite is one process's database: a sibling (or an in-process command) uses the running
+ * instance's, never closing it.
+ */
+export function borrowedProjectDatabases(sibling: TestPortico): ProjectDatabases {
   return {
     async open(projectId) {
       const runtime = await sibling.portico.projects?.runtimes.get(projectId);

@@ -15,13 +15,17 @@ export async function createKey(t: TestPortico, name: string, scope: "read" | "m
   return key;
 }
 
-/** A backend's call with a service key, for `subject` (no header when undefined). */
+/**
+ * A backend's call with a service key, for `subject` (no header when undefined), to a hosted
+ * project when `project` names one.
+ */
 export function callWithKey(
   t: TestPortico,
   key: string,
   subject: string | undefined,
   path: string,
   body?: unknown,
+  project?: string,
 ) {
   return fetch(`${t.url}${path}`, {
     method: body === undefined ? "GET" : "POST",
@@ -29,6 +33,7 @@ export function callWithKey(
     headers: {
       authorization: `Bearer ${key}`,
       ...(subject === undefined ? {} : { "portico-subject": subject }),
+      ...(project === undefined ? {} : { "portico-project": project }),
       ...(body === undefined ? {} : { "content-type": "application/json" }),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -3,12 +3,13 @@ import { renderTable } from "./text-table.js";
 
 /** How `portico keys` prints: a key's secret only once, at creation; lists show its prefix. */
 
-export function renderCreatedKey(key: string, record: ServiceKeyRecord): string {
+export function renderCreatedKey(key: string, record: ServiceKeyRecord, project?: string): string {
+  const routing = project ? `, \`Portico-Project: ${project}\`` : "";
   return (
-    `Created service key ${record.name} (${record.scopes.join(", ")}).\n\n` +
+    `Created service key ${record.name} (${record.scopes.join(", ")})${project ? ` for project ${project}` : ""}.\n\n` +
     `  ${key}\n\n` +
     "Store it now: it is not shown again, and Portico keeps only its hash.\n" +
-    "Call with `Authorization: Bearer <key>` and `Portico-Subject: user:<id>`.\n"
+    `Call with \`Authorization: Bearer <key>\`${routing} and \`Portico-Subject: user:<id>\`.\n`
   );
 }
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_ENGINES } from "../../test/database.js";
 import { startTestPortico, type TestPortico } from "../../test/portico.js";
-import { runKeysCli } from "../../test/service-keys.js";
+import { createTestProject } from "../../test/projects.js";
+import { callWithKey, runKeysCli } from "../../test/service-keys.js";
 import { listAudit } from "../db/audit-log.js";
 
 describe("portico keys", () => {
@@ -58,5 +60,60 @@ describe("portico keys", () => {
     expect((await runKeysCli(t, "create", "--name", "old")).code).toBe(0);
     const audit = await listAudit(t.portico.database.db, { action: "service_key.revoked" });
     expect(audit.map((row) => row.actor)).toContain("key:old");
+  });
+});
+
+describe.each(TEST_ENGINES)("portico keys --project (%s)", (engine) => {
+  let t: TestPortico;
+  let userId: string;
+  beforeAll(async () => {
+    t = await startTestPortico({ engine, projects: true });
+    ({ userId } = await createTestProject(t, "shop", { port: 4301 }));
+  });
+  afterAll(() => t.close());
+
+  it("keeps a project's keys in the project's database, valid only on calls routed to it", async () => {
+    const created = await runKeysCli(t, "create", "--name", "shop-backend", "--project", "shop");
+    expect(created.code, created.err).toBe(0);
+    expect(created.out).toContain("for project shop");
+    expect(created.out).toContain("`Portico-Project: shop`");
+    const key = /psk_[A-Za-z0-9_-]{43}/.exec(created.out)?.[0] ?? "";
+
+    const view = await callWithKey(
+      t,
+      key,
+      `user:${userId}`,
+      "/api/billing/subscription",
+      undefined,
+      "shop",
+    );
+    expect(view.status).toBe(200);
+    // The server's own keys are another table in another database.
+    const serverCall = await callWithKey(t, key, `user:${userId}`, "/api/billing/subscription");
+    expect(serverCall.status).toBe(401);
+    expect(JSON.parse((await runKeysCli(t, "list", "--json")).out)).toEqual([]);
+    const listed = await runKeysCli(t, "list", "--project", "shop");
+    expect(listed.out).toMatch(/shop-backend\s+psk_/);
+
+    expect(await runKeysCli(t, "revoke", "shop-backend", "--project", "shop")).toMatchObject({
+      code: 0,
+    });
+    const revoked = await callWithKey(
+      t,
+      key,
+      `user:${userId}`,
+      "/api/billing/subscription",
+      undefined,
+      "shop",
+    );
+    expect(revoked.status).toBe(401);
+  });
+
+  it("refuses a project that does not exist", async () => {
+    const result = await runKeysCli(t, "create", "--name", "x", "--project", "nobody");
+    expect(result).toMatchObject({
+      code: 1,
+      err: 'No project "nobody". `portico projects list` shows them.\n',
+    });
   });
 });

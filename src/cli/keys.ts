@@ -10,7 +10,9 @@ import {
   type CommandContext,
   type DatabaseAccess,
   processCommandContext,
+  projectAccess,
   withCliDatabase,
+  withProjectDatabase,
 } from "./command-context.js";
 import { renderCreatedKey, renderKeysJson, renderKeyTable } from "./keys-output.js";
 
@@ -25,14 +27,22 @@ export function registerKeysCommand(
   const keys = program
     .command("keys")
     .description("Service keys: a backend acts for a user it names (Portico-Subject)");
-  const run = (access: DatabaseAccess, work: (service: ServiceKeyService) => Promise<number>) =>
+  /** A project's keys live in its own database; the server's, in the server's. */
+  const run = (
+    access: DatabaseAccess,
+    project: string | undefined,
+    work: (service: ServiceKeyService) => Promise<number>,
+  ) =>
     withCliDatabase(
       context.config(),
       context.io,
-      access,
+      project ? projectAccess(access) : access,
       async ({ db }) => {
+        const withKeys = (keysDb: typeof db) => work(createServiceKeyService({ db: keysDb }));
         try {
-          return await work(createServiceKeyService({ db }));
+          return project
+            ? await withProjectDatabase(context, db, project, withKeys)
+            : await withKeys(db);
         } catch (error) {
           if (!(error instanceof PorticoError)) throw error;
           context.io.err(`${error.message}\n`);
@@ -44,6 +54,8 @@ export function registerKeysCommand(
   const read = (command: string) => ({ readOnly: true, command: `portico keys ${command}` });
   const write = (command: string) => ({ ...read(command), readOnly: false, migrate: true });
   const { io } = context;
+  const projectOption = () =>
+    new Option("--project <id>", "a hosted project's keys, for calls routed to that project");
 
   keys
     .command("create")
@@ -54,10 +66,11 @@ export function registerKeysCommand(
         .choices(SERVICE_KEY_SCOPES)
         .default("read"),
     )
-    .action((options: { name: string; scope: ServiceKeyScope }) =>
-      run(write("create"), async (service) => {
+    .addOption(projectOption())
+    .action((options: { name: string; scope: ServiceKeyScope; project?: string }) =>
+      run(write("create"), options.project, async (service) => {
         const { key, record } = await service.createKey(options);
-        io.out(renderCreatedKey(key, record));
+        io.out(renderCreatedKey(key, record, options.project));
         return 0;
       }),
     );
@@ -66,8 +79,9 @@ export function registerKeysCommand(
     .command("list")
     .description("The keys, by creation: prefixes only, never the secrets")
     .option("--json", "machine-readable output")
-    .action((options: { json?: boolean }) =>
-      run(read("list"), async (service) => {
+    .addOption(projectOption())
+    .action((options: { json?: boolean; project?: string }) =>
+      run(read("list"), options.project, async (service) => {
         const rows = await service.listKeys();
         io.out(options.json ? renderKeysJson(rows) : renderKeyTable(rows));
         return 0;
@@ -77,8 +91,9 @@ export function registerKeysCommand(
   keys
     .command("revoke <name>")
     .description("Revoke a key: its next call gets 401")
-    .action((name: string) =>
-      run(write("revoke"), async (service) => {
+    .addOption(projectOption())
+    .action((name: string, options: { project?: string }) =>
+      run(write("revoke"), options.project, async (service) => {
         await service.revokeKey(name);
         io.out(`Revoked service key ${name}.\n`);
         return 0;

@@ -12,7 +12,7 @@ import { readQuickStartRecord } from "./quick-start-record.js";
  */
 export async function openCliDatabase(
   config: Pick<Config, "databaseUrl" | "dataDir" | "host" | "port">,
-  access: { readOnly: boolean; command: string },
+  access: { readOnly: boolean; command: string; exclusive?: string | undefined },
   fetcher: typeof fetch = fetch,
 ): Promise<Database> {
   const options = databaseOptions(config);
@@ -25,7 +25,7 @@ export async function openCliDatabase(
       }
       const why = access.readOnly
         ? "and it recorded no way to share a snapshot (restart it with this version's `npm start`)"
-        : `and \`${access.command}\` writes to it`;
+        : `and \`${access.command}\` ${access.exclusive ?? "writes to it"}`;
       throw new Error(
         `The Portico server at ${server} holds the embedded database in ${config.dataDir}, ${why}. ` +
           "Stop the server first (Ctrl-C), or use PostgreSQL (DATABASE_URL), which a server and the CLI can share.",
