@@ -123,6 +123,8 @@ function printPortal(
     const p50 = median(rows.map((row) => row.result.p50));
     return [
       target.name,
+      // Below the offered rate, the target could not keep up: its latency is queueing.
+      median(rps(rows)).toFixed(0),
       p50.toFixed(2),
       range(
         rows.map((row) => row.result.p50),
@@ -159,6 +161,7 @@ function printPortal(
     table(
       [
         "target",
+        "req/s reached",
         "p50 ms",
         "min–max",
         "p99 ms",
@@ -166,7 +169,7 @@ function printPortal(
         "errors",
         "check: 2xx with a URL",
       ],
-      [false, true, true, true, true, true, false],
+      [false, true, true, true, true, true, true, false],
       pacedRows,
     ),
   ].join("\n");
