@@ -37,6 +37,16 @@ export interface PortalSetup {
   connections: number;
 }
 
+/** A setup step after the server started: if it fails, the server and its database go too. */
+async function undoOnFailure<T>(undo: () => Promise<void>, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}
+
 /** A target behind HTTP: autocannon at saturation, fetch for the paced rows. */
 function httpTarget(
   name: string,
@@ -87,8 +97,37 @@ export async function startPorticoTarget(setup: PortalSetup): Promise<PortalTarg
       RATE_LIMIT_LOGIN: "1000000/60s",
       RATE_LIMIT_SIGNUP: "1000000/60s",
     },
+  }).catch(async (error) => {
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
-  const linked = await openDatabase(databaseOptions({ databaseUrl: database.url, dataDir }));
+  const stop = async () => {
+    await stopProcess(server);
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const headers = await undoOnFailure(stop, () =>
+    signUpPorticoUsers(setup, app, database.url, dataDir),
+  );
+  return httpTarget(
+    "Portico",
+    `${app}/api/billing/portal`,
+    JSON.stringify({ returnUrl: `${app}/settings/billing` }),
+    headers,
+    () => readCpuMs(server),
+    setup.connections,
+    stop,
+  );
+}
+
+async function signUpPorticoUsers(
+  setup: PortalSetup,
+  app: string,
+  databaseUrl: string,
+  dataDir: string,
+) {
+  const linked = await openDatabase(databaseOptions({ databaseUrl, dataDir }));
   const headers: Record<string, string>[] = [];
   try {
     for (let i = 0; i < setup.users; i++) {
@@ -109,20 +148,7 @@ export async function startPorticoTarget(setup: PortalSetup): Promise<PortalTarg
   } finally {
     await linked.close();
   }
-  const body = JSON.stringify({ returnUrl: `${app}/settings/billing` });
-  return httpTarget(
-    "Portico",
-    `${app}/api/billing/portal`,
-    body,
-    headers,
-    () => readCpuMs(server),
-    setup.connections,
-    async () => {
-      await stopProcess(server);
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  );
+  return headers;
 }
 
 /** Better Auth's `POST /api/auth/subscription/billing-portal`, users signed up through it. */
@@ -134,12 +160,32 @@ export async function startBetterAuthTarget(setup: PortalSetup): Promise<PortalT
     STRIPE_API_BASE: setup.emulatorUrl,
     STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(16).toString("hex")}`,
     BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
+  }).catch(async (error) => {
+    await database.drop();
+    throw error;
   });
+  const stop = async () => {
+    await server.stop();
+    await database.drop();
+  };
+  const headers = await undoOnFailure(stop, () => signUpBetterAuthUsers(setup, server.url));
+  return httpTarget(
+    "Better Auth + @better-auth/stripe",
+    `${server.url}/api/auth/subscription/billing-portal`,
+    JSON.stringify({ returnUrl: "/", disableRedirect: true }),
+    headers,
+    () => readCpuMs(server.child),
+    setup.connections,
+    stop,
+  );
+}
+
+async function signUpBetterAuthUsers(setup: PortalSetup, url: string) {
   const headers: Record<string, string>[] = [];
   for (let i = 0; i < setup.users; i++) {
-    const response = await fetch(`${server.url}/api/auth/sign-up/email`, {
+    const response = await fetch(`${url}/api/auth/sign-up/email`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: server.url },
+      headers: { "content-type": "application/json", origin: url },
       body: JSON.stringify({
         email: `better-auth-${i}@example.com`,
         password: "benchmark-password",
@@ -152,20 +198,9 @@ export async function startBetterAuthTarget(setup: PortalSetup): Promise<PortalT
       .getSetCookie()
       .map((set) => set.split(";")[0])
       .join("; ");
-    headers.push({ cookie, origin: server.url });
+    headers.push({ cookie, origin: url });
   }
-  return httpTarget(
-    "Better Auth + @better-auth/stripe",
-    `${server.url}/api/auth/subscription/billing-portal`,
-    JSON.stringify({ returnUrl: "/", disableRedirect: true }),
-    headers,
-    () => readCpuMs(server.child),
-    setup.connections,
-    async () => {
-      await server.stop();
-      await database.drop();
-    },
-  );
+  return headers;
 }
 
 /** The seed Express handler; its users and bearer sessions written straight into its tables. */
@@ -175,9 +210,29 @@ export async function startSeedTarget(setup: PortalSetup): Promise<PortalTarget>
     DATABASE_URL: database.url,
     STRIPE_SECRET_KEY: setup.key,
     STRIPE_API_BASE: setup.emulatorUrl,
+  }).catch(async (error) => {
+    await database.drop();
+    throw error;
   });
+  const stop = async () => {
+    await server.stop();
+    await database.drop();
+  };
+  const headers = await undoOnFailure(stop, () => seedUsers(setup, database.url));
+  return httpTarget(
+    "seed Express handler",
+    `${server.url}/api/billing/portal`,
+    JSON.stringify({ returnUrl: `${server.url}/settings/billing` }),
+    headers,
+    () => readCpuMs(server.child),
+    setup.connections,
+    stop,
+  );
+}
+
+async function seedUsers(setup: PortalSetup, databaseUrl: string) {
   const headers: Record<string, string>[] = [];
-  await withClient(database.url, async (client) => {
+  await withClient(databaseUrl, async (client) => {
     for (let i = 0; i < setup.users; i++) {
       const customer = await setup.stripe.customers.create();
       const token = randomBytes(24).toString("hex");
@@ -193,18 +248,7 @@ export async function startSeedTarget(setup: PortalSetup): Promise<PortalTarget>
       headers.push({ authorization: `Bearer ${token}` });
     }
   });
-  return httpTarget(
-    "seed Express handler",
-    `${server.url}/api/billing/portal`,
-    JSON.stringify({ returnUrl: `${server.url}/settings/billing` }),
-    headers,
-    () => readCpuMs(server.child),
-    setup.connections,
-    async () => {
-      await server.stop();
-      await database.drop();
-    },
-  );
+  return headers;
 }
 
 /**

@@ -39,12 +39,13 @@ export async function withClient<T>(url: string, run: (client: pg.Client) => Pro
  * reaped, so the sum never drops when a connection closes mid-row.
  */
 export async function postgresCpuMeter(admin: string): Promise<(() => number) | undefined> {
-  const backend = await withClient(admin, async (client) => {
+  // Read while connected: the backend exits with its connection.
+  const postmaster = await withClient(admin, async (client) => {
     const { rows } = await client.query<{ pid: number }>("select pg_backend_pid() as pid");
-    return rows[0]?.pid;
+    const backend = rows[0]?.pid;
+    return backend === undefined ? undefined : readStat(backend)?.ppid;
   });
   // A remote server's pid means nothing here; one in a container may name another process.
-  const postmaster = backend === undefined ? undefined : readStat(backend)?.ppid;
   if (postmaster === undefined || readStat(postmaster)?.command !== "postgres") return undefined;
   return () => {
     let ticks = 0;

@@ -51,6 +51,9 @@ export function porticoReceiver(emulatorUrl: string, key: string): WebhookTarget
           SYNC_SOURCE: "payload",
           PORTICO_CONFIG: join(dataDir, "no-billing-config.json"),
         },
+      }).catch((error) => {
+        rmSync(dataDir, { recursive: true, force: true });
+        throw error;
       });
       return {
         url: `http://127.0.0.1:${port}/api/webhooks/stripe`,
