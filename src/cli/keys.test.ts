@@ -78,18 +78,13 @@ describe.each(TEST_ENGINES)("portico keys --project (%s)", (engine) => {
     expect(created.out).toContain("for project shop");
     expect(created.out).toContain("`Portico-Project: shop`");
     const key = /psk_[A-Za-z0-9_-]{43}/.exec(created.out)?.[0] ?? "";
+    const readView = (project?: string) =>
+      callWithKey(t, key, `user:${userId}`, "/api/billing/subscription", undefined, project);
 
-    const view = await callWithKey(
-      t,
-      key,
-      `user:${userId}`,
-      "/api/billing/subscription",
-      undefined,
-      "shop",
-    );
+    const view = await readView("shop");
     expect(view.status).toBe(200);
     // The server's own keys are another table in another database.
-    const serverCall = await callWithKey(t, key, `user:${userId}`, "/api/billing/subscription");
+    const serverCall = await readView();
     expect(serverCall.status).toBe(401);
     expect(JSON.parse((await runKeysCli(t, "list", "--json")).out)).toEqual([]);
     const listed = await runKeysCli(t, "list", "--project", "shop");
@@ -98,14 +93,7 @@ describe.each(TEST_ENGINES)("portico keys --project (%s)", (engine) => {
     expect(await runKeysCli(t, "revoke", "shop-backend", "--project", "shop")).toMatchObject({
       code: 0,
     });
-    const revoked = await callWithKey(
-      t,
-      key,
-      `user:${userId}`,
-      "/api/billing/subscription",
-      undefined,
-      "shop",
-    );
+    const revoked = await readView("shop");
     expect(revoked.status).toBe(401);
   });
 
