@@ -20,9 +20,14 @@ import { cpus, loadavg as osLoadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import autocannon from "autocannon";
-import { emulatorSdk, setEmulatorLatency } from "../test/emulator-process.js";
+import { benchMetrics } from "./embedded-db/metrics.js";
 import { type NpmStartGroup, startNpmStartGroup } from "./embedded-db/npm-start-group.js";
+import {
+  linkCustomers,
+  measureHeadOfLine,
+  runAutocannon,
+  signUpUsers,
+} from "./embedded-db/portal-load.js";
 import { createPostgresSidecar, installEmbeddedPostgres } from "./embedded-db/postgres-sidecar.js";
 import {
   type Memory,
@@ -32,15 +37,13 @@ import {
   readTreeCpuMs,
   sumMemory,
 } from "./embedded-db/process-memory.js";
-import { type Metric, printRatios, printTable, type RoundResult } from "./embedded-db/report.js";
+import { printRatios, printTable, type RoundResult } from "./embedded-db/report.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SATURATION_S = Number(process.env.BENCH_SATURATION_S ?? 60);
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 5_000);
 const CONNECTIONS = 32;
 const STRIPE_LATENCY_MS = 300;
-/** The key `portico start` uses against its own emulator (src/cli/start.ts). */
-const EMBEDDED_STRIPE_KEY = "sk_test_porticoEmbedded";
 const ADMIN_TOKEN = randomBytes(24).toString("hex");
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TUNED_PRELOAD = fileURLToPath(new URL("./embedded-db/pglite-tuned.mjs", import.meta.url));
@@ -182,11 +185,14 @@ async function measureVariant(variant: Variant, runDir: string): Promise<RoundRe
 
     // Users with a Stripe customer each, linked through the admin API as an operator would.
     const users = await signUpUsers(appUrl, CONNECTIONS);
-    await linkCustomers(appUrl, emulatorUrl, users);
+    await linkCustomers(appUrl, emulatorUrl, users, ADMIN_TOKEN);
     const body = JSON.stringify({ returnUrl: `${appUrl}/settings/billing` });
     const warmUp = await runAutocannon(appUrl, users, body, 3);
     console.error(`bench:   warm-up ${JSON.stringify(warmUp)}`);
-    Object.assign(result, await measureHeadOfLine(appUrl, emulatorUrl, users, body));
+    Object.assign(
+      result,
+      await measureHeadOfLine(appUrl, emulatorUrl, users, body, STRIPE_LATENCY_MS),
+    );
 
     const serverPid = group.serverPid();
     if (serverPid === undefined) throw new Error("no server process in the npm start group");
@@ -218,186 +224,6 @@ async function measureVariant(variant: Variant, runDir: string): Promise<RoundRe
     await database.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-async function signUpUsers(appUrl: string, count: number) {
-  const users: { token: string; id: string }[] = [];
-  for (let i = 0; i < count; i++) {
-    const response = await fetch(`${appUrl}/api/auth/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        email: `bench-${i}-${Date.now()}@example.com`,
-        password: "benchmark-password",
-      }),
-    });
-    if (response.status !== 201) throw new Error(`signup answered ${response.status}`);
-    const { data } = (await response.json()) as { data: { token: string; user: { id: string } } };
-    users.push({ token: data.token, id: data.user.id });
-  }
-  return users;
-}
-
-async function linkCustomers(appUrl: string, emulatorUrl: string, users: { id: string }[]) {
-  const stripe = emulatorSdk(EMBEDDED_STRIPE_KEY, emulatorUrl);
-  for (const user of users) {
-    const customer = await stripe.customers.create({ metadata: { portico_user_id: user.id } });
-    const response = await fetch(`${appUrl}/api/admin/customers/links`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify({ subject: `user:${user.id}`, customerId: customer.id, mode: "test" }),
-    });
-    if (!response.ok) {
-      throw new Error(`linking a customer answered ${response.status}: ${await response.text()}`);
-    }
-  }
-}
-
-/**
- * All users ask for a portal session at once while each Stripe call takes 300 ms: if
- * requests waited on each other's Stripe calls, the slowest would take about 32 × 300 ms.
- */
-async function measureHeadOfLine(
-  appUrl: string,
-  emulatorUrl: string,
-  users: { token: string }[],
-  body: string,
-) {
-  await setEmulatorLatency(emulatorUrl, EMBEDDED_STRIPE_KEY, STRIPE_LATENCY_MS);
-  let failed = 0;
-  try {
-    const started = performance.now();
-    const latencies = await Promise.all(
-      users.map(async (user) => {
-        const response = await fetch(`${appUrl}/api/billing/portal`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${user.token}` },
-          body,
-        });
-        const text = await response.text();
-        if (response.status !== 200) {
-          console.error(`bench:   portal answered ${response.status}: ${text.slice(0, 200)}`);
-          failed++;
-        }
-        return performance.now() - started;
-      }),
-    );
-    latencies.sort((a, b) => a - b);
-    return {
-      "hol.min": latencies[0] ?? 0,
-      "hol.median": latencies[Math.floor(latencies.length / 2)] ?? 0,
-      "hol.max": latencies.at(-1) ?? 0,
-      "hol.errors": failed,
-    };
-  } finally {
-    await setEmulatorLatency(emulatorUrl, EMBEDDED_STRIPE_KEY, 0);
-  }
-}
-
-function runAutocannon(appUrl: string, users: { token: string }[], body: string, duration: number) {
-  let next = 0;
-  return new Promise<{ requests: number; p50: number; p99: number; errors: number }>(
-    (resolve, reject) => {
-      autocannon(
-        {
-          url: `${appUrl}/api/billing/portal`,
-          method: "POST",
-          connections: CONNECTIONS,
-          duration,
-          body,
-          setupClient: (client) => {
-            const user = users[next++ % users.length];
-            client.setHeaders({
-              "content-type": "application/json",
-              authorization: `Bearer ${user?.token}`,
-            });
-          },
-        },
-        (error, result) => {
-          if (error) return reject(error);
-          resolve({
-            requests: result.requests.total,
-            p50: result.latency.p50,
-            p99: result.latency.p99,
-            errors: result.errors + result.non2xx,
-          });
-        },
-      );
-    },
-  );
-}
-
-const METRICS: Metric[] = [
-  ...(["cold", "warm"] as const).flatMap((start) => [
-    metric(`${start} start`, "database (initdb, start)", "ms", 0, `${start}DbMs`, { pgOnly: true }),
-    metric(`${start} start`, "npm start to /healthz", "ms", 0, `${start}ServerMs`),
-    metric(`${start} start`, "total", "ms", 0, `${start}TotalMs`),
-  ]),
-  ...(
-    [
-      ["idleCold", "idle after the cold start"],
-      ["idleWarm", "idle after the warm start"],
-      ["saturated", `after ${SATURATION_S} s of saturation`],
-    ] as const
-  ).flatMap(([prefix, group]) => [
-    metric(group, "server RSS", "MB", 0, `${prefix}.serverRss`),
-    metric(group, "server PSS", "MB", 0, `${prefix}.serverPss`),
-    metric(group, "database PSS (all its processes)", "MB", 1, `${prefix}.dbPss`, { pgOnly: true }),
-    metric(group, "server + database PSS", "MB", 0, `${prefix}.serverDbPss`),
-    metric(group, "emulator PSS", "MB", 0, `${prefix}.emulatorPss`),
-    metric(group, "whole npm start group PSS", "MB", 0, `${prefix}.groupPss`),
-  ]),
-  metric(
-    `after ${SATURATION_S} s of saturation`,
-    "peak server + database PSS",
-    "MB",
-    0,
-    "saturated.peakServerDbPss",
-  ),
-  metric(`saturation, ${CONNECTIONS} connections`, "portal req/s", "req/s", 0, "rps"),
-  metric(`saturation, ${CONNECTIONS} connections`, "p50", "ms", 0, "p50"),
-  metric(`saturation, ${CONNECTIONS} connections`, "p99", "ms", 0, "p99"),
-  metric(
-    `saturation, ${CONNECTIONS} connections`,
-    "CPU per request, server + database",
-    "ms",
-    2,
-    "cpuMsPerRequest",
-  ),
-  metric(
-    `saturation, ${CONNECTIONS} connections`,
-    "CPU per request, emulator",
-    "ms",
-    2,
-    "emulatorCpuMsPerRequest",
-  ),
-  metric(`saturation, ${CONNECTIONS} connections`, "errors", "count", 0, "errors"),
-  ...(["min", "median", "max"] as const).map((at) =>
-    metric(
-      `${CONNECTIONS} portal requests at once, Stripe ${STRIPE_LATENCY_MS} ms`,
-      at,
-      "ms",
-      0,
-      `hol.${at}`,
-    ),
-  ),
-];
-
-function metric(
-  group: string,
-  label: string,
-  unit: string,
-  digits: number,
-  key: string,
-  { pgOnly = false } = {},
-): Metric {
-  return {
-    group,
-    label,
-    unit,
-    digits,
-    of: (round) => (pgOnly && round.postgres !== 1 ? undefined : round[key]),
-  };
 }
 
 /** PGlite's data directory right after initdb, gzipped: what Portico would ship for the tuned variant. */
@@ -447,8 +273,13 @@ async function main() {
         `${((Date.now() - started) / 60_000).toFixed(0)} min; ${cpus().length} cores; ` +
         `load average ${loadBefore} before, ${loadavg()} after\n`,
     );
-    printTable(METRICS, variants, results);
-    printRatios(METRICS, variants, results);
+    const metrics = benchMetrics({
+      saturationS: SATURATION_S,
+      connections: CONNECTIONS,
+      stripeLatencyMs: STRIPE_LATENCY_MS,
+    });
+    printTable(metrics, variants, results);
+    printRatios(metrics, variants, results);
     for (const failure of failedRounds) console.log(`\nFailed and left out: ${failure}`);
   } finally {
     rmSync(runDir, { recursive: true, force: true });
