@@ -1,4 +1,5 @@
 import type { StripeEventRow } from "../db/stripe-events.js";
+import { renderTable } from "./table.js";
 
 /** How `portico events` prints inbox rows: an aligned table, one row in full, or JSON. */
 
@@ -22,17 +23,7 @@ export function renderEventTable(rows: StripeEventRow[]): string {
     row.receivedAt.toISOString(),
     truncate(row.lastError ?? "", ERROR_WIDTH),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)),
-  );
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, column) =>
-        column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0),
-      )
-      .join("  ")
-      .trimEnd();
-  return `${[header, ...lines].map(format).join("\n")}\n`;
+  return renderTable(header, lines);
 }
 
 export function renderEventDetail(row: StripeEventRow): string {

@@ -1,4 +1,5 @@
 import type { ServiceKeyRecord } from "../db/service-keys.js";
+import { renderTable } from "./table.js";
 
 /** How `portico keys` prints: a key's secret only once, at creation; lists show its prefix. */
 
@@ -22,15 +23,7 @@ export function renderKeyTable(rows: ServiceKeyRecord[]): string {
     row.lastUsedAt?.toISOString() ?? "-",
     row.revokedAt?.toISOString() ?? "",
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)),
-  );
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return `${[header, ...lines].map(format).join("\n")}\n`;
+  return renderTable(header, lines);
 }
 
 export function renderKeysJson(rows: ServiceKeyRecord[]): string {
