@@ -1,4 +1,4 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { webhookDeliveries, webhookEndpoints } from "./schema.js";
 
@@ -42,6 +42,28 @@ export async function deleteWebhookEndpoint(db: Db, id: string): Promise<boolean
   const rows = await db
     .delete(webhookEndpoints)
     .where(eq(webhookEndpoints.id, id))
+    .returning({ id: webhookEndpoints.id });
+  return rows.length > 0;
+}
+
+/** Every endpoint's sealed secret, for a master key rotation. */
+export function listSealedEndpointSecrets(db: Db): Promise<{ id: string; secret: string }[]> {
+  return db
+    .select({ id: webhookEndpoints.id, secret: webhookEndpoints.secret })
+    .from(webhookEndpoints);
+}
+
+/** Swaps a sealed secret only if it is still `previous`; false when it changed or is gone. */
+export async function replaceEndpointSecret(
+  db: Db,
+  id: string,
+  previous: string,
+  next: string,
+): Promise<boolean> {
+  const rows = await db
+    .update(webhookEndpoints)
+    .set({ secret: next })
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.secret, previous)))
     .returning({ id: webhookEndpoints.id });
   return rows.length > 0;
 }

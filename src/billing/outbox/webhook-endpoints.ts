@@ -3,7 +3,9 @@ import type { Db } from "../../db/client.js";
 import {
   deleteWebhookEndpoint,
   insertWebhookEndpoint,
+  listSealedEndpointSecrets,
   listWebhookEndpoints,
+  replaceEndpointSecret,
   type WebhookEndpointListing,
 } from "../../db/webhook-endpoints.js";
 import { PorticoError, validationError } from "../../errors.js";
@@ -89,6 +91,38 @@ export function createWebhookEndpointService(deps: {
 }
 
 export type WebhookEndpointService = ReturnType<typeof createWebhookEndpointService>;
+
+/** What a master key rotation did to the endpoints' secrets of one database. */
+export interface EndpointReseal {
+  resealed: number;
+  current: number;
+  failed: { endpointId: string; reason: string }[];
+}
+
+/**
+ * Re-seals every endpoint secret not under the current master key (`portico projects
+ * rotate-master-key`). A secret replaced meanwhile (the endpoint removed) is left alone.
+ */
+export async function resealEndpointSecrets(
+  db: Db,
+  box: SecretBox,
+  projectId?: string,
+): Promise<EndpointReseal> {
+  const result: EndpointReseal = { resealed: 0, current: 0, failed: [] };
+  for (const row of await listSealedEndpointSecrets(db)) {
+    try {
+      if (box.keyIdOf(row.secret) === box.currentKeyId) {
+        result.current += 1;
+        continue;
+      }
+      const next = box.reseal(row.secret, endpointSecretBinding(projectId, row.id));
+      if (await replaceEndpointSecret(db, row.id, row.secret, next)) result.resealed += 1;
+    } catch (error) {
+      result.failed.push({ endpointId: row.id, reason: (error as Error).message });
+    }
+  }
+  return result;
+}
 
 function parseEndpointUrl(raw: string): string {
   const refuse = (message: string) => validationError([{ path: ["url"], message }]);
