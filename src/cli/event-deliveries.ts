@@ -1,6 +1,12 @@
 import { type Command, Option } from "commander";
 import { type DeliveryStatus, listDeliveries, redeliver } from "../db/webhook-deliveries.js";
-import { type CommandContext, type DatabaseAccess, withCliDatabase } from "./command-context.js";
+import type { CommandContext, DatabaseAccess } from "./command-context.js";
+import {
+  PROJECT_HELP,
+  PROJECT_OPTION,
+  type TargetDatabase,
+  withTargetDatabase,
+} from "./target-database.js";
 import { renderDeliveryTable, renderJson } from "./webhooks-output.js";
 
 /**
@@ -15,6 +21,7 @@ export interface DeliveriesOptions {
   event?: string | undefined;
   limit: number;
   json?: boolean | undefined;
+  project?: string | undefined;
 }
 
 export function registerDeliveryCommands(
@@ -23,8 +30,14 @@ export function registerDeliveryCommands(
   parseLimit: (value: string) => number,
 ): void {
   const { io } = context;
-  const run = (access: DatabaseAccess, work: Parameters<typeof withCliDatabase>[3]) =>
-    withCliDatabase(context.config(), io, access, work, context.database).then(context.exit);
+  const run = (
+    access: DatabaseAccess,
+    project: string | undefined,
+    work: (target: TargetDatabase) => Promise<number>,
+  ) =>
+    withTargetDatabase(context.config(), io, access, project, work, context.database).then(
+      context.exit,
+    );
 
   events
     .command("deliveries")
@@ -37,16 +50,21 @@ export function registerDeliveryCommands(
     .option("--event <id>", "only this outgoing event's (evt_…)")
     .option("--limit <n>", "how many (1 to 1000)", parseLimit, 50)
     .option("--json", "machine-readable output")
+    .option(PROJECT_OPTION, PROJECT_HELP)
     .action((options: DeliveriesOptions) =>
-      run({ readOnly: true, command: "portico events deliveries" }, async ({ db }) => {
-        const rows = await listDeliveries(db, {
-          status: options.status,
-          eventId: options.event,
-          limit: options.limit,
-        });
-        io.out(options.json ? renderJson(rows) : renderDeliveryTable(rows, new Date()));
-        return 0;
-      }),
+      run(
+        { readOnly: true, command: "portico events deliveries" },
+        options.project,
+        async ({ db }) => {
+          const rows = await listDeliveries(db, {
+            status: options.status,
+            eventId: options.event,
+            limit: options.limit,
+          });
+          io.out(options.json ? renderJson(rows) : renderDeliveryTable(rows, new Date()));
+          return 0;
+        },
+      ),
     );
 
   events
@@ -55,9 +73,11 @@ export function registerDeliveryCommands(
       "Send a failed or waiting delivery (dlv_…), or every delivery of an event (evt_…), now; --force for delivered ones too",
     )
     .option("--force", "also send again what was delivered")
-    .action((id: string, options: { force?: boolean }) =>
+    .option(PROJECT_OPTION, PROJECT_HELP)
+    .action((id: string, options: { force?: boolean; project?: string }) =>
       run(
         { readOnly: false, command: "portico events redeliver", migrate: true },
+        options.project,
         async ({ db }) => {
           const due = await redeliver(db, id, {
             now: new Date(),

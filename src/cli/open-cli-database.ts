@@ -35,6 +35,19 @@ export async function openCliDatabase(
   return openDatabase(options);
 }
 
+/**
+ * The server holding this configuration's embedded database right now, if one answers; none
+ * for PostgreSQL, which a server and the CLI share.
+ */
+export async function findEmbeddedServer(
+  config: Pick<Config, "databaseUrl" | "dataDir" | "host" | "port">,
+  fetcher: typeof fetch = fetch,
+): Promise<string | undefined> {
+  const options = databaseOptions(config);
+  if (options.url || options.dataDir?.startsWith("memory://")) return undefined;
+  return findRunningServer(config, readQuickStartRecord(config.dataDir)?.serverUrl, fetcher);
+}
+
 /** Where a Portico server for this data would answer: the recorded URL, then host and port. */
 export function serverCandidates(
   config: Pick<Config, "host" | "port">,

@@ -10,9 +10,16 @@ import {
   type CommandContext,
   type DatabaseAccess,
   processCommandContext,
-  withCliDatabase,
 } from "./command-context.js";
+import { PROJECT_HELP, PROJECT_OPTION, withTargetDatabase } from "./target-database.js";
 import { renderCreatedEndpoint, renderEndpointTable, renderJson } from "./webhooks-output.js";
+
+interface AddOptions {
+  events?: string[];
+  description?: string;
+  json?: boolean;
+  project?: string;
+}
 
 /**
  * `portico webhooks add|list|remove`: the URLs Portico sends its own events to
@@ -28,17 +35,19 @@ export function registerWebhooksCommand(
   const { io } = context;
   const run = (
     access: DatabaseAccess,
+    project: string | undefined,
     work: (service: WebhookEndpointService) => Promise<number>,
   ) => {
     const config = context.config();
-    return withCliDatabase(
+    return withTargetDatabase(
       config,
       io,
       access,
-      async ({ db }) => {
+      project,
+      async ({ db, projectId }) => {
         const box = config.encryption && createSecretBox(config.encryption);
         try {
-          return await work(createWebhookEndpointService({ db, box }));
+          return await work(createWebhookEndpointService({ db, box, projectId }));
         } catch (error) {
           if (!(error instanceof PorticoError)) throw error;
           io.err(`portico webhooks: ${error.message}\n`);
@@ -65,15 +74,17 @@ export function registerWebhooksCommand(
     )
     .option("--description <text>", "a note for lists")
     .option("--json", "machine-readable output (the secret included)")
-    .action((url: string, options: { events?: string[]; description?: string; json?: boolean }) => {
+    .option(PROJECT_OPTION, PROJECT_HELP)
+    .action((url: string, options: AddOptions) => {
       // Before the database: without a master key there is nothing to seal the secret with.
       if (!context.config().encryption) {
         io.err(`portico webhooks add: ${NO_MASTER_KEY}\n`);
         context.exit(1);
         return;
       }
-      return run(write("add"), async (service) => {
-        const created = await service.addEndpoint({ url, ...options });
+      return run(write("add"), options.project, async (service) => {
+        const { events, description } = options;
+        const created = await service.addEndpoint({ url, events, description });
         io.out(options.json ? renderJson(created) : renderCreatedEndpoint(created));
         return 0;
       });
@@ -83,8 +94,9 @@ export function registerWebhooksCommand(
     .command("list")
     .description("The endpoints, with their undelivered deliveries; never their secrets")
     .option("--json", "machine-readable output")
-    .action((options: { json?: boolean }) =>
-      run(read("list"), async (service) => {
+    .option(PROJECT_OPTION, PROJECT_HELP)
+    .action((options: { json?: boolean; project?: string }) =>
+      run(read("list"), options.project, async (service) => {
         const rows = await service.listEndpoints();
         io.out(options.json ? renderJson(rows) : renderEndpointTable(rows));
         return 0;
@@ -94,8 +106,9 @@ export function registerWebhooksCommand(
   webhooks
     .command("remove <id>")
     .description("Remove an endpoint and its deliveries (the events stay in the outbox)")
-    .action((id: string) =>
-      run(write("remove"), async (service) => {
+    .option(PROJECT_OPTION, PROJECT_HELP)
+    .action((id: string, options: { project?: string }) =>
+      run(write("remove"), options.project, async (service) => {
         await service.removeEndpoint(id);
         io.out(`Removed webhook endpoint ${id}.\n`);
         return 0;
