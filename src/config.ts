@@ -136,6 +136,8 @@ const EnvSchema = z.object({
   WEBHOOK_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   WEBHOOK_RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   WEBHOOK_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(20),
+  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+  OUTBOX_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   PORTAL_CONFIGURATIONS: csv,
   PORTAL_DEFAULT_CONFIGURATION: z.string().min(1).optional(),
   AUTH_SESSION_TTL_HOURS: z.coerce
@@ -245,6 +247,12 @@ export interface Config {
     /** `portico sync`'s Stripe requests per second; unset: 25 in test mode, 100 in live. */
     backfillRate: number | undefined;
   };
+  /**
+   * Outgoing webhooks: the outbox's worker polls every `intervalMs` (0: this instance neither
+   * dispatches billing changes nor delivers; another instance, or a later start, does), and
+   * gives an endpoint `deliveryTimeoutMs` to answer.
+   */
+  outbox: { intervalMs: number; deliveryTimeoutMs: number };
   rateLimits: {
     portal: RateLimitRule;
     login: RateLimitRule;
@@ -416,6 +424,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         maxAttempts: e.WEBHOOK_RETRY_MAX_ATTEMPTS,
       },
     },
+    outbox: { intervalMs: e.OUTBOX_INTERVAL_MS, deliveryTimeoutMs: e.OUTBOX_DELIVERY_TIMEOUT_MS },
     rateLimits: {
       portal: e.RATE_LIMIT_PORTAL,
       login: e.RATE_LIMIT_LOGIN,

@@ -1,7 +1,10 @@
 import type { Logger } from "pino";
+import { createBillingChanges } from "./billing/billing-changes.js";
 import type { BillingConfig } from "./billing/billing-config-schema.js";
 import { createCustomerLinkService } from "./billing/customer-links.js";
 import { createInvoiceListService } from "./billing/invoice-list.js";
+import type { Clock } from "./billing/outbox/change-dispatcher.js";
+import { createOutbox, type Outbox } from "./billing/outbox/outbox.js";
 import { createPlanCatalog } from "./billing/plans.js";
 import { createPortalService } from "./billing/portal.js";
 import { createReadinessCheck } from "./billing/readiness.js";
@@ -28,6 +31,8 @@ export function createCore(deps: {
   database: Database;
   /** A hosted project's core: its metrics are labelled with the project. */
   projectId?: string;
+  /** The outbox's time (a test's, to skip a retry's wait); default the system clock. */
+  clock?: Clock;
 }) {
   const { config, logger, billingConfig, database } = deps;
   const { db } = database;
@@ -41,6 +46,7 @@ export function createCore(deps: {
   });
   const plans = createPlanCatalog(billingConfig);
   const setup = createSetupCheck({ stripe, config, billing: billingConfig, plans, logger });
+  let outbox: Outbox | undefined;
   const billingSync = createSyncServices({
     db,
     stripe,
@@ -50,6 +56,18 @@ export function createCore(deps: {
     logger,
     // PGlite has one connection; on PostgreSQL a few lanes leave the pool room for requests.
     applyLanes: database.engine === "postgres" ? 4 : 1,
+    onApplied: () => outbox?.worker.kick(),
+  });
+  const changes = createBillingChanges({ logger });
+  outbox = createOutbox({
+    db,
+    plans,
+    config,
+    changes,
+    metrics,
+    logger,
+    projectId: deps.projectId,
+    clock: deps.clock,
   });
   const readiness = createReadinessCheck({ db, stripe, setup });
   return {
@@ -74,11 +92,19 @@ export function createCore(deps: {
     }),
     ...billingSync,
     customerLinks: createCustomerLinkService({ db, stripe, runner: billingSync.sync, logger }),
+    /** Subjects whose billing view changed, for an app to be told (embedded `onChange`). */
+    changes,
+    /** Outgoing webhooks: endpoints, and the worker that dispatches and delivers. */
+    outbox,
 
-    /** The background work: the setup check (Stripe may be slow; nobody waits) and retries. */
+    /**
+     * The background work: the setup check (Stripe may be slow; nobody waits), retries of
+     * failed webhook events, and the outbox.
+     */
     start() {
       void setup.run();
       billingSync.retries.start();
+      outbox.worker.start();
     },
 
     /**
@@ -89,10 +115,12 @@ export function createCore(deps: {
       readiness.drain();
       // The worker finishes the event in hand while requests drain; nothing is cut mid-event.
       const retriesStopped = billingSync.retries.stop();
+      // Deliveries in flight finish (or are cut short after the grace) and are recorded.
+      const outboxStopped = outbox.worker.stop();
       await drainRequests();
       billingSync.sync.close();
       await billingSync.webhooks.drain();
-      await retriesStopped;
+      await Promise.all([retriesStopped, outboxStopped]);
     },
   };
 }

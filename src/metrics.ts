@@ -34,6 +34,16 @@ export interface InboxBacklog {
   oldestAgeSeconds: number;
 }
 
+/** An outgoing webhook attempt: delivered (2xx), retrying (failed, due again), failed for good. */
+export type OutgoingWebhookOutcome = "delivered" | "retrying" | "failed";
+
+/** Outgoing webhook deliveries not yet delivered, by status. */
+export interface DeliveryBacklog {
+  status: "pending" | "failed";
+  count: number;
+  oldestAgeSeconds: number;
+}
+
 export interface Metrics extends StripeCallMetrics {
   enabled: boolean;
   observeHttpRequest(request: HttpRequestObservation): void;
@@ -41,6 +51,9 @@ export interface Metrics extends StripeCallMetrics {
   webhookEvent(type: string, outcome: WebhookEventOutcome): void;
   /** Read at each scrape (a query on the inbox's status index). */
   watchInboxBacklog(read: () => Promise<InboxBacklog[]>): void;
+  outgoingWebhook(outcome: OutgoingWebhookOutcome): void;
+  /** Read at each scrape, as the inbox's backlog is. */
+  watchDeliveryBacklog(read: () => Promise<DeliveryBacklog[]>): void;
   /**
    * Other registries to expose with this one (each hosted project's, labelled `project`),
    * read at each scrape.
@@ -94,31 +107,36 @@ export function createMetrics(options: { enabled: boolean; project?: string }): 
     labelNames: ["type", "outcome"] as const,
     registers: [registry],
   });
-  let readBacklog: (() => Promise<InboxBacklog[]>) | undefined;
   let readIncluded: () => readonly Metrics[] = () => [];
-  const backlogGauge = (name: string, help: string) =>
-    new Gauge({ name, help, labelNames: ["status"] as const, registers: [registry] });
-  const oldestAge = backlogGauge(
-    "portico_webhook_oldest_unprocessed_age_seconds",
-    "Age of the oldest inbox event not yet applied: processing (in hand or abandoned) or failed (waiting for a retry)",
-  );
-  const unprocessed = backlogGauge(
-    "portico_webhook_unprocessed_events",
-    "Inbox events not yet applied, by status",
-  );
-  /** One inbox query per scrape feeds both gauges. */
-  async function refreshBacklog() {
-    const rows = readBacklog ? await readBacklog().catch(() => undefined) : [];
-    if (!rows) return; // The database is down: /readyz says why.
-    for (const status of ["processing", "failed"] as const) {
-      const row = rows.find((candidate) => candidate.status === status);
-      oldestAge.set({ status }, row?.oldestAgeSeconds ?? 0);
-      unprocessed.set({ status }, row?.count ?? 0);
-    }
-  }
+  const inbox = backlogGauges<InboxBacklog>(registry, ["processing", "failed"], {
+    count: ["portico_webhook_unprocessed_events", "Inbox events not yet applied, by status"],
+    oldest: [
+      "portico_webhook_oldest_unprocessed_age_seconds",
+      "Age of the oldest inbox event not yet applied: processing (in hand or abandoned) or failed (waiting for a retry)",
+    ],
+  });
+
+  // --- Outgoing webhooks -----------------------------------------------------------
+  const outgoing = new Counter({
+    name: "portico_outgoing_webhook_attempts_total",
+    help: "Outgoing webhook delivery attempts by outcome (delivered, retrying, failed: gave up)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  const deliveries = backlogGauges<DeliveryBacklog>(registry, ["pending", "failed"], {
+    count: [
+      "portico_outgoing_webhook_deliveries",
+      "Outgoing webhook deliveries not delivered, by status: pending (due, waiting to retry, in flight) or failed (gave up)",
+    ],
+    oldest: [
+      "portico_outgoing_webhook_oldest_age_seconds",
+      "Age of the oldest outgoing webhook delivery not delivered, by status",
+    ],
+  });
+  const refreshBacklogs = () => Promise.all([inbox.refresh(), deliveries.refresh()]);
 
   async function collect() {
-    await refreshBacklog();
+    await refreshBacklogs();
     return registry.getMetricsAsJSON();
   }
 
@@ -137,9 +155,11 @@ export function createMetrics(options: { enabled: boolean; project?: string }): 
     webhookEvent(type, outcome) {
       webhookEvents.inc({ type, outcome });
     },
-    watchInboxBacklog(read) {
-      readBacklog = read;
+    watchInboxBacklog: inbox.watch,
+    outgoingWebhook(outcome) {
+      outgoing.inc({ outcome });
     },
+    watchDeliveryBacklog: deliveries.watch,
     includeOnScrape(read) {
       readIncluded = read;
     },
@@ -147,7 +167,7 @@ export function createMetrics(options: { enabled: boolean; project?: string }): 
     async render() {
       const included = readIncluded();
       if (included.length === 0) {
-        await refreshBacklog();
+        await refreshBacklogs();
         return { contentType: registry.contentType, body: await registry.metrics() };
       }
       // Series of one name from several registries become one family; their labels differ
@@ -155,6 +175,36 @@ export function createMetrics(options: { enabled: boolean; project?: string }): 
       const all = await Promise.all([collect(), ...included.map((other) => other.collect())]);
       const combined = AggregatorRegistry.aggregate(all);
       return { contentType: registry.contentType, body: await combined.metrics() };
+    },
+  };
+}
+
+/**
+ * Two gauges by `status` (how many rows, the age of the oldest) fed by one query, read at
+ * each scrape. A failed read keeps the last values: the database is down, and /readyz says so.
+ */
+function backlogGauges<Row extends { status: string; count: number; oldestAgeSeconds: number }>(
+  registry: Registry,
+  statuses: readonly Row["status"][],
+  names: { count: [string, string]; oldest: [string, string] },
+) {
+  const gauge = ([name, help]: [string, string]) =>
+    new Gauge({ name, help, labelNames: ["status"] as const, registers: [registry] });
+  const count = gauge(names.count);
+  const oldest = gauge(names.oldest);
+  let read: (() => Promise<Row[]>) | undefined;
+  return {
+    watch(reader: () => Promise<Row[]>) {
+      read = reader;
+    },
+    async refresh() {
+      const rows = read ? await read().catch(() => undefined) : [];
+      if (!rows) return;
+      for (const status of statuses) {
+        const row = rows.find((candidate) => candidate.status === status);
+        count.set({ status }, row?.count ?? 0);
+        oldest.set({ status }, row?.oldestAgeSeconds ?? 0);
+      }
     },
   };
 }
@@ -189,6 +239,8 @@ const disabledMetrics: Metrics = {
   portalSessionCreated: () => {},
   webhookEvent: () => {},
   watchInboxBacklog: () => {},
+  outgoingWebhook: () => {},
+  watchDeliveryBacklog: () => {},
   includeOnScrape: () => {},
   collect: () => Promise.resolve([]),
   render: () => Promise.resolve({ contentType: "text/plain", body: "" }),

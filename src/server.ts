@@ -9,6 +9,8 @@ import { readBillingConfigFile, withBillingConfig } from "./billing/billing-conf
 import type { BillingConfig } from "./billing/billing-config-schema.js";
 import { type CatalogSync, createCatalogSync } from "./billing/catalog-sync.js";
 import { createOrganizationService } from "./billing/organizations.js";
+import type { Clock } from "./billing/outbox/change-dispatcher.js";
+import type { Outbox } from "./billing/outbox/outbox.js";
 import type { PlanCatalog } from "./billing/plans.js";
 import type { ReadinessCheckService } from "./billing/readiness.js";
 import type { SetupCheck } from "./billing/setup-check.js";
@@ -49,6 +51,8 @@ export interface PorticoService {
   sync: SyncServices["sync"];
   metrics: Metrics;
   readiness: ReadinessCheckService;
+  /** Outgoing webhooks: endpoints, and the worker that dispatches and delivers. */
+  outbox: Outbox;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   /**
@@ -70,6 +74,7 @@ export function wireStandaloneApp(deps: {
   database: Database;
   projectId?: string;
   crossOrigins?: CrossOrigins;
+  clock?: Clock | undefined;
 }) {
   const { config, logger, database } = deps;
   const core = createCore(deps);
@@ -109,6 +114,7 @@ export function serviceViewOf(core: Core) {
     sync: core.sync,
     metrics: core.metrics,
     readiness: core.readiness,
+    outbox: core.outbox,
   };
 }
 
@@ -120,7 +126,12 @@ export function serviceViewOf(core: Core) {
 export async function createPorticoService(
   envConfig: Config,
   logger: Logger,
-  options: { database?: Database; projectDatabases?: ProjectDatabases } = {},
+  options: {
+    database?: Database;
+    projectDatabases?: ProjectDatabases;
+    /** The outbox's time, for the server and its projects (a test's). */
+    clock?: Clock;
+  } = {},
 ): Promise<PorticoService> {
   const billingConfig = await readBillingConfigFile(envConfig.billingConfigPath);
   const config = withBillingConfig(envConfig, billingConfig);
@@ -133,6 +144,7 @@ export async function createPorticoService(
     billingConfig,
     database,
     crossOrigins: (origin) => projects?.allowsOrigin(origin) ?? false,
+    clock: options.clock,
   });
   projects = hostProjects({
     config: envConfig,
@@ -140,7 +152,8 @@ export async function createPorticoService(
     metrics: core.metrics,
     database,
     server: app.fetch,
-    build: ({ projectId, ...input }) => wireStandaloneApp({ ...input, projectId }),
+    build: ({ projectId, ...input }) =>
+      wireStandaloneApp({ ...input, projectId, clock: options.clock }),
     databases: options.projectDatabases,
   });
   const fetch = projects?.fetch ?? app.fetch;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type Stripe from "stripe";
 import { inject } from "vitest";
+import type { Clock } from "../src/billing/outbox/change-dispatcher.js";
 import { type Config, loadConfig } from "../src/config.js";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
 import { userSubjectId } from "../src/db/subjects.js";
@@ -25,6 +26,8 @@ export interface TestPortico {
   keys: { test: string; live: string };
   /** SDK clients on this suite's own emulator account. */
   stripe: { test: Stripe; live: Stripe };
+  /** Stops the server (as a crash or a deploy would), keeping its database for a sibling. */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,8 @@ export async function startTestPortico(
     keys?: { test: string; live: string };
     /** Host projects: a master key is set, and each project gets its own database. */
     projects?: boolean;
+    /** The outbox's clock, e.g. `createTestClock()`. */
+    clock?: Clock;
   } = {},
 ): Promise<TestPortico> {
   const emulatorUrl = inject("emulatorUrl");
@@ -94,8 +99,17 @@ export async function startTestPortico(
         }
       : {};
   const logger = options.logger?.(config) ?? createLogger(config);
-  const portico = await createPorticoService(config, logger, { ...shared, ...projectDatabases });
+  const portico = await createPorticoService(config, logger, {
+    ...shared,
+    ...projectDatabases,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const port = await portico.listen();
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= portico.close();
+    return stopped;
+  };
   return {
     portico,
     config,
@@ -106,8 +120,9 @@ export async function startTestPortico(
       test: emulatorSdk(keys.test, emulatorUrl),
       live: emulatorSdk(keys.live, emulatorUrl),
     },
+    stop,
     async close() {
-      await portico.close();
+      await stop();
       await owned?.close();
       if (options.projects && database.url) await dropProjectDatabases(database.url);
       await database.drop();

@@ -1,6 +1,7 @@
 import { count } from "drizzle-orm";
 import type Stripe from "stripe";
 import { inject } from "vitest";
+import type { Clock } from "../src/billing/outbox/change-dispatcher.js";
 import {
   billingCustomerDetails,
   billingInvoices,
@@ -40,6 +41,7 @@ export async function startSyncedPortico(
     engine?: "pglite" | "postgres";
     env?: Record<string, string>;
     deliveryMode?: DeliveryMode;
+    clock?: Clock;
   } = {},
 ): Promise<SyncedPortico> {
   const emulatorUrl = inject("emulatorUrl");
@@ -62,6 +64,7 @@ export async function startSyncedPortico(
   const t = await startTestPortico({
     engine: options.engine ?? "pglite",
     keys,
+    ...(options.clock ? { clock: options.clock } : {}),
     env: {
       STRIPE_WEBHOOK_SECRETS: secrets.test,
       STRIPE_LIVE_WEBHOOK_SECRETS: secrets.live,

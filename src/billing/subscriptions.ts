@@ -26,31 +26,9 @@ export function createSubscriptionService(deps: {
 }) {
   const { db, stripe, plans, runner, config } = deps;
 
-  async function cardOf(customerId: string, preferred: string | null) {
-    const chosen =
-      (preferred ? await findPaymentMethod(db, preferred) : undefined) ??
-      (await findDefaultPaymentMethod(db, customerId));
-    if (!chosen?.brand || !chosen.last4 || chosen.stripeCustomerId !== customerId) return null;
-    return {
-      brand: chosen.brand,
-      last4: chosen.last4,
-      expMonth: chosen.expMonth ?? 0,
-      expYear: chosen.expYear ?? 0,
-    };
-  }
-
   /** Read from the local mirror only: fast, and it works while Stripe is down. */
-  async function getSubscription(subject: Subject, mode: StripeMode): Promise<SubscriptionView> {
-    const customer = await findBillingCustomer(db, subject, mode === "live");
-    if (!customer) return toSubscriptionView(undefined, plans.plans, null, false);
-    const subscription = pickCurrentSubscription(
-      await listCustomerSubscriptions(db, customer.stripeCustomerId),
-    );
-    const card = await cardOf(
-      customer.stripeCustomerId,
-      subscription?.defaultPaymentMethodId ?? null,
-    );
-    return toSubscriptionView(subscription, plans.plans, card, true);
+  function getSubscription(subject: Subject, mode: StripeMode): Promise<SubscriptionView> {
+    return readSubscriptionView(db, plans, subject, mode);
   }
 
   /** Pulls the subject's state from Stripe now (rate limited: each pull is several API calls). */
@@ -71,3 +49,36 @@ export function createSubscriptionService(deps: {
 }
 
 export type SubscriptionService = ReturnType<typeof createSubscriptionService>;
+
+/** The subject's view as `GET /subscription` answers it, read from `db` (or a transaction). */
+export async function readSubscriptionView(
+  db: Db,
+  plans: Pick<PlanCatalog, "plans">,
+  subject: Subject,
+  mode: StripeMode,
+): Promise<SubscriptionView> {
+  const customer = await findBillingCustomer(db, subject, mode === "live");
+  if (!customer) return toSubscriptionView(undefined, plans.plans, null, false);
+  const subscription = pickCurrentSubscription(
+    await listCustomerSubscriptions(db, customer.stripeCustomerId),
+  );
+  const card = await cardOf(
+    db,
+    customer.stripeCustomerId,
+    subscription?.defaultPaymentMethodId ?? null,
+  );
+  return toSubscriptionView(subscription, plans.plans, card, true);
+}
+
+async function cardOf(db: Db, customerId: string, preferred: string | null) {
+  const chosen =
+    (preferred ? await findPaymentMethod(db, preferred) : undefined) ??
+    (await findDefaultPaymentMethod(db, customerId));
+  if (!chosen?.brand || !chosen.last4 || chosen.stripeCustomerId !== customerId) return null;
+  return {
+    brand: chosen.brand,
+    last4: chosen.last4,
+    expMonth: chosen.expMonth ?? 0,
+    expYear: chosen.expYear ?? 0,
+  };
+}

@@ -4,7 +4,6 @@ import type { Db } from "../db/client.js";
 import { listRetryableStripeEvents, readInboxBacklog } from "../db/stripe-events.js";
 import type { Metrics } from "../metrics.js";
 import type { StripeGateway } from "../stripe/gateway.js";
-import { type BillingChanges, createBillingChanges } from "./billing-changes.js";
 import { createCheckoutService } from "./checkout.js";
 import { replayStoredEvent } from "./event-replay.js";
 import type { PlanCatalog } from "./plans.js";
@@ -27,19 +26,19 @@ export function createSyncServices(deps: {
   logger: Logger;
   /** Webhook batches applied at once (see `createWebhookService`). */
   applyLanes: number;
+  /** After sync committed a change (marked for the outbox in its transaction). */
+  onApplied?: () => void;
 }) {
   const { db, stripe, plans, config, metrics, logger, applyLanes } = deps;
-  let changes: BillingChanges | undefined;
   const runner = createSyncRunner({
     db,
     stripe,
     plans,
     config,
     logger,
-    onApplied: (mode, customerIds) => changes?.customersChanged(mode, customerIds),
+    onApplied: () => deps.onApplied?.(),
   });
   const subscriptions = createSubscriptionService({ db, stripe, plans, runner, config });
-  changes = createBillingChanges({ db, subscriptions, logger });
   metrics.watchInboxBacklog(() => readInboxBacklog(db));
   return {
     sync: runner,
@@ -57,8 +56,6 @@ export function createSyncServices(deps: {
       logger,
     }),
     subscriptions,
-    /** Subjects whose billing state changed, for an app to be told (embedded `onChange`). */
-    changes,
     checkout: createCheckoutService({ db, stripe, plans, config, logger }),
   };
 }

@@ -1,8 +1,6 @@
 import type { Config } from "../config.js";
 import type { Database, Db } from "../db/client.js";
-import { type ProjectDatabases, projectDatabases } from "../projects/project-databases.js";
-import { findProject } from "../projects/project-repository.js";
-import { projectNotFound } from "../projects/project-service.js";
+import type { ProjectDatabases } from "../projects/project-databases.js";
 import { loadConfigOrExit } from "./load-config.js";
 import { openCliDatabase } from "./open-cli-database.js";
 
@@ -39,8 +37,6 @@ export function processCommandContext(): CommandContext {
 export interface DatabaseAccess {
   readOnly: boolean;
   command: string;
-  /** Why the command needs the embedded database to itself, when not because it writes. */
-  exclusive?: string;
   /** Apply pending migrations first (a command that writes, run before any server did). */
   migrate?: boolean;
 }
@@ -78,39 +74,3 @@ function describeFailure(error: unknown): string {
   }
   return cause ? `${error.message} (${cause})` : error.message;
 }
-
-/**
- * Runs `work` on a project's own database (`--project <id>`), found through the server's
- * database `db`. On PGlite its files are the running server's, even to read: the command
- * then asks for the server's database with `exclusive` access, so it is refused while a
- * server runs.
- */
-export async function withProjectDatabase<T>(
-  context: Pick<CommandContext, "config" | "projectDatabases">,
-  db: Db,
-  projectId: string,
-  work: (db: Db) => Promise<T>,
-): Promise<T> {
-  if (!(await findProject(db, projectId))) throw projectNotFound(projectId);
-  const config = context.config();
-  const databases =
-    context.projectDatabases ??
-    projectDatabases({
-      database: { db },
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-    });
-  const database = await databases.open(projectId);
-  try {
-    return await work(database.db);
-  } finally {
-    await database.close();
-  }
-}
-
-/** The access a `--project` command asks of the server's database. */
-export const projectAccess = (access: DatabaseAccess): DatabaseAccess => ({
-  ...access,
-  readOnly: false,
-  exclusive: access.readOnly ? "reads the project's database, whose files it holds" : undefined,
-});

@@ -16,7 +16,7 @@ describe("the portico bin", () => {
     expect(result.stdout).toContain("Usage: portico");
     // Every command group is registered in the compiled program.
     const commands = ["start", "migrate", "stripe", "doctor", "sync", "events", "projects"];
-    for (const command of [...commands, "customers", "keys"]) {
+    for (const command of [...commands, "customers", "keys", "webhooks"]) {
       expect(result.stdout).toMatch(new RegExp(`\\n  ${command}\\b`));
     }
     // What it ran: JavaScript under dist/, stamped by the build it made or found fresh.

@@ -21,6 +21,7 @@ import {
   processCommandContext,
   withCliDatabase,
 } from "./command-context.js";
+import { registerDeliveryCommands } from "./event-deliveries.js";
 import {
   renderEventDetail,
   renderEventsJson,
@@ -28,7 +29,10 @@ import {
   truncate,
 } from "./events-output.js";
 
-/** `portico events list|show|replay`: look into the webhook inbox and re-apply what failed. */
+/**
+ * `portico events list|show|replay`: look into the webhook inbox and re-apply what failed;
+ * `deliveries|redeliver` (event-deliveries.ts): the outgoing webhooks' side.
+ */
 
 export const EVENT_STATUSES: readonly StripeEventStatus[] = [
   "processing",
@@ -67,7 +71,9 @@ export function registerEventsCommand(
 ): void {
   const events = program
     .command("events")
-    .description("Look into the webhook inbox (stripe_events) and replay failed events");
+    .description(
+      "Look into the webhook inbox (stripe_events) and replay failed events; outgoing webhook deliveries",
+    );
   const run = async (work: (config: Config) => Promise<number>) =>
     context.exit(await work(context.config()));
 
@@ -101,6 +107,8 @@ export function registerEventsCommand(
     .action((id: string | undefined, options: EventsReplayOptions) =>
       run((config) => runEventsReplay(config, id, options, context.io)),
     );
+
+  registerDeliveryCommands(events, context, parseLimit);
 }
 
 export function runEventsList(config: Config, options: EventsListOptions, io: EventsIo) {

@@ -10,11 +10,9 @@ import {
   type CommandContext,
   type DatabaseAccess,
   processCommandContext,
-  projectAccess,
-  withCliDatabase,
-  withProjectDatabase,
 } from "./command-context.js";
 import { renderCreatedKey, renderKeysJson, renderKeyTable } from "./keys-output.js";
+import { withTargetDatabase } from "./target-database.js";
 
 /**
  * `portico keys …`: service keys for a host app's backend. A key's secret is printed once, by
@@ -33,16 +31,14 @@ export function registerKeysCommand(
     project: string | undefined,
     work: (service: ServiceKeyService) => Promise<number>,
   ) =>
-    withCliDatabase(
+    withTargetDatabase(
       context.config(),
       context.io,
-      project ? projectAccess(access) : access,
+      access,
+      project,
       async ({ db }) => {
-        const withKeys = (keysDb: typeof db) => work(createServiceKeyService({ db: keysDb }));
         try {
-          return project
-            ? await withProjectDatabase(context, db, project, withKeys)
-            : await withKeys(db);
+          return await work(createServiceKeyService({ db }));
         } catch (error) {
           if (!(error instanceof PorticoError)) throw error;
           context.io.err(`${error.message}\n`);
@@ -50,6 +46,7 @@ export function registerKeysCommand(
         }
       },
       context.database,
+      context.projectDatabases,
     ).then(context.exit);
   const read = (command: string) => ({ readOnly: true, command: `portico keys ${command}` });
   const write = (command: string) => ({ ...read(command), readOnly: false, migrate: true });

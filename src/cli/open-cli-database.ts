@@ -12,7 +12,7 @@ import { readQuickStartRecord } from "./quick-start-record.js";
  */
 export async function openCliDatabase(
   config: Pick<Config, "databaseUrl" | "dataDir" | "host" | "port">,
-  access: { readOnly: boolean; command: string; exclusive?: string | undefined },
+  access: { readOnly: boolean; command: string },
   fetcher: typeof fetch = fetch,
 ): Promise<Database> {
   const options = databaseOptions(config);
@@ -25,7 +25,7 @@ export async function openCliDatabase(
       }
       const why = access.readOnly
         ? "and it recorded no way to share a snapshot (restart it with this version's `npm start`)"
-        : `and \`${access.command}\` ${access.exclusive ?? "writes to it"}`;
+        : `and \`${access.command}\` writes to it`;
       throw new Error(
         `The Portico server at ${server} holds the embedded database in ${config.dataDir}, ${why}. ` +
           "Stop the server first (Ctrl-C), or use PostgreSQL (DATABASE_URL), which a server and the CLI can share.",
@@ -33,6 +33,19 @@ export async function openCliDatabase(
     }
   }
   return openDatabase(options);
+}
+
+/**
+ * The server holding this configuration's embedded database right now, if one answers; none
+ * for PostgreSQL, which a server and the CLI share.
+ */
+export async function findEmbeddedServer(
+  config: Pick<Config, "databaseUrl" | "dataDir" | "host" | "port">,
+  fetcher: typeof fetch = fetch,
+): Promise<string | undefined> {
+  const options = databaseOptions(config);
+  if (options.url || options.dataDir?.startsWith("memory://")) return undefined;
+  return findRunningServer(config, readQuickStartRecord(config.dataDir)?.serverUrl, fetcher);
 }
 
 /** Where a Portico server for this data would answer: the recorded URL, then host and port. */

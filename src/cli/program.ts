@@ -7,6 +7,7 @@ import { registerKeysCommand } from "./keys.js";
 import { registerProjectsCommand } from "./projects.js";
 import { registerStripeCommands } from "./stripe.js";
 import { registerSyncCommand } from "./sync.js";
+import { registerWebhooksCommand } from "./webhooks.js";
 
 // src/cli/ and dist/cli/ are both two levels below the package root.
 const { version } = JSON.parse(
@@ -40,6 +41,7 @@ registerEventsCommand(program);
 registerProjectsCommand(program);
 registerCustomersCommand(program);
 registerKeysCommand(program);
+registerWebhooksCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -1,3 +1,4 @@
+import type { EndpointReseal } from "../billing/outbox/webhook-endpoints.js";
 import type { RateLimitRule } from "../config.js";
 import type { ProjectSummary, ProjectView } from "../projects/project-service.js";
 import type { RotationResult } from "../projects/rotate-master-key.js";
@@ -62,7 +63,7 @@ function describeJwt(jwt: ProjectView["jwt"]): string {
   return [source, ...claims].join(", ");
 }
 
-export function renderRotation(result: RotationResult): string {
+export function renderRotation(result: RotationResult, endpoints?: EndpointReseal): string {
   const lines = [
     `Re-sealed ${result.resealed} secret${result.resealed === 1 ? "" : "s"} in ${result.projects} project${result.projects === 1 ? "" : "s"} under the key "${result.keyId}"; ${result.current} already were.`,
     ...result.failed.map(
@@ -70,7 +71,13 @@ export function renderRotation(result: RotationResult): string {
         `✗ ${failure.projectId}${failure.field ? ` ${failure.field}` : ""}: ${failure.reason}`,
     ),
   ];
-  if (result.failed.length === 0) {
+  if (endpoints) {
+    lines.push(
+      `Re-sealed ${endpoints.resealed} outgoing webhook endpoint secret${endpoints.resealed === 1 ? "" : "s"}; ${endpoints.current} already were.`,
+      ...endpoints.failed.map((failure) => `✗ ${failure.endpointId}: ${failure.reason}`),
+    );
+  }
+  if (result.failed.length === 0 && (endpoints?.failed.length ?? 0) === 0) {
     lines.push(
       "Every project secret is under the current key: the previous keys can be removed from PORTICO_ENCRYPTION_PREVIOUS_KEYS.",
     );

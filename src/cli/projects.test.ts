@@ -5,14 +5,20 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { porticoCommand } from "../../test/cli-process.js";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
 import { openMigratedTestDatabase, openPgliteDirFromTemplate } from "../../test/pglite-template.js";
+import {
+  createWebhookEndpointService,
+  endpointSecretBinding,
+} from "../billing/outbox/webhook-endpoints.js";
 import { loadConfig } from "../config.js";
 import { type Database, databaseOptions } from "../db/client.js";
+import { webhookEndpoints } from "../db/schema.js";
 import { projectDatabases } from "../projects/project-databases.js";
+import { createSecretBox } from "../projects/secret-box.js";
 import { registerProjectsCommand } from "./projects.js";
 
 const material = () => randomBytes(32).toString("base64");
@@ -223,6 +229,16 @@ describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
   });
 
   it("rotates the master key: the new key seals, the old one may then go", async () => {
+    // The server's outgoing webhook endpoints are sealed under the same key.
+    const boxOf = (key: string) => {
+      const { encryption } = loadConfig({ PORTICO_ENCRYPTION_KEY: key });
+      if (!encryption) throw new Error("no key");
+      return createSecretBox(encryption);
+    };
+    const endpoint = await createWebhookEndpointService({
+      db: database.db,
+      box: boxOf(K1),
+    }).addEndpoint({ url: "https://app.example.com/hooks" });
     const rotated = await cli(
       { PORTICO_ENCRYPTION_KEY: K2, PORTICO_ENCRYPTION_PREVIOUS_KEYS: K1 },
       "rotate-master-key",
@@ -231,6 +247,13 @@ describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
     expect(rotated.out).toMatch(
       /^Re-sealed 3 secrets in 1 project under the key "k2"; 0 already were\.\n/,
     );
+    expect(rotated.out).toContain("Re-sealed 1 outgoing webhook endpoint secret; 0 already were.");
+    const [row] = await database.db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, endpoint.id));
+    const binding = endpointSecretBinding(undefined, endpoint.id);
+    expect(boxOf(K2).open(row?.secret ?? "", binding)).toBe(endpoint.secret);
     expect((await cli({ PORTICO_ENCRYPTION_KEY: K2 }, "show", "acme")).out).toMatch(
       /sk_test_…wxyz/,
     );

@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { resealEndpointSecrets } from "../billing/outbox/webhook-endpoints.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import { PorticoError } from "../errors.js";
 import { projectDatabases } from "../projects/project-databases.js";
+import { requireBox } from "../projects/project-secrets.js";
 import {
   createProjectService,
   type ProjectService,
@@ -191,10 +193,13 @@ export function registerProjectsCommand(
       "Re-seal every project secret under PORTICO_ENCRYPTION_KEY, so that the keys in PORTICO_ENCRYPTION_PREVIOUS_KEYS can be dropped",
     )
     .action(() =>
-      run(write("rotate-master-key"), async (service) => {
+      run(write("rotate-master-key"), async (service, config, db) => {
         const result = await service.rotateMasterKey();
-        io.out(renderRotation(result));
-        return result.failed.length > 0 ? 1 : 0;
+        // The server's own outgoing webhook endpoints are sealed under the same key.
+        const box = requireBox(config.encryption && createSecretBox(config.encryption));
+        const endpoints = await resealEndpointSecrets(db, box);
+        io.out(renderRotation(result, endpoints));
+        return result.failed.length + endpoints.failed.length > 0 ? 1 : 0;
       }),
     );
 }

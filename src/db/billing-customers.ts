@@ -1,5 +1,6 @@
 import { and, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
+import { markLinkedSql } from "./pending-billing-changes.js";
 import { preparedPerDb } from "./prepared.js";
 import { billingCustomers } from "./schema.js";
 import { type Subject, subjectColumns, subjectOf, whereSubject } from "./subjects.js";
@@ -58,7 +59,11 @@ export async function countDeletedBillingCustomers(
   return row?.deleted ?? 0;
 }
 
-/** Links a Stripe customer to a subject; false when the subject already has one in that mode. */
+/**
+ * Links a Stripe customer to a subject; false when the subject already has one in that mode.
+ * Every link is made here, and marked for `customer.linked` by the same statement, so no
+ * caller (checkout, an operator's link, an import, sync) can link without apps being told.
+ */
 export async function linkBillingCustomer(
   db: Db,
   subject: Subject,
@@ -66,12 +71,29 @@ export async function linkBillingCustomer(
   stripeCustomerId: string,
 ): Promise<boolean> {
   ownersAhead.get(db)?.delete(stripeCustomerId);
-  const rows = await db
-    .insert(billingCustomers)
-    .values({ ...subjectColumns(subject), livemode, stripeCustomerId })
-    .onConflictDoNothing()
-    .returning({ id: billingCustomers.id });
-  return rows.length > 0;
+  const { userId, organizationId } = subjectColumns(subject);
+  const result = (await db.execute(sql`
+    with linked as (
+      insert into ${billingCustomers} (user_id, organization_id, livemode, stripe_customer_id)
+      values (${userId}, ${organizationId}, ${livemode}, ${stripeCustomerId})
+      on conflict do nothing
+      returning id
+    ), marked as (${markLinkedSql(stripeCustomerId, livemode)})
+    select id from linked`)) as unknown as { rows: unknown[] };
+  return result.rows.length > 0;
+}
+
+/** The subject a customer is or was linked to (a link found deleted included), and its mode. */
+export async function findCustomerSubject(
+  db: Db,
+  stripeCustomerId: string,
+): Promise<CustomerOwner | undefined> {
+  const [row] = await db
+    .select(ownerColumns)
+    .from(billingCustomers)
+    .where(eq(billingCustomers.stripeCustomerId, stripeCustomerId))
+    .limit(1);
+  return toOwner(row);
 }
 
 /** Stripe says the customer is gone: keep the row for the record, stop using it. */

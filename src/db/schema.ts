@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  bigserial,
   boolean,
   check,
   index,
@@ -475,3 +476,117 @@ export const signInLinks = portico.table("sign_in_links", {
   expiresAt: at("expires_at").notNull(),
   usedAt: at("used_at"),
 });
+
+/**
+ * Customers whose billing may have changed since apps were last told (outgoing webhooks,
+ * embedded `onChange`). Written in the transaction that changed the customer's rows, so a
+ * crash after the commit loses nothing; the outbox's dispatcher takes each row, compares
+ * the subject's view with what it last told, and deletes the row with the events it writes.
+ */
+export const pendingBillingChanges = portico.table("pending_billing_changes", {
+  stripeCustomerId: text("stripe_customer_id").primaryKey(),
+  livemode: boolean("livemode").notNull(),
+  /** A link to a subject was made: `customer.linked` is due. */
+  linked: boolean("linked").notNull().default(false),
+  /** What changed it last: a Stripe event id, `sync` (a pull) or `link`. */
+  source: text("source"),
+  markedAt: at("marked_at").notNull().defaultNow(),
+});
+
+/**
+ * What apps were last told of a subject's billing in one mode: the subscription view (with
+ * its entitlements), and how many times something was told. Kept in the database, so a
+ * restart neither repeats nor loses a change. The subject is `user:<id>` or
+ * `organization:<id>`, as on audit rows.
+ */
+export const notifiedBillingStates = portico.table(
+  "notified_billing_states",
+  {
+    subject: text("subject").notNull(),
+    livemode: boolean("livemode").notNull(),
+    subscription: jsonb("subscription").notNull(),
+    /** Bumped with every event told about the subject: apps order its events by it. */
+    version: bigint("version", { mode: "number" }).notNull(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.subject, table.livemode] })],
+);
+
+/**
+ * URLs the operator registered for outgoing webhooks. The signing secret (`whsec_…`) is
+ * sealed with PORTICO_ENCRYPTION_KEY, bound to the endpoint; it is shown once, at creation.
+ */
+export const webhookEndpoints = portico.table("webhook_endpoints", {
+  /** `we_…` */
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  /** `OutgoingEventType`s, or `*` for all. */
+  events: text("events").array().notNull(),
+  secret: text("secret").notNull(),
+  description: text("description"),
+  createdAt: createdAt(),
+});
+
+/**
+ * The outbox: every event told to apps, once, with its stable id (`evt_…`); redeliveries
+ * send the same payload under the same id.
+ */
+export const outboxEvents = portico.table(
+  "outbox_events",
+  {
+    id: text("id").primaryKey(),
+    /** The order events were written in: deliveries go oldest first. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    /** `OutgoingEventType`. */
+    type: text("type").notNull(),
+    livemode: boolean("livemode").notNull(),
+    subject: text("subject").notNull(),
+    /** The Stripe event (or `sync`, `link`) behind it, for the record. */
+    source: text("source"),
+    created: at("created").notNull(),
+    payload: jsonb("payload").notNull(),
+  },
+  (table) => [
+    uniqueIndex("outbox_events_seq_idx").on(table.seq),
+    index("outbox_events_subject_idx").on(table.subject, table.seq),
+  ],
+);
+
+/**
+ * One event to one endpoint. `pending` until a 2xx (`delivered`) or the last retry
+ * (`failed`); a pending row with `locked_until` ahead is in flight on some instance.
+ */
+export const webhookDeliveries = portico.table(
+  "webhook_deliveries",
+  {
+    /** `dlv_…` */
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => outboxEvents.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** `DeliveryStatus`: pending | delivered | failed. */
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: at("next_attempt_at").notNull(),
+    /** An attempt's lease: until then no other instance takes the row. */
+    lockedUntil: at("locked_until"),
+    lastAttemptAt: at("last_attempt_at"),
+    /** The endpoint's HTTP status on the last attempt; null when it did not answer. */
+    lastResponseStatus: integer("last_response_status"),
+    lastError: text("last_error"),
+    deliveredAt: at("delivered_at"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("webhook_deliveries_event_endpoint_idx").on(table.eventId, table.endpointId),
+    index("webhook_deliveries_due_idx").on(table.status, table.nextAttemptAt),
+    index("webhook_deliveries_endpoint_idx").on(table.endpointId, table.status),
+    check(
+      "webhook_deliveries_status_check",
+      sql`${table.status} in ('pending', 'delivered', 'failed')`,
+    ),
+  ],
+);

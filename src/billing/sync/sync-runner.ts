@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Config, StripeMode } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { withAdvisoryLocks } from "../../db/locks.js";
+import { type BillingChangeMark, markBillingChanged } from "../../db/pending-billing-changes.js";
 import { completeStripeEvent, completeStripeEvents } from "../../db/stripe-events.js";
 import { bumpSyncVersions } from "../../db/sync-versions.js";
 import { PorticoError } from "../../errors.js";
@@ -27,7 +28,11 @@ export interface SyncDeps {
   plans: Pick<PlanCatalog, "planForPrice">;
   config: Pick<Config, "sync">;
   logger: Pick<Logger, "info" | "warn">;
-  /** After a commit changed these customers' rows (events applied, or a pull). */
+  /**
+   * After a commit changed these customers' rows (events applied, or a pull). The change is
+   * also marked in the database, in the same transaction (`markBillingChanged`): this call
+   * only says the outbox may look now rather than on its next poll.
+   */
   onApplied?: (mode: StripeMode, customerIds: readonly string[]) => void;
 }
 
@@ -83,6 +88,7 @@ export function createSyncRunner(deps: SyncDeps) {
         ensureOpen();
         const outcome = await runHandler(tx, event, calls);
         await completeStripeEvent(tx, event.id, "processed");
+        await markBillingChanged(tx, [changeMarkOf(event)]);
         return outcome;
       },
       (db, calls) => readEventObjectAhead(db, event, calls, config.sync.source),
@@ -121,6 +127,7 @@ export function createSyncRunner(deps: SyncDeps) {
           events.map((event) => event.id),
           "processed",
         );
+        await markBillingChanged(tx, oldestFirst.map(changeMarkOf));
       });
       for (const mode of ["test", "live"] as const) {
         applied(mode, events.filter((event) => modeOf(event) === mode).map(lockKeyFor));
@@ -140,9 +147,12 @@ export function createSyncRunner(deps: SyncDeps) {
 
   /** Pulls a customer's current state from Stripe now. */
   async function pull(mode: StripeMode, customerId: string): Promise<void> {
-    await readFirst.run(customerId, stripe.sync(mode), (tx, calls) => {
+    await readFirst.run(customerId, stripe.sync(mode), async (tx, calls) => {
       ensureOpen();
-      return pullCustomer(contextFor(tx, mode, calls), customerId);
+      await pullCustomer(contextFor(tx, mode, calls), customerId);
+      await markBillingChanged(tx, [
+        { stripeCustomerId: customerId, livemode: mode === "live", source: "sync" },
+      ]);
     });
     applied(mode, [customerId]);
   }
@@ -156,3 +166,10 @@ export function createSyncRunner(deps: SyncDeps) {
 }
 
 export type SyncRunner = ReturnType<typeof createSyncRunner>;
+
+/** The customer an applied event may have changed, for the outbox. */
+const changeMarkOf = (event: SyncEvent): BillingChangeMark => ({
+  stripeCustomerId: lockKeyFor(event),
+  livemode: event.livemode,
+  source: event.id,
+});

@@ -1,0 +1,70 @@
+import { asc, eq, sql } from "drizzle-orm";
+import type { Db } from "./client.js";
+import { pendingBillingChanges } from "./schema.js";
+
+export type PendingBillingChange = typeof pendingBillingChanges.$inferSelect;
+
+/** A customer whose billing may have changed, in a mode, and what changed it. */
+export interface BillingChangeMark {
+  stripeCustomerId: string;
+  livemode: boolean;
+  /** A Stripe event id, or `sync` for a pull. */
+  source: string;
+}
+
+/**
+ * Notes, in the caller's transaction, that these customers' billing may have changed, so the
+ * outbox compares each one's subject with what apps were last told. Several marks of one
+ * customer before a dispatch are one row; a link's `linked` survives later marks.
+ */
+export async function markBillingChanged(
+  db: Db,
+  marks: readonly BillingChangeMark[],
+): Promise<void> {
+  // One row per customer, the last mark's: an upsert may not touch the same row twice.
+  const rows = [...new Map(marks.map((mark) => [mark.stripeCustomerId, mark])).values()];
+  if (rows.length === 0) return;
+  await db
+    .insert(pendingBillingChanges)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: pendingBillingChanges.stripeCustomerId,
+      set: {
+        livemode: sql`excluded.livemode`,
+        source: sql`excluded.source`,
+        markedAt: sql`now()`,
+      },
+    });
+}
+
+/**
+ * The statement that marks a link made by the `linked` CTE of the same statement (see
+ * `linkBillingCustomer`): the link and its mark commit together, in a transaction or not.
+ */
+export const markLinkedSql = (stripeCustomerId: string, livemode: boolean) => sql`
+  insert into ${pendingBillingChanges} (stripe_customer_id, livemode, linked, source)
+  select ${stripeCustomerId}::text, ${livemode}::boolean, true, 'link' from linked
+  on conflict (stripe_customer_id) do update
+    set linked = true, livemode = excluded.livemode, source = excluded.source, marked_at = now()`;
+
+/**
+ * The oldest mark nobody else holds, locked until the caller's transaction ends. A sync of
+ * the same customer writing meanwhile waits for that end, so what the caller reads of the
+ * customer cannot change under it; another instance skips the row.
+ */
+export async function claimPendingBillingChange(tx: Db): Promise<PendingBillingChange | undefined> {
+  const [row] = await tx
+    .select()
+    .from(pendingBillingChanges)
+    .orderBy(asc(pendingBillingChanges.markedAt))
+    .limit(1)
+    .for("update", { skipLocked: true });
+  return row;
+}
+
+/** Done with a claimed mark (in the transaction that claimed it). */
+export async function clearPendingBillingChange(tx: Db, stripeCustomerId: string): Promise<void> {
+  await tx
+    .delete(pendingBillingChanges)
+    .where(eq(pendingBillingChanges.stripeCustomerId, stripeCustomerId));
+}
