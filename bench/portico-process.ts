@@ -7,20 +7,18 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * `portico start` as a separate process (as deployed), in production mode with warn-level
- * logs, pointed at an emulator; resolves once /healthz answers. From source through tsx, or
- * `compiled`: the `portico` bin, which runs dist/ (built first if stale).
+ * logs, pointed at an emulator; resolves once /healthz answers. It runs the `portico` bin,
+ * compiled dist/ (built first if stale), never TypeScript through a loader.
  */
 export async function startPorticoProcess(options: {
   port: number;
   emulatorUrl: string;
   env: Record<string, string>;
-  compiled?: boolean;
 }): Promise<ChildProcess> {
   const app = `http://127.0.0.1:${options.port}`;
   // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const program = options.compiled ? ["bin/portico.js"] : ["--import", "tsx", "src/cli/main.ts"];
-  const child = spawn(process.execPath, [...nodeArgs, ...program, "start"], {
+  const child = spawn(process.execPath, [...nodeArgs, "bin/portico.js", "start"], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
     env: {

@@ -85,7 +85,6 @@ export async function startPorticoTarget(setup: PortalSetup): Promise<PortalTarg
   const server = await startPorticoProcess({
     port,
     emulatorUrl: setup.emulatorUrl,
-    compiled: true,
     env: {
       DATABASE_URL: database.url,
       PORTICO_DATA_DIR: dataDir,

@@ -41,7 +41,6 @@ export function porticoReceiver(emulatorUrl: string, key: string): WebhookTarget
       const server = await startPorticoProcess({
         port,
         emulatorUrl,
-        compiled: true,
         env: {
           DATABASE_URL: databaseUrl,
           PORTICO_DATA_DIR: dataDir,
