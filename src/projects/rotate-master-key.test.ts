@@ -153,7 +153,12 @@ describe.each(TEST_ENGINES)("rotating the master key (%s)", (engine) => {
     });
     const rest = await onK2().rotateMasterKey();
     expect(new Set(await sealedKeyIds())).toEqual(new Set(["k2"]));
-    expect(rest).toMatchObject({ resealed: 0, current: 12 });
+    expect(rest.failed).toEqual([]);
+    expect(rest.resealed + rest.current).toBe(12);
+    // On PGlite's one connection the write lands inside the rotation, which re-seals it. On
+    // PostgreSQL it may land after the rotation's swap, sealed with the lagging server's k1:
+    // then this second rotation is the one that re-seals it (the value was kept either way).
+    if (engine === "pglite") expect(rest).toMatchObject({ resealed: 0, current: 12 });
   });
 
   it("reports secrets it cannot open, by project and field, and re-seals the rest", async () => {
