@@ -2,26 +2,29 @@
  * `npm run bench:embedded`: what an embedded Portico adds to a portal session over calling
  * the Stripe SDK directly, in the same process, as a host app would see it.
  *
- * The emulator runs in its own process. In this one: `createPortico()` on PGlite (or on
- * PostgreSQL with BENCH_DATABASE_URL), its fetch handler called with a `Request` per call,
- * and `stripe.billingPortal.sessions.create()` with the same SDK settings. Rounds alternate
- * the two; each reports latency at p50/p99 and this process's CPU per call.
+ * The emulator runs in its own process. In this one: `createPortico()` on a fresh database
+ * (on BENCH_DATABASE_URL's or TEST_DATABASE_URL's server, else on Portico's own embedded
+ * PostgreSQL in a scratch data directory), its fetch handler called with a `Request` per
+ * call, and `stripe.billingPortal.sessions.create()` with the same SDK settings. Rounds
+ * alternate the two; each reports latency at p50/p99 and this process's CPU per call (the
+ * database server's is not counted).
+ *
+ * Knobs: BENCH_CALLS (400 per round).
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
 import { openDatabase } from "../src/db/client.js";
 import { userSubjectId } from "../src/db/subjects.js";
 import { resolveHostUser } from "../src/embedded/host-identity.js";
-import { createPortico } from "../src/index.js";
+import { createPortico, type Portico } from "../src/index.js";
+import type { TestDatabase } from "../test/database.js";
 import {
   emulatorSdk,
   newStripeKeys,
   saveDefaultPortalConfiguration,
   startEmulatorProcess,
 } from "../test/emulator-process.js";
+import { type DatabaseServer, openDatabaseServer } from "./database-server.js";
 
 const USERS = 16;
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
@@ -40,19 +43,20 @@ async function main() {
   const emulator = await startEmulatorProcess();
   const keys = newStripeKeys();
   const stripe = emulatorSdk(keys.test, emulator.url);
-  const dataDir = mkdtempSync(join(tmpdir(), "portico-bench-embedded-"));
-  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  let postgres: DatabaseServer | undefined;
+  let database: TestDatabase | undefined;
+  let portico: Portico | undefined;
   try {
+    postgres = await openDatabaseServer();
+    database = await postgres.createDatabase();
     await saveDefaultPortalConfiguration(emulator.url, keys.test);
-    // Fresh ids each run: a reused BENCH_DATABASE_URL keeps earlier runs' users.
-    const run = Math.random().toString(36).slice(2, 8);
-    const hostIds = Array.from({ length: USERS }, (_, index) => `bench-${run}-${index}`);
-    const customers = await linkCustomers(hostIds, stripe, databaseUrl, dataDir);
+    const hostIds = Array.from({ length: USERS }, (_, index) => `bench-${index}`);
+    const customers = await linkCustomers(hostIds, stripe, database.url);
 
-    const portico = createPortico({
+    portico = createPortico({
       identify: (request) => ({ id: request.headers.get("x-bench-user") ?? "" }),
       appUrl: APP_URL,
-      database: databaseUrl ?? dataDir,
+      database: database.url,
       stripe: { testSecretKey: keys.test, apiBase: emulator.url },
       billing: { plans: [], portal_configurations: [], allowed_origins: [] },
       env: {
@@ -62,9 +66,10 @@ async function main() {
       },
     });
     await portico.ready();
+    const { handler } = portico;
     const body = JSON.stringify({ returnUrl: `${APP_URL}/settings/billing` });
     const viaPortico = async (call: number) => {
-      const response = await portico.handler(
+      const response = await handler(
         new Request(`${APP_URL}/api/billing/portal`, {
           method: "POST",
           headers: {
@@ -97,11 +102,12 @@ async function main() {
         );
       }
     }
-    report(rows, databaseUrl ? "postgres" : "pglite");
-    await portico.close();
+    report(rows, postgres.label);
   } finally {
+    await portico?.close();
     await emulator.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
+    await postgres?.close();
   }
 }
 
@@ -109,10 +115,9 @@ async function main() {
 async function linkCustomers(
   hostIds: string[],
   stripe: ReturnType<typeof emulatorSdk>,
-  url: string | undefined,
-  dataDir: string,
+  url: string,
 ) {
-  const database = await openDatabase(url ? { url } : { dataDir: join(dataDir, "db") });
+  const database = await openDatabase({ url });
   try {
     await database.migrate();
     const customers: string[] = [];
@@ -154,12 +159,12 @@ async function measure(
   return { label, p50: at(0.5), p99: at(0.99), cpuMs: (cpu.user + cpu.system) / 1000 / calls };
 }
 
-function report(rows: Row[], engine: string) {
+function report(rows: Row[], database: string) {
   const median = (values: number[]) =>
     values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const labels = [...new Set(rows.map((row) => row.label))];
   console.log(
-    `\nEmbedded portal sessions (${engine}), medians of ${ROUNDS} interleaved rounds of ${CALLS} calls\n`,
+    `\nEmbedded portal sessions (${database}), medians of ${ROUNDS} interleaved rounds of ${CALLS} calls\n`,
   );
   console.log("| path | p50 ms | p99 ms | CPU ms per call (this process) |");
   console.log("|---|---:|---:|---:|");

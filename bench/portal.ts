@@ -1,11 +1,15 @@
 /**
  * `npm run bench:portal`: what Portico adds on top of Stripe for a portal session.
  *
- * Starts the emulator and a Portico server (separate processes, as deployed),
- * then runs at the same concurrency:
+ * Starts the emulator and a Portico server (separate processes, as deployed) on a fresh
+ * PostgreSQL database (on BENCH_DATABASE_URL's or TEST_DATABASE_URL's server, else on
+ * Portico's own embedded PostgreSQL in a scratch data directory), then runs at the same
+ * concurrency:
  *   1. autocannon against POST /api/billing/portal, one user per connection;
  *   2. the same portal-session call made directly with the stripe SDK.
  * It prints both, and Portico's overhead at p50 and p99.
+ *
+ * Knobs: BENCH_CONNECTIONS (32), BENCH_DURATION (10 s per row), BENCH_RATE (200 req/s).
  */
 
 import type { ChildProcess } from "node:child_process";
@@ -15,14 +19,16 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import type Stripe from "stripe";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
-import { databaseOptions, openDatabase } from "../src/db/client.js";
+import { openDatabase } from "../src/db/client.js";
 import { userSubjectId } from "../src/db/subjects.js";
+import type { TestDatabase } from "../test/database.js";
 import {
   emulatorSdk,
   newStripeKeys,
   saveDefaultPortalConfiguration,
   startEmulatorProcess,
 } from "../test/emulator-process.js";
+import { type DatabaseServer, openDatabaseServer } from "./database-server.js";
 import { readCpuMs, startPorticoProcess, stopProcess } from "./portico-process.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -49,18 +55,20 @@ async function main() {
   const keys = newStripeKeys();
   const stripe = emulatorSdk(keys.test, emulator.url);
   const dataDir = mkdtempSync(join(tmpdir(), "portico-bench-"));
+  let postgres: DatabaseServer | undefined;
+  let database: TestDatabase | undefined;
   let portico: ChildProcess | undefined;
   try {
+    postgres = await openDatabaseServer();
+    database = await postgres.createDatabase();
     const configuration = await stripe.billingPortal.configurations.create({
       features: { invoice_history: { enabled: true }, payment_method_update: { enabled: true } },
       metadata: { portico_key: "default" },
     });
     await saveDefaultPortalConfiguration(emulator.url, keys.test, configuration.id);
-    portico = await startPortico(keys.test, emulator.url, dataDir);
+    portico = await startPortico(keys.test, emulator.url, dataDir, database.url);
     const users = await signUpUsers(CONNECTIONS);
-    await stopProcess(portico);
-    await linkCustomers(stripe, dataDir, users);
-    portico = await startPortico(keys.test, emulator.url, dataDir);
+    await linkCustomers(stripe, database.url, users);
 
     const body = JSON.stringify({ returnUrl: `${APP}/settings/billing` });
     await runAutocannon("warm-up", users, body, WARMUP_S);
@@ -105,20 +113,23 @@ async function main() {
         0,
       ),
     );
-    print(results);
+    print(results, postgres.label);
   } finally {
     if (portico) await stopProcess(portico);
     await emulator.stop();
+    await database?.drop();
+    await postgres?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-function startPortico(key: string, emulatorUrl: string, dataDir: string) {
+function startPortico(key: string, emulatorUrl: string, dataDir: string, databaseUrl: string) {
   return startPorticoProcess({
     port: PORTICO_PORT,
     emulatorUrl,
     env: {
       PORTICO_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
       STRIPE_TEST_SECRET_KEY: key,
       // The portal endpoint alone is measured; no billing file, no catalog check.
       PORTICO_CONFIG: join(dataDir, "no-billing-config.json"),
@@ -147,9 +158,9 @@ async function signUpUsers(count: number) {
   return users;
 }
 
-/** Links a Stripe customer to each user, as checkout would, straight into the (stopped) server's PGlite. */
-async function linkCustomers(stripe: Stripe, dataDir: string, users: { id: string }[]) {
-  const database = await openDatabase(databaseOptions({ databaseUrl: undefined, dataDir }));
+/** Links a Stripe customer to each user, as checkout would, straight into the server's database. */
+async function linkCustomers(stripe: Stripe, url: string, users: { id: string }[]) {
+  const database = await openDatabase({ url });
   try {
     for (const user of users) {
       const customer = await stripe.customers.create({ metadata: { portico_user_id: user.id } });
@@ -259,8 +270,10 @@ async function runPaced(
   };
 }
 
-function print(results: Result[]) {
-  console.log(`\nportal sessions, ${CONNECTIONS} connections, ${DURATION_S}s per row\n`);
+function print(results: Result[], database: string) {
+  console.log(
+    `\nportal sessions on ${database}, ${CONNECTIONS} connections, ${DURATION_S}s per row\n`,
+  );
   console.log("| path | req/s | p50 ms | p99 ms | errors | server CPU ms/req |");
   console.log("|---|---:|---:|---:|---:|---:|");
   for (const r of results) {

@@ -2,14 +2,16 @@
  * `npm run bench:startup`: how long `portico start` takes to answer /healthz, and its
  * resident memory once idle, run as compiled JavaScript (`bin/portico.js`, what `npm start`
  * runs) and as TypeScript through tsx (what it ran before). Rounds alternate between the
- * two, against one emulator, with no billing file and no web build.
+ * two, against one emulator, with no billing file and no web build. Each start is on a new
+ * data directory, so it includes initdb and the start of the embedded PostgreSQL; the RSS is
+ * the server's alone.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeDataDir, removeDataDir } from "../test/data-dir.js";
 import { newStripeKeys, startEmulatorProcess } from "../test/emulator-process.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -30,7 +32,8 @@ function residentMb(child: ChildProcess): number {
 
 async function measure(variant: Variant, emulatorUrl: string, key: string) {
   const port = 35_000 + Math.floor(Math.random() * 1000);
-  const dataDir = mkdtempSync(join(tmpdir(), "portico-bench-start-"));
+  // Mode 0755: as root the embedded PostgreSQL runs as an unprivileged account, which must reach it.
+  const dataDir = makeDataDir("portico-bench-start");
   const started = performance.now();
   const child = spawn(process.execPath, [...VARIANTS[variant]], {
     cwd: ROOT,
@@ -63,7 +66,8 @@ async function measure(variant: Variant, emulatorUrl: string, key: string) {
     const exited = once(child, "exit");
     child.kill("SIGTERM");
     await exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    // Also stops the embedded PostgreSQL if the server left it running.
+    removeDataDir(dataDir);
   }
 }
 

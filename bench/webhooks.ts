@@ -5,10 +5,15 @@
  * subscriptions, then sends `customer.subscription.updated` events for them with autocannon,
  * each event signed ahead of time and sent once, several per subscription with rising
  * `created` (so older ones arrive late and must be skipped). Rows: `payload` and `refetch`
- * modes, on PGlite, and on PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set.
- * After each row it checks exactly-once in the database: every event stored once, processed,
- * in one attempt, and every subscription holding its newest event's time.
+ * modes, each on a fresh database on BENCH_DATABASE_URL's (or TEST_DATABASE_URL's) server,
+ * else on Portico's own embedded PostgreSQL in a scratch data directory. After each row it
+ * checks exactly-once in the database: every event stored once, processed, in one attempt,
+ * and every subscription holding its newest event's time.
+ *
+ * Knobs: BENCH_CONNECTIONS (64), BENCH_EVENTS (20000, payload), BENCH_REFETCH_EVENTS (4000),
+ * BENCH_SUBSCRIPTIONS (500), BENCH_ONLY (payload or refetch: that mode only).
  */
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,8 +21,8 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { databaseOptions, openDatabase } from "../src/db/client.js";
-import { createTestDatabase } from "../test/database.js";
+import { openDatabase } from "../src/db/client.js";
+import { billingSubscriptions, stripeEvents } from "../src/db/schema.js";
 import {
   createMonthlyPrice,
   emulatorSdk,
@@ -25,6 +30,7 @@ import {
   startEmulatorProcess,
 } from "../test/emulator-process.js";
 import { signedEvent } from "../test/signed-event.js";
+import { type DatabaseServer, openDatabaseServer } from "./database-server.js";
 import { readCpuMs, startPorticoProcess, stopProcess } from "./portico-process.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -33,11 +39,8 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const REFETCH_EVENTS = Number(process.env.BENCH_REFETCH_EVENTS ?? 4_000);
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 500);
 const SECRET = `whsec_bench${randomBytes(12).toString("hex")}`;
-const POSTGRES = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-/** BENCH_ONLY=payload,postgres: only the listed modes and/or databases. */
-const ONLY = new Set(process.env.BENCH_ONLY?.split(",") ?? []);
-const only = (group: readonly string[]) => (word: string) =>
-  !group.some((listed) => ONLY.has(listed)) || ONLY.has(word);
+/** BENCH_ONLY=payload: only the listed modes. */
+const ONLY = new Set(process.env.BENCH_ONLY?.split(",").filter(Boolean) ?? []);
 const PORTICO_PORT = 35_000 + Math.floor(Math.random() * 1000);
 const APP = `http://127.0.0.1:${PORTICO_PORT}`;
 
@@ -58,63 +61,63 @@ async function main() {
   const keys = newStripeKeys();
   const stripe = emulatorSdk(keys.test, emulator.url);
   const rows: Row[] = [];
+  let postgres: DatabaseServer | undefined;
   try {
+    postgres = await openDatabaseServer();
     const subscriptions = await createSubscriptions(stripe, SUBSCRIPTIONS);
-    const engines = (["pglite", "postgres"] as const).filter(
-      (engine) => engine === "pglite" || POSTGRES,
+    const sources = (["payload", "refetch"] as const).filter(
+      (source) => ONLY.size === 0 || ONLY.has(source),
     );
-    const sources = ["payload", "refetch"] as const;
-    for (const engine of engines.filter(only(engines))) {
-      for (const source of sources.filter(only(sources))) {
-        const count = source === "payload" ? EVENTS : REFETCH_EVENTS;
-        rows.push(await runRow(engine, source, subscriptions, count, keys.test, emulator.url));
-      }
+    for (const source of sources) {
+      const count = source === "payload" ? EVENTS : REFETCH_EVENTS;
+      rows.push(await runRow(postgres, source, subscriptions, count, keys.test, emulator.url));
     }
+    print(rows, postgres.label);
   } finally {
     await emulator.stop();
+    await postgres?.close();
   }
-  print(rows);
 }
 
 async function runRow(
-  engine: "pglite" | "postgres",
+  postgres: DatabaseServer,
   source: "payload" | "refetch",
   subscriptions: Stripe.Subscription[],
   count: number,
   key: string,
   emulatorUrl: string,
 ): Promise<Row> {
-  const label = `${source}, ${engine === "pglite" ? "PGlite" : "PostgreSQL"}`;
   const dataDir = mkdtempSync(join(tmpdir(), "portico-bench-webhooks-"));
-  const database =
-    engine === "postgres" ? await createTestDatabase("postgres", POSTGRES) : undefined;
-  const portico = await startPorticoProcess({
-    port: PORTICO_PORT,
-    emulatorUrl,
-    env: {
-      PORTICO_DATA_DIR: dataDir,
-      ...(database?.url ? { DATABASE_URL: database.url } : {}),
-      STRIPE_TEST_SECRET_KEY: key,
-      STRIPE_WEBHOOK_SECRETS: SECRET,
-      SYNC_SOURCE: source,
-      PORTICO_CONFIG: join(dataDir, "no-billing-config.json"),
-    },
-  });
+  const database = await postgres.createDatabase();
+  let portico: ChildProcess | undefined;
   try {
-    const prefix = `evt_bench_${source}_${engine}_`;
+    portico = await startPorticoProcess({
+      port: PORTICO_PORT,
+      emulatorUrl,
+      env: {
+        PORTICO_DATA_DIR: dataDir,
+        DATABASE_URL: database.url,
+        STRIPE_TEST_SECRET_KEY: key,
+        STRIPE_WEBHOOK_SECRETS: SECRET,
+        SYNC_SOURCE: source,
+        PORTICO_CONFIG: join(dataDir, "no-billing-config.json"),
+      },
+    });
+    const prefix = `evt_bench_${source}_`;
     const events = buildEvents(prefix, subscriptions, count);
     const cpuBefore = readCpuMs(portico);
     const started = performance.now();
     const result = await send(events);
     const seconds = (performance.now() - started) / 1000;
     const cpuMsPerEvent = (readCpuMs(portico) - cpuBefore) / count;
+    // Stopped first, so that nothing is still being processed when the rows are counted.
     await stopProcess(portico);
-    const check = await checkExactlyOnce(database?.url, dataDir, prefix, events.length);
-    console.log(`${label}: ${(count / seconds).toFixed(0)} events/s, ${check}`);
-    return { label, events: count, seconds, ...result, cpuMsPerEvent, check };
+    const check = await checkExactlyOnce(database.url, prefix, events.length);
+    console.log(`${source}: ${(count / seconds).toFixed(0)} events/s, ${check}`);
+    return { label: source, events: count, seconds, ...result, cpuMsPerEvent, check };
   } finally {
-    await stopProcess(portico);
-    await database?.drop();
+    if (portico) await stopProcess(portico);
+    await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -196,24 +199,23 @@ function send(events: SignedEvent[]): Promise<Pick<Row, "p50" | "p99" | "errors"
   });
 }
 
-/** Every event stored once, processed in one attempt; every subscription at its newest event. */
-async function checkExactlyOnce(
-  url: string | undefined,
-  dataDir: string,
-  prefix: string,
-  expected: number,
-): Promise<string> {
-  const database = await openDatabase(databaseOptions({ databaseUrl: url, dataDir }));
+/**
+ * Every event stored once, processed in one attempt; every subscription at its newest event.
+ * The tables are named through the schema's objects, so they carry Portico's schema
+ * (`portico`, or PORTICO_DB_SCHEMA).
+ */
+async function checkExactlyOnce(url: string, prefix: string, expected: number): Promise<string> {
+  const database = await openDatabase({ url });
   try {
     const { rows } = (await database.db.execute(sql`
       select count(*)::int as events,
              count(*) filter (where status = 'processed' and attempts = 1)::int as once
-      from stripe_events where id like ${`${prefix}%`}`)) as unknown as {
+      from ${stripeEvents} where id like ${`${prefix}%`}`)) as unknown as {
       rows: { events: number; once: number }[];
     };
     const newest = (await database.db.execute(sql`
-      select count(*)::int as behind from billing_subscriptions s
-      where s.stripe_updated < (select max(created) from stripe_events e
+      select count(*)::int as behind from ${billingSubscriptions} s
+      where s.stripe_updated < (select max(created) from ${stripeEvents} e
         where e.id like ${`${prefix}%`}
           and e.payload->'data'->'object'->>'id' = s.stripe_subscription_id)`)) as unknown as {
       rows: { behind: number }[];
@@ -227,12 +229,12 @@ async function checkExactlyOnce(
   }
 }
 
-function print(rows: Row[]) {
+function print(rows: Row[], database: string) {
   console.log(
-    `\nwebhooks: customer.subscription.updated over ${SUBSCRIPTIONS} subscriptions, ${CONNECTIONS} connections\n`,
+    `\nwebhooks on ${database}: customer.subscription.updated over ${SUBSCRIPTIONS} subscriptions, ${CONNECTIONS} connections\n`,
   );
   console.log(
-    "| mode, database | events | events/s | p50 ms | p99 ms | errors | server CPU ms/event | check |",
+    "| mode | events | events/s | p50 ms | p99 ms | errors | server CPU ms/event | check |",
   );
   console.log("|---|---:|---:|---:|---:|---:|---:|---|");
   for (const r of rows) {

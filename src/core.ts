@@ -54,10 +54,11 @@ export function createCore(deps: {
     config,
     metrics,
     logger,
-    // PGlite has one connection; on PostgreSQL a few lanes leave the pool room for requests.
-    applyLanes: database.engine === "postgres" ? 4 : 1,
+    // A few lanes, leaving the pool room for requests.
+    applyLanes: 4,
     onApplied: () => outbox?.worker.kick(),
   });
+  const portal = createPortalService({ db, stripe, config, setup, metrics, logger });
   const changes = createBillingChanges({ logger });
   outbox = createOutbox({
     db,
@@ -79,7 +80,7 @@ export function createCore(deps: {
     plans,
     setup,
     readiness,
-    portal: createPortalService({ db, stripe, config, setup, metrics }),
+    portal,
     invoices: createInvoiceListService({ db }),
     seats: createSeatService({
       db,
@@ -118,6 +119,8 @@ export function createCore(deps: {
       // Deliveries in flight finish (or are cut short after the grace) and are recorded.
       const outboxStopped = outbox.worker.stop();
       await drainRequests();
+      // Audit rows written behind their responses are in before the database closes.
+      await portal.flush();
       billingSync.sync.close();
       await billingSync.webhooks.drain();
       await Promise.all([retriesStopped, outboxStopped]);

@@ -123,14 +123,14 @@ describe("log redaction", () => {
         severity: "ERROR",
       },
     );
-    // As PGlite raises it: the parameters ride on the driver's error too.
-    const pglite = Object.assign(new Error("unsupported Unicode escape sequence"), {
+    // As an embedded driver may raise it: the parameters ride on the driver's error too.
+    const driver = Object.assign(new Error("unsupported Unicode escape sequence"), {
       code: "22P05",
       params: [SECRETS.email, JSON.stringify(payload)],
       queryOptions: { params: [SECRETS.email] },
     });
     const query = 'insert into "users" ("email", "password_hash") values ($1, $2)';
-    for (const cause of [unique, syntax, pglite]) {
+    for (const cause of [unique, syntax, driver]) {
       const failed = new DrizzleQueryError(
         query,
         [SECRETS.email, SECRETS.password, payload],

@@ -4,7 +4,7 @@ import { isServerError, sqlStateOf } from "./db/sql-state.js";
 /**
  * Errors as they may be logged or stored: without the values a failed statement carried.
  * Drizzle's `DrizzleQueryError` holds the statement's parameters (`params`) and repeats them
- * in its message and stack; PGlite's own error holds them too; a server error's `detail`
+ * in its message and stack; a server error's `detail`
  * repeats the offending row or key (`Key (email)=(…) already exists`). Those values are
  * emails, names and whole webhook payloads: personal data that must not reach the logs.
  */

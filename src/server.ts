@@ -12,6 +12,7 @@ import { createOrganizationService } from "./billing/organizations.js";
 import type { Clock } from "./billing/outbox/change-dispatcher.js";
 import type { Outbox } from "./billing/outbox/outbox.js";
 import type { PlanCatalog } from "./billing/plans.js";
+import type { PortalService } from "./billing/portal.js";
 import type { ReadinessCheckService } from "./billing/readiness.js";
 import type { SetupCheck } from "./billing/setup-check.js";
 import type { SyncServices } from "./billing/sync-services.js";
@@ -27,7 +28,6 @@ import { ADMIN_PROJECTS_PATH, createAdminProjectRoutes } from "./http/routes/adm
 import { projectWebhookOperation } from "./http/routes/project-webhooks.js";
 import { membershipAccess } from "./http/subject-access.js";
 import type { Metrics } from "./metrics.js";
-import type { ProjectDatabases } from "./projects/project-databases.js";
 import { hostProjects, type ProjectHosting } from "./projects/project-hosting.js";
 import type { StripeGateway } from "./stripe/gateway.js";
 
@@ -53,6 +53,8 @@ export interface PorticoService {
   readiness: ReadinessCheckService;
   /** Outgoing webhooks: endpoints, and the worker that dispatches and delivers. */
   outbox: Outbox;
+  /** Portal sessions; `flush()` waits for the audit rows written behind responses. */
+  portal: PortalService;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   /**
@@ -115,6 +117,7 @@ export function serviceViewOf(core: Core) {
     metrics: core.metrics,
     readiness: core.readiness,
     outbox: core.outbox,
+    portal: core.portal,
   };
 }
 
@@ -128,7 +131,6 @@ export async function createPorticoService(
   logger: Logger,
   options: {
     database?: Database;
-    projectDatabases?: ProjectDatabases;
     /** The outbox's time, for the server and its projects (a test's). */
     clock?: Clock;
   } = {},
@@ -154,7 +156,6 @@ export async function createPorticoService(
     server: app.fetch,
     build: ({ projectId, ...input }) =>
       wireStandaloneApp({ ...input, projectId, clock: options.clock }),
-    databases: options.projectDatabases,
   });
   const fetch = projects?.fetch ?? app.fetch;
   const adminTokenSha256 = envConfig.admin.tokenSha256;

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { CommandContext } from "../src/cli/command-context.js";
-import { borrowedProjectDatabases, type TestPortico } from "./portico.js";
+import type { TestPortico } from "./portico.js";
 
 /** Runs a `portico <command> …` group in-process against the test server's database. */
 export async function runCommandInProcess(
@@ -22,9 +22,6 @@ export async function runCommandInProcess(
       captured.code = code;
     },
     database: t.portico.database,
-    // In-memory PGlite projects are reachable only through the server that runs them.
-    projectDatabases:
-      t.portico.projects && !t.config.databaseUrl ? borrowedProjectDatabases(t) : undefined,
   });
   try {
     await program.parseAsync(args, { from: "user" });

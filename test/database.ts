@@ -1,25 +1,27 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
+import { type Database, openDatabase } from "../src/db/client.js";
 
-export type TestEngine = "pglite" | "postgres";
+/** Every database test runs on PostgreSQL: TEST_DATABASE_URL's server, else the run's embedded one. */
+export type TestEngine = "postgres";
+export const TEST_ENGINES: TestEngine[] = ["postgres"];
 
-/** Which engines the database tests run on: always PGlite, and PostgreSQL when TEST_DATABASE_URL is set. */
-export const TEST_ENGINES: TestEngine[] = process.env.TEST_DATABASE_URL
-  ? ["pglite", "postgres"]
-  : ["pglite"];
+/** The server suites make their databases on (see test/global-setup.ts). */
+export function testServerUrl(): string {
+  return process.env.TEST_DATABASE_URL ?? inject("testDatabaseUrl");
+}
 
 export interface TestDatabase {
-  /** A postgres:// URL, or undefined for an in-memory PGlite. */
-  url: string | undefined;
+  url: string;
   drop(): Promise<void>;
 }
 
 /** A fresh, empty database per suite, so suites never see each other's rows. */
 export async function createTestDatabase(
-  engine: TestEngine,
-  admin = process.env.TEST_DATABASE_URL,
+  _engine: TestEngine = "postgres",
+  admin = testServerUrl(),
 ): Promise<TestDatabase> {
-  if (engine === "pglite" || !admin) return { url: undefined, drop: async () => {} };
   const name = `portico_test_${randomBytes(6).toString("hex")}`;
   await withAdmin(admin, (client) => client.query(`create database ${name}`));
   const url = new URL(admin);
@@ -28,6 +30,37 @@ export async function createTestDatabase(
     url: url.href,
     drop: () =>
       withAdmin(admin, (client) => client.query(`drop database if exists ${name} with (force)`)),
+  };
+}
+
+/**
+ * The database at `url` (a suite's, from `createTestDatabase`), migrated and open; without
+ * one, a fresh database that closing drops.
+ */
+export async function openMigratedTestDatabase(
+  url?: string,
+  options: { poolSize?: number } = {},
+): Promise<Database & { url: string }> {
+  const database = url
+    ? Object.assign(await openDatabase({ url, ...options }), { url })
+    : await openEmptyTestDatabase(options);
+  await database.migrate();
+  return database;
+}
+
+/** A fresh database before any migration, open; closing it drops it. */
+export async function openEmptyTestDatabase(
+  options: { poolSize?: number } = {},
+): Promise<Database & { url: string }> {
+  const created = await createTestDatabase();
+  const database = await openDatabase({ url: created.url, ...options });
+  return {
+    ...database,
+    url: created.url,
+    close: async () => {
+      await database.close();
+      await created.drop();
+    },
   };
 }
 

@@ -5,14 +5,13 @@ import { inject } from "vitest";
 import { toNodeListener } from "../src/adapters/node.js";
 import { createPortico, type Portico, type PorticoOptions } from "../src/index.js";
 import { applyCatalogFile, EXAMPLE_BILLING_CONFIG } from "./checkout.js";
-import { createTestDatabase } from "./database.js";
+import { createTestDatabase, type TestEngine } from "./database.js";
 import {
   emulatorSdk,
   newStripeKeys,
   postEmulatorControl,
   saveDefaultPortalConfiguration,
 } from "./emulator-process.js";
-import { borrowPgliteFromTemplate } from "./pglite-template.js";
 import { APP_URL } from "./portico.js";
 
 /**
@@ -38,7 +37,7 @@ export interface EmbeddedHost {
 
 export async function startEmbeddedHost(
   options: {
-    engine?: "pglite" | "postgres";
+    engine?: TestEngine;
     portico?: Partial<PorticoOptions>;
     /** The plans file, applied to the emulator and given to Portico; default the example's. */
     billingConfig?: string;
@@ -54,8 +53,7 @@ export async function startEmbeddedHost(
     url: "http://127.0.0.1:9/",
     enabled_events: ["*"],
   });
-  const database = await createTestDatabase(options.engine ?? "pglite");
-  const pglite = database.url ? undefined : await borrowPgliteFromTemplate();
+  const database = await createTestDatabase(options.engine);
 
   const sessions = new Map<string, { id: string; email?: string; stripeCustomerId?: string }>();
   let portico: Portico | undefined;
@@ -73,7 +71,7 @@ export async function startEmbeddedHost(
       return sessions.get(bearer ?? cookie ?? "") ?? null;
     },
     appUrl: APP_URL,
-    database: database.url ?? pglite?.client,
+    database: database.url,
     migrate: true,
     billing: billingConfig,
     stripe: {
@@ -111,7 +109,6 @@ export async function startEmbeddedHost(
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await started.close();
-      pglite?.release();
       await database.drop();
     },
   };

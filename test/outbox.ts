@@ -1,6 +1,7 @@
 import type { Clock } from "../src/billing/outbox/change-dispatcher.js";
 import type { DeliveryListing } from "../src/db/webhook-deliveries.js";
 import { listDeliveries } from "../src/db/webhook-deliveries.js";
+import type { TestEngine } from "./database.js";
 import { newEncryptionKey, startTestPortico, type TestPortico } from "./portico.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";
 
@@ -9,7 +10,7 @@ import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.j
  * can be added), and an app's receiver beside it, not yet registered.
  */
 export async function startOutboxPortico(options: {
-  engine: "pglite" | "postgres";
+  engine: TestEngine;
   clock?: Clock;
 }): Promise<{ t: TestPortico; receiver: WebhookReceiver; close(): Promise<void> }> {
   const t = await startTestPortico({

@@ -7,11 +7,9 @@ import { type Config, loadConfig } from "../src/config.js";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
 import { userSubjectId } from "../src/db/subjects.js";
 import { createLogger } from "../src/logger.js";
-import type { ProjectDatabases } from "../src/projects/project-databases.js";
 import { createPorticoService, type PorticoService } from "../src/server.js";
-import { createTestDatabase, dropProjectDatabases } from "./database.js";
+import { createTestDatabase, dropProjectDatabases, type TestEngine } from "./database.js";
 import { emulatorSdk, newStripeKeys, saveDefaultPortalConfiguration } from "./emulator-process.js";
-import { openPgliteFromTemplate } from "./pglite-template.js";
 
 export { emulatorSdk };
 
@@ -20,6 +18,8 @@ export const APP_URL = "http://localhost:3000";
 export interface TestPortico {
   portico: PorticoService;
   config: Config;
+  /** Its database's URL (a sibling's shares it). */
+  database: string;
   /** Where the server listens, e.g. http://127.0.0.1:41234 */
   url: string;
   emulatorUrl: string;
@@ -32,12 +32,12 @@ export interface TestPortico {
 }
 
 /**
- * A real Portico server on a free port, on its own database (PGlite, or a
- * fresh PostgreSQL database) and its own emulator account.
+ * A real Portico server on a free port, on its own fresh database and its own emulator
+ * account.
  */
 export async function startTestPortico(
   options: {
-    engine?: "pglite" | "postgres";
+    engine?: TestEngine;
     env?: Record<string, string>;
     /** Another instance to share the database and Stripe account with. */
     sibling?: TestPortico;
@@ -54,8 +54,8 @@ export async function startTestPortico(
   const emulatorUrl = inject("emulatorUrl");
   const keys = options.keys ?? options.sibling?.keys ?? newStripeKeys();
   const database = options.sibling
-    ? { url: options.sibling.config.databaseUrl, drop: async () => {} }
-    : await createTestDatabase(options.engine ?? "pglite");
+    ? { url: options.sibling.database, drop: async () => {} }
+    : await createTestDatabase(options.engine);
   const config = loadConfig({
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
@@ -70,7 +70,7 @@ export async function startTestPortico(
     PORTICO_CONFIG: "test/no-billing-config.json",
     // Every suite signs its users up from 127.0.0.1; the signup limit has its own tests.
     RATE_LIMIT_SIGNUP: "100000/60s",
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    DATABASE_URL: database.url,
     ...(options.projects
       ? {
           PORTICO_ENCRYPTION_KEY: options.sibling
@@ -80,28 +80,8 @@ export async function startTestPortico(
       : {}),
     ...options.env,
   });
-  // PGlite is one process's database, so a sibling on PGlite shares the handle itself; a
-  // first instance in memory loads the run's migrated template (closed after the server).
-  const owned =
-    !options.sibling && !database.url && config.dataDir.startsWith("memory://")
-      ? await openPgliteFromTemplate()
-      : undefined;
-  const pglite = options.sibling && !database.url ? options.sibling.portico.database : owned;
-  const shared = pglite ? { database: pglite } : {};
-  // On PGlite each project loads the migrated template (a sibling borrows the first
-  // instance's); on PostgreSQL each gets a real database, shared by name.
-  const projectDatabases =
-    options.projects && !database.url
-      ? {
-          projectDatabases: options.sibling
-            ? borrowedProjectDatabases(options.sibling)
-            : templateProjectDatabases,
-        }
-      : {};
   const logger = options.logger?.(config) ?? createLogger(config);
   const portico = await createPorticoService(config, logger, {
-    ...shared,
-    ...projectDatabases,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const port = await portico.listen();
@@ -113,6 +93,7 @@ export async function startTestPortico(
   return {
     portico,
     config,
+    database: database.url,
     url: `http://127.0.0.1:${port}`,
     emulatorUrl,
     keys,
@@ -123,8 +104,7 @@ export async function startTestPortico(
     stop,
     async close() {
       await stop();
-      await owned?.close();
-      if (options.projects && database.url) await dropProjectDatabases(database.url);
+      if (options.projects) await dropProjectDatabases(database.url);
       await database.drop();
     },
   };
@@ -132,26 +112,6 @@ export async function startTestPortico(
 
 /** A master key for a suite: `<kid>:<32 random bytes, base64>`. */
 export const newEncryptionKey = (id = "k1") => `${id}:${randomBytes(32).toString("base64")}`;
-
-const templateProjectDatabases: ProjectDatabases = {
-  open: () => openPgliteFromTemplate(),
-  drop: async () => {},
-};
-
-/**
- * PGlite is one process's database: a sibling (or an in-process command) uses the running
- * instance's, never closing it.
- */
-export function borrowedProjectDatabases(sibling: TestPortico): ProjectDatabases {
-  return {
-    async open(projectId) {
-      const runtime = await sibling.portico.projects?.runtimes.get(projectId);
-      if (!runtime) throw new Error(`the sibling does not serve project ${projectId}`);
-      return { ...runtime.core.database, close: async () => {} };
-    },
-    drop: async () => {},
-  };
-}
 
 /** The sibling's master key, as the environment gives it. */
 function encryptionKeyEnv(config: Config): string {

@@ -9,6 +9,7 @@ import {
   billingSubscriptions,
   stripeEvents,
 } from "../src/db/schema.js";
+import type { TestEngine } from "./database.js";
 import { newStripeKeys, postEmulatorControl } from "./emulator-process.js";
 import { emulatorSdk, startTestPortico, type TestPortico } from "./portico.js";
 
@@ -38,7 +39,7 @@ export interface SyncedPortico extends TestPortico {
  */
 export async function startSyncedPortico(
   options: {
-    engine?: "pglite" | "postgres";
+    engine?: TestEngine;
     env?: Record<string, string>;
     deliveryMode?: DeliveryMode;
     clock?: Clock;
@@ -62,7 +63,7 @@ export async function startSyncedPortico(
   };
   const secrets = { test: endpoints.test.secret ?? "", live: endpoints.live.secret ?? "" };
   const t = await startTestPortico({
-    engine: options.engine ?? "pglite",
+    ...(options.engine ? { engine: options.engine } : {}),
     keys,
     ...(options.clock ? { clock: options.clock } : {}),
     env: {

@@ -1,12 +1,21 @@
-/** The bench's table: per metric, each variant's median and min–max over the rounds. */
+/** The bench's tables: each metric's median and min–max over the rounds, and the issue's goals. */
 
 export interface Metric {
   group: string;
   label: string;
   unit: string;
   digits: number;
-  /** The value of one round, or undefined where the metric does not apply to the variant. */
-  of: (round: RoundResult) => number | undefined;
+  /** The key of a round's result. */
+  key: string;
+}
+
+/** An upper limit on the medians of some results (e.g. idle memory after each start). */
+export interface Goal {
+  label: string;
+  limit: number;
+  unit: string;
+  /** What each result is, for the table, and its key in a round's result. */
+  of: { label: string; key: string }[];
 }
 
 export type RoundResult = Record<string, number>;
@@ -19,63 +28,60 @@ const median = (values: number[]) => {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
+const valuesOf = (rounds: RoundResult[], key: string) =>
+  rounds
+    .map((round) => round[key])
+    .filter((value): value is number => value !== undefined && Number.isFinite(value));
+
+const format = (value: number, digits: number) =>
+  value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
 function summarize(values: number[], digits: number): string {
   if (values.length === 0) return "–";
-  const format = (value: number) =>
-    value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const low = Math.min(...values);
   const high = Math.max(...values);
   return low === high || values.length === 1
-    ? format(median(values))
-    : `${format(median(values))} (${format(low)}–${format(high)})`;
+    ? format(median(values), digits)
+    : `${format(median(values), digits)} (${format(low, digits)}–${format(high, digits)})`;
 }
 
-export function printTable(
-  metrics: Metric[],
-  variants: { id: string; label: string }[],
-  results: Map<string, RoundResult[]>,
-): void {
-  const valuesOf = (metric: Metric, variant: string) =>
-    (results.get(variant) ?? [])
-      .map(metric.of)
-      .filter((value): value is number => value !== undefined && Number.isFinite(value));
-  console.log(`| metric | ${variants.map((v) => v.label).join(" | ")} |`);
-  console.log(`|---|${variants.map(() => "---:").join("|")}|`);
+export function printTable(metrics: Metric[], label: string, rounds: RoundResult[]): void {
+  console.log(`| metric | ${label} |`);
+  console.log("|---|---:|");
   let group = "";
   for (const metric of metrics) {
     if (metric.group !== group) {
       group = metric.group;
-      console.log(`| **${group}** |${variants.map(() => "").join(" |")} |`);
+      console.log(`| **${group}** | |`);
     }
-    const cells = variants.map((variant) => summarize(valuesOf(metric, variant.id), metric.digits));
-    console.log(`| ${metric.label} (${metric.unit}) | ${cells.join(" | ")} |`);
+    const cell = summarize(valuesOf(rounds, metric.key), metric.digits);
+    console.log(`| ${metric.label} (${metric.unit}) | ${cell} |`);
   }
 }
 
-/** Each variant's median against the first variant's, metric by metric. */
-export function printRatios(
-  metrics: Metric[],
-  variants: { id: string; label: string }[],
-  results: Map<string, RoundResult[]>,
-): void {
-  const [base, ...others] = variants;
-  if (!base || others.length === 0) return;
-  const medianOf = (metric: Metric, variant: string) => {
-    const values = (results.get(variant) ?? [])
-      .map(metric.of)
-      .filter((value): value is number => value !== undefined && Number.isFinite(value));
-    return values.length ? median(values) : undefined;
-  };
-  console.log(`\nRatios of medians, each variant ÷ ${base.label}\n`);
-  console.log(`| metric | ${others.map((v) => v.label).join(" | ")} |`);
-  console.log(`|---|${others.map(() => "---:").join("|")}|`);
-  for (const metric of metrics) {
-    const reference = medianOf(metric, base.id);
-    if (!reference) continue;
-    const cells = others.map((variant) => {
-      const value = medianOf(metric, variant.id);
-      return value === undefined ? "–" : `${(value / reference).toFixed(2)}×`;
+/** Met when every median is within the limit; the worst round is shown beside each. */
+export function printGoals(goals: Goal[], rounds: RoundResult[]): void {
+  console.log("| goal | median (worst round) | met |");
+  console.log("|---|---|---|");
+  for (const goal of goals) {
+    const measured = goal.of.map(({ label, key }) => {
+      const values = valuesOf(rounds, key);
+      return { label, median: values.length ? median(values) : undefined, values };
     });
-    console.log(`| ${metric.group}: ${metric.label} | ${cells.join(" | ")} |`);
+    const cells = measured.map(({ label, median, values }) =>
+      median === undefined
+        ? `${label}: –`
+        : `${label}: ${format(median, 0)} (${format(Math.max(...values), 0)}) ${goal.unit}`,
+    );
+    const medians = measured.map((m) => m.median);
+    const worst = Math.max(...measured.flatMap((m) => m.values));
+    const met = medians.some((m) => m === undefined)
+      ? "–"
+      : medians.every((m) => (m ?? 0) <= goal.limit)
+        ? worst <= goal.limit
+          ? "**yes**"
+          : "yes (not in every round)"
+        : "no";
+    console.log(`| ${goal.label} | ${cells.join("; ")} | ${met} |`);
   }
 }

@@ -11,7 +11,7 @@ const host = process.env.HOST ?? "127.0.0.1";
 const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
 
 // Stripe's keys, the webhook secret, the database and the plans come from the environment
-// (README.md). Without DATABASE_URL, Portico keeps its tables in PGlite in PORTICO_DATA_DIR.
+// (README.md). Without DATABASE_URL, Portico runs its own PostgreSQL in PORTICO_DATA_DIR.
 const portico = createPortico({
   appUrl,
   migrate: true,

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
-import { openMigratedTestDatabase } from "../../test/pglite-template.js";
+import {
+  createTestDatabase,
+  openMigratedTestDatabase,
+  TEST_ENGINES,
+  type TestDatabase,
+} from "../../test/database.js";
 import type { Database } from "../db/client.js";
 import {
   completeStripeEvent,

@@ -1,10 +1,12 @@
+import type { Logger } from "pino";
 import type { Config, StripeMode } from "../config.js";
 import { findBillingCustomer, markBillingCustomerDeleted } from "../db/billing-customers.js";
 import type { Db } from "../db/client.js";
-import { recordPortalSession } from "../db/portal-sessions.js";
+import { type PortalSessionAudit, recordPortalSessions } from "../db/portal-sessions.js";
 import { consumeRateLimit } from "../db/rate-limits.js";
 import { type Subject, subjectKey } from "../db/subjects.js";
 import { PorticoError, validationError } from "../errors.js";
+import { createGroupCommit } from "../group-commit.js";
 import { StripeMissingError } from "../stripe/errors.js";
 import {
   type PortalFlowType,
@@ -40,9 +42,20 @@ export function createPortalService(deps: {
   config: Pick<Config, "portal" | "allowedOrigins" | "rateLimits">;
   setup?: { assertReady(mode: StripeMode): Promise<void> } | undefined;
   metrics?: { portalSessionCreated(mode: StripeMode, flowType: string | undefined): void };
+  logger: Pick<Logger, "error">;
 }) {
-  const { db, stripe, config, metrics } = deps;
+  const { db, stripe, config, metrics, logger } = deps;
   const configurations = createPortalConfigurationResolver(deps);
+  // The audit row is written behind the response: the session exists at Stripe whatever
+  // happens to the row, so the user need not wait for it. Concurrent rows share one insert,
+  // and `flush()` (at shutdown) waits for every row still queued.
+  const audits = createGroupCommit<PortalSessionAudit, void>({
+    maxBatch: 200,
+    write: async (rows) => {
+      await recordPortalSessions(db, rows);
+      return rows.map(() => undefined);
+    },
+  });
 
   async function enforceRateLimit(subject: Subject) {
     const result = await consumeRateLimit(
@@ -76,8 +89,11 @@ export function createPortalService(deps: {
     }
     if (!stripe.modes().includes(input.mode)) throw new StripeModeNotConfiguredError(input.mode);
 
-    await enforceRateLimit(input.subject);
-    const customer = await findBillingCustomer(db, input.subject, input.mode === "live");
+    // Side by side: the lookup only reads, and a refused request discards it.
+    const [, customer] = await Promise.all([
+      enforceRateLimit(input.subject),
+      findBillingCustomer(db, input.subject, input.mode === "live"),
+    ]);
     if (!customer) throw noBillingCustomer();
 
     const [configurationId, flow] = await Promise.all([
@@ -112,21 +128,28 @@ export function createPortalService(deps: {
       throw error;
     }
 
-    await recordPortalSession(db, {
-      userId: input.actor.id,
-      organizationId: input.subject.type === "organization" ? input.subject.id : null,
-      livemode: input.mode === "live",
-      stripeSessionId: session.id,
-      stripeCustomerId: customer.stripeCustomerId,
-      configuration: configurationId ?? null,
-      flowType: input.flow?.type ?? null,
-      requestId: input.requestId,
-    });
+    audits
+      .submit({
+        userId: input.actor.id,
+        organizationId: input.subject.type === "organization" ? input.subject.id : null,
+        livemode: input.mode === "live",
+        stripeSessionId: session.id,
+        stripeCustomerId: customer.stripeCustomerId,
+        configuration: configurationId ?? null,
+        flowType: input.flow?.type ?? null,
+        requestId: input.requestId,
+      })
+      .catch((error: unknown) =>
+        logger.error(
+          { err: error, requestId: input.requestId },
+          "could not record a portal session's audit row",
+        ),
+      );
     metrics?.portalSessionCreated(input.mode, input.flow?.type);
     return { url: session.url };
   }
 
-  return { createPortalSession };
+  return { createPortalSession, flush: () => audits.idle() };
 }
 
 export type PortalService = ReturnType<typeof createPortalService>;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmptyPglite } from "../../test/pglite-template.js";
+import { openEmptyTestDatabase } from "../../test/database.js";
 import { saveDefaultPortal, startTestPortico, type TestPortico } from "../../test/portico.js";
-import { wrapPglite } from "../db/pglite.js";
 import { createReadinessCheck } from "./readiness.js";
 
 describe("readiness", () => {
@@ -49,7 +48,7 @@ describe("readiness", () => {
   });
 
   it("fails the database check without running the migrations check when it is down", async () => {
-    const closed = wrapPglite(await createEmptyPglite());
+    const closed = await openEmptyTestDatabase();
     await closed.close();
     const report = await readiness({ db: closed.db }).check();
     expect(report.ready).toBe(false);
@@ -58,7 +57,7 @@ describe("readiness", () => {
   });
 
   it("reports a Stripe key that does not work and an unmigrated database", async () => {
-    const fresh = wrapPglite(await createEmptyPglite());
+    const fresh = await openEmptyTestDatabase();
     try {
       const report = await readiness({
         db: fresh.db,

@@ -58,7 +58,7 @@ export function createWebhookService(deps: {
   db: Db;
   runner: Pick<SyncRunner, "applyStoredEvent" | "applyEvents">;
   config: Pick<Config, "stripe" | "sync">;
-  /** Batches applied at once: 1 on PGlite (one connection), a few on PostgreSQL. */
+  /** Batches applied at once, each on its own connection. */
   applyLanes: number;
   metrics: Pick<Metrics, "webhookEvent">;
   logger: Pick<Logger, "warn">;

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -8,13 +7,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { porticoCommand } from "../../test/cli-process.js";
-import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
+import {
+  createTestDatabase,
+  openMigratedTestDatabase,
+  TEST_ENGINES,
+  type TestDatabase,
+} from "../../test/database.js";
 import { emulatorSdk, newStripeKeys } from "../../test/emulator-process.js";
-import { openMigratedTestDatabase, openPgliteDirFromTemplate } from "../../test/pglite-template.js";
 import type { DoctorCheck } from "../billing/doctor/checks.js";
 import { HANDLED_EVENT_TYPES } from "../billing/sync/handlers.js";
 import { type Config, loadConfig, type StripeMode } from "../config.js";
-import { databaseOptions, openDatabase } from "../db/client.js";
 import { createProjectService, type ProjectService } from "../projects/project-service.js";
 import { createSecretBox } from "../projects/secret-box.js";
 import type { CommandIo } from "./command-context.js";
@@ -153,17 +155,11 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
 
   /**
    * The registry, in-process (`portico projects` has its own tests): only the commands under
-   * test run as the compiled CLI. Closed after, as PGlite's files are one process's at a time.
+   * test run as the compiled CLI.
    */
   async function withProjects(work: (projects: ProjectService) => Promise<void>) {
     const config = loadConfig(env());
-    const dir = databaseOptions(config).dataDir as string;
-    // The first opening writes the migrated template into the folder; later ones reopen it.
-    const database = testDatabase.url
-      ? await openMigratedTestDatabase(testDatabase.url)
-      : existsSync(dir)
-        ? await openDatabase({ dataDir: dir })
-        : await openPgliteDirFromTemplate(dir);
+    const database = await openMigratedTestDatabase(testDatabase.url);
     try {
       await work(
         createProjectService({

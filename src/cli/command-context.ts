@@ -1,8 +1,6 @@
 import type { Config } from "../config.js";
-import type { Database, Db } from "../db/client.js";
-import type { ProjectDatabases } from "../projects/project-databases.js";
+import { type Database, databaseOptions, openDatabase } from "../db/client.js";
 import { loadConfigOrExit } from "./load-config.js";
-import { openCliDatabase } from "./open-cli-database.js";
 
 /** What a database command runs against: the real process, or a test's config and capture. */
 
@@ -17,8 +15,6 @@ export interface CommandContext {
   exit(code: number): void;
   /** A database the commands borrow (a test's) instead of opening the configured one. */
   database?: Database | undefined;
-  /** Project databases the commands borrow (a test's) instead of opening them. */
-  projectDatabases?: ProjectDatabases | undefined;
 }
 
 export function processCommandContext(): CommandContext {
@@ -49,14 +45,14 @@ export async function withCliDatabase(
   config: Config,
   io: CommandIo,
   access: DatabaseAccess,
-  work: (database: { db: Db }) => Promise<number>,
+  work: (database: Pick<Database, "db" | "url">) => Promise<number>,
   borrowed?: Database,
 ): Promise<number> {
   let database: Database | undefined;
   try {
-    database = borrowed ?? (await openCliDatabase(config, access));
+    database = borrowed ?? (await openDatabase(databaseOptions(config)));
     if (access.migrate) await database.migrate();
-    return await work({ db: database.db });
+    return await work(database);
   } catch (error) {
     io.err(`${describeFailure(error)}\n`);
     return 1;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { makeDataDir, removeDataDir } from "../../test/data-dir.js";
 import { newStripeKeys } from "../../test/emulator-process.js";
 import { emulatorSdk } from "../../test/portico.js";
 import { readBillingConfigFile } from "../billing/billing-config.js";
@@ -61,7 +62,7 @@ describe("portico doctor", () => {
   }
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "portico-doctor-"));
+    dataDir = makeDataDir("portico-doctor");
     app = createServer((_, response) => response.end("ok"));
     await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
     const address = app.address();
@@ -84,7 +85,7 @@ describe("portico doctor", () => {
   });
   afterAll(async () => {
     await new Promise((resolve) => app.close(resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   it("passes every check of a deployment in order, and exits 0", async () => {
@@ -269,28 +270,5 @@ describe("portico doctor", () => {
     } finally {
       rmSync(emptyDir, { recursive: true, force: true });
     }
-  });
-
-  it("asks a running server for the embedded database instead of opening it twice", async () => {
-    const server = "http://127.0.0.1:1";
-    const fakeFetch: typeof fetch = async (input, init) => {
-      if (String(input) === `${server}/readyz`) {
-        return Response.json({
-          checks: [
-            { name: "database", ok: true, message: "answers" },
-            {
-              name: "migrations",
-              ok: false,
-              message: "1 pending (0009_next): run `portico migrate`",
-            },
-          ],
-        });
-      }
-      return fetch(input, init);
-    };
-    const { byName } = await doctor(goodEnv(), { fetch: fakeFetch });
-    expect(byName.database).toMatchObject({ status: "pass", message: `answers (from ${server})` });
-    expect(byName.migrations).toMatchObject({ status: "fail" });
-    expect(byName.webhook_inbox?.status).toBe("skip");
   });
 });

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import {
   BillingConfigError,
@@ -12,13 +11,13 @@ import { runDoctorChecks } from "../billing/doctor/run-doctor.js";
 import { HANDLED_EVENT_TYPES } from "../billing/sync/handlers.js";
 import type { Config } from "../config.js";
 import { databaseOptions, openDatabase } from "../db/client.js";
+import { embeddedDatabaseExists } from "../db/embedded-postgres.js";
 import { createStripeClients } from "../stripe/client.js";
 import { createStripeDiagnostics } from "../stripe/diagnostics.js";
 import { createStripeGateway } from "../stripe/gateway.js";
 import { type DoctorSubject, prepareProjectDoctor } from "./doctor-project.js";
 import { embeddedWebhookSecretFile } from "./embedded-webhook-secret.js";
 import { type LoadedConfig, loadConfigOrProblems } from "./load-config.js";
-import { serverCandidates } from "./open-cli-database.js";
 import { describeBilling } from "./projects-output.js";
 import { readQuickStartRecord, useRecordedEmulator } from "./quick-start-record.js";
 
@@ -92,7 +91,7 @@ async function collectChecks(
     : await prepareServerDoctor(loaded.config, note);
   if ("failed" in subject) return [parsed, subject.failed];
   const { config, billing } = subject;
-  const database = await reachDatabase(config, overrides.fetch ?? fetch);
+  const database = await reachDatabase(config);
   try {
     const clients = createStripeClients(config.stripe);
     const checks = await runDoctorChecks({
@@ -169,61 +168,33 @@ async function readBillingFile(
   }
 }
 
-/** Opens the database for the checks, without ever opening a PGlite directory a server holds. */
+/** Opens the database for the checks; an embedded one only once something created it. */
 async function reachDatabase(
   config: Config,
-  fetcher: typeof fetch,
 ): Promise<{ handle: DoctorDatabase; close(): Promise<void> }> {
   const none = async () => {};
   const options = databaseOptions(config);
-  if (!options.url) {
-    const dir = options.dataDir ?? "";
-    if (dir.startsWith("memory://"))
-      return {
-        handle: {
-          kind: "unavailable",
-          status: "skip",
-          message: "in-memory database: nothing to check",
-        },
-        close: none,
-      };
-    if (!existsSync(join(dir, "pglite")))
-      return {
-        handle: {
-          kind: "unavailable",
-          status: "fail",
-          message: `no embedded database at ${dir} yet`,
-          fix: "run `portico migrate` (or `portico start`) to create it, or set DATABASE_URL",
-        },
-        close: none,
-      };
-    const server = await askRunningServer(config, fetcher);
-    if (server) return { handle: server, close: none };
+  if (!options.url && options.dataDir?.startsWith("memory://")) {
+    const handle = {
+      kind: "unavailable",
+      status: "skip",
+      message: "no data directory: nothing to check",
+    } as const;
+    return { handle, close: none };
+  }
+  if (!options.url && !embeddedDatabaseExists(config.dataDir)) {
+    return {
+      handle: {
+        kind: "unavailable",
+        status: "fail",
+        message: `no embedded database in ${config.dataDir} yet`,
+        fix: "run `portico migrate` (or `portico start`) to create it, or set DATABASE_URL",
+      },
+      close: none,
+    };
   }
   const database = await openDatabase(options);
-  return {
-    handle: { kind: "direct", engine: database.engine, db: database.db },
-    close: () => database.close(),
-  };
-}
-
-async function askRunningServer(
-  config: Config,
-  fetcher: typeof fetch,
-): Promise<DoctorDatabase | undefined> {
-  const recorded = readQuickStartRecord(config.dataDir)?.serverUrl;
-  for (const url of serverCandidates(config, recorded)) {
-    try {
-      const response = await fetcher(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      const body = (await response.json()) as {
-        checks?: { name: string; ok: boolean; message: string }[];
-      };
-      if (body.checks) return { kind: "server", url, checks: body.checks };
-    } catch {
-      // Nothing (or not Portico) answering there.
-    }
-  }
-  return undefined;
+  return { handle: { kind: "direct", db: database.db }, close: () => database.close() };
 }
 
 /** The embedded emulator's signing secret, if `npm start` made one; never creates it. */

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { makeDataDir, removeDataDir } from "../../test/data-dir.js";
 import { startQuickStart } from "./start-test-helpers.js";
 
 /** `portico start` without a Stripe key, as `npm start` runs it: Portico and its own emulator. */
@@ -61,8 +61,8 @@ async function emulatorControl(emulatorUrl: string, method: string, path: string
 
 describe("portico start with the embedded emulator", () => {
   it("keeps the webhook secret off every command line, and webhooks still verify", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "portico-embedded-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = makeDataDir("portico-embedded");
+    cleanups.push(() => removeDataDir(dataDir));
     const portico = await startPortico(dataDir);
     const secret = readFileSync(join(dataDir, "emulator-webhook-secret"), "utf8").trim();
     expect(secret).toMatch(/^whsec_/);

@@ -86,7 +86,7 @@ describe(".env in the working directory", () => {
     const result = runCli(dir, ["doctor", "--json"], { APP_URL: "http://127.0.0.1:1" });
     const report = JSON.parse(result.stdout) as { checks: { name: string; message: string }[] };
     const byName = Object.fromEntries(report.checks.map((check) => [check.name, check]));
-    expect(byName.database?.message).toBe("in-memory database: nothing to check");
+    expect(byName.database?.message).toBe("no data directory: nothing to check");
     expect(byName.app_url_origins?.message).toContain("APP_URL http://127.0.0.1:1;");
   });
 

@@ -35,15 +35,9 @@ export function registerDeliveryCommands(
     project: string | undefined,
     work: (target: TargetDatabase) => Promise<number>,
   ) =>
-    withTargetDatabase(
-      context.config(),
-      io,
-      access,
-      project,
-      work,
-      context.database,
-      context.projectDatabases,
-    ).then(context.exit);
+    withTargetDatabase(context.config(), io, access, project, work, context.database).then(
+      context.exit,
+    );
 
   events
     .command("deliveries")

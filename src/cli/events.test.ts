@@ -15,16 +15,15 @@ import {
 import { startTestPortico, type TestPortico } from "../../test/portico.js";
 import { postWebhook, signedEvent } from "../../test/sync.js";
 import { expectedSubscriptionRow } from "../../test/sync-expected.js";
+import { type Db, databaseOptions, openDatabase } from "../db/client.js";
 import { billingSubscriptions, stripeEvents } from "../db/schema.js";
 import type { StripeEventRow } from "../db/stripe-events.js";
 import { registerEventsCommand } from "./events.js";
-import { openCliDatabase } from "./open-cli-database.js";
 
 const SECRET = `whsec_${randomBytes(16).toString("hex")}`;
 
 describe.each(TEST_ENGINES)("portico events (%s)", (engine) => {
   let t: TestPortico;
-  let serverOpen = true;
   let dataDir: string;
   let subscription: Stripe.Subscription;
   const ids = { created: "", updated: "", ignored: "", processed: "" };
@@ -64,8 +63,8 @@ describe.each(TEST_ENGINES)("portico events (%s)", (engine) => {
   }
 
   /** The database as the CLI opens it, for a look between commands. */
-  async function withDb<T>(work: (db: Awaited<ReturnType<typeof openCliDatabase>>["db"]) => T) {
-    const database = await openCliDatabase(t.config, { readOnly: false, command: "test" });
+  async function withDb<T>(work: (db: Db) => T) {
+    const database = await openDatabase(databaseOptions(t.config));
     try {
       return await work(database.db);
     } finally {
@@ -136,16 +135,10 @@ describe.each(TEST_ENGINES)("portico events (%s)", (engine) => {
       ignored: ignored.id,
       processed: processed.id,
     });
-
-    // An embedded database is one process's: the CLI opens it once the server is gone.
-    if (engine === "pglite") {
-      await t.portico.close();
-      serverOpen = false;
-    }
   });
   afterAll(async () => {
     await clearFaults();
-    if (serverOpen) await t.close();
+    await t.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 

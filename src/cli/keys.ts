@@ -46,7 +46,6 @@ export function registerKeysCommand(
         }
       },
       context.database,
-      context.projectDatabases,
     ).then(context.exit);
   const read = (command: string) => ({ readOnly: true, command: `portico keys ${command}` });
   const write = (command: string) => ({ ...read(command), readOnly: false, migrate: true });

@@ -6,7 +6,7 @@ export async function runMigrate(): Promise<void> {
   const database = await openDatabase(databaseOptions(config));
   try {
     await database.migrate();
-    console.log(`Migrations applied (${database.engine}).`);
+    console.log("Migrations applied.");
   } finally {
     await database.close();
   }

@@ -1,21 +1,24 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { porticoCommand } from "../../test/cli-process.js";
-import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
-import { openMigratedTestDatabase, openPgliteDirFromTemplate } from "../../test/pglite-template.js";
+import {
+  createTestDatabase,
+  openMigratedTestDatabase,
+  TEST_ENGINES,
+  type TestDatabase,
+} from "../../test/database.js";
 import {
   createWebhookEndpointService,
   endpointSecretBinding,
 } from "../billing/outbox/webhook-endpoints.js";
 import { loadConfig } from "../config.js";
-import { type Database, databaseOptions } from "../db/client.js";
+import type { Database } from "../db/client.js";
 import { webhookEndpoints } from "../db/schema.js";
 import { projectDatabases } from "../projects/project-databases.js";
 import { createSecretBox } from "../projects/secret-box.js";
@@ -74,10 +77,6 @@ describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
     dataDir = await mkdtemp(join(tmpdir(), "portico-projects-"));
     testDatabase = await createTestDatabase(engine);
     database = await openMigratedTestDatabase(testDatabase.url);
-    if (!testDatabase.url) {
-      const options = databaseOptions(loadConfig(base()));
-      await (await openPgliteDirFromTemplate(options.dataDir as string)).close();
-    }
   });
   afterAll(async () => {
     await database.close();
@@ -188,9 +187,7 @@ describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
     expect((await cli({}, "list", "--all")).out).toMatch(/\ndoomed\s+Doomed\s+-\s+\S+Z\s+\S+Z\n/);
     expect((await cli({}, "create", "doomed", "--name", "Again")).err).toMatch(/--purge/);
     // The project's own database (made by a server on its first request) goes too.
-    const projectData = projectDatabases({ database, ...loadConfig(base()) });
-    if (testDatabase.url) await (await projectData.open("doomed")).close();
-    else await mkdir(join(dataDir, "projects", "doomed", "db"), { recursive: true });
+    await (await projectDatabases({ database }).open("doomed")).close();
     expect(await projectDatabaseExists("doomed")).toBe(true);
     expect((await cli({}, "delete", "doomed", "--purge")).out).toBe(
       "Purged project doomed and its billing data.\n",
@@ -200,7 +197,6 @@ describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
   });
 
   async function projectDatabaseExists(id: string): Promise<boolean> {
-    if (!testDatabase.url) return existsSync(join(dataDir, "projects", id));
     const name = `${new URL(testDatabase.url).pathname.slice(1)}_p_${id}`;
     const [row] = await database.db
       .select({ found: sql<number>`1` })

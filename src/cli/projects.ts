@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { resealEndpointSecrets } from "../billing/outbox/webhook-endpoints.js";
 import type { Config } from "../config.js";
-import type { Db } from "../db/client.js";
+import type { Database } from "../db/client.js";
 import { PorticoError } from "../errors.js";
 import { projectDatabases } from "../projects/project-databases.js";
 import { requireBox } from "../projects/project-secrets.js";
@@ -40,17 +40,22 @@ export function registerProjectsCommand(
     .description("The apps this Portico serves, each with its own Stripe account (preview)");
   const run = (
     access: DatabaseAccess,
-    work: (service: ProjectService, config: Config, db: Db) => Promise<number>,
+    work: (
+      service: ProjectService,
+      config: Config,
+      database: Pick<Database, "db" | "url">,
+    ) => Promise<number>,
   ) => {
     const config = context.config();
     return withCliDatabase(
       config,
       context.io,
       access,
-      async ({ db }) => {
+      async (database) => {
+        const { db } = database;
         const box = config.encryption && createSecretBox(config.encryption);
         try {
-          return await work(createProjectService({ db, box }), config, db);
+          return await work(createProjectService({ db, box }), config, database);
         } catch (error) {
           if (!(error instanceof PorticoError || error instanceof SecretBoxError)) throw error;
           context.io.err(describeRefusal(error));
@@ -171,11 +176,11 @@ export function registerProjectsCommand(
     .description("Delete a project: its row, secrets and billing rows stay until --purge")
     .option("--purge", "remove the project for good (a deleted one too)")
     .action((id: string, options: { purge?: boolean }) =>
-      run(write("delete"), async (service, config, db) => {
+      run(write("delete"), async (service, _config, database) => {
         if (options.purge) {
           await service.purge(id);
           // Its billing data goes with it: the project's own database.
-          await projectDatabases({ database: { db }, ...config }).drop(id);
+          await projectDatabases({ database }).drop(id);
           io.out(`Purged project ${id} and its billing data.\n`);
         } else {
           await service.delete(id);
@@ -193,7 +198,7 @@ export function registerProjectsCommand(
       "Re-seal every project secret under PORTICO_ENCRYPTION_KEY, so that the keys in PORTICO_ENCRYPTION_PREVIOUS_KEYS can be dropped",
     )
     .action(() =>
-      run(write("rotate-master-key"), async (service, config, db) => {
+      run(write("rotate-master-key"), async (service, config, { db }) => {
         const result = await service.rotateMasterKey();
         // The server's own outgoing webhook endpoints are sealed under the same key.
         const box = requireBox(config.encryption && createSecretBox(config.encryption));

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { porticoCommand } from "../../test/cli-process.js";
+import { makeDataDir, removeDataDir } from "../../test/data-dir.js";
 import { loadConfig } from "../config.js";
 import {
   type QuickStartRecord,
@@ -47,7 +48,7 @@ function portico(dataDir: string, args: string[]): Promise<Ran> {
 }
 
 describe("the CLI beside a running `portico start` (embedded emulator and database)", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "portico-quick-start-"));
+  const dataDir = makeDataDir("portico-quick-start");
   let server: QuickStartProcess;
   let record: QuickStartRecord;
 
@@ -60,20 +61,14 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
 
   afterAll(async () => {
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
-  it("records its URL, the emulator's URL and test key, and a snapshot endpoint, mode 0600", async () => {
+  it("records its URL and the emulator's URL and test key, mode 0600", async () => {
     expect(statSync(quickStartRecordFile(dataDir)).mode & 0o777).toBe(0o600);
     expect(record.emulator?.key).toMatch(/^sk_test_/);
     expect(record.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${record.serverUrl}/healthz`)).status).toBe(200);
-    // The snapshot is the whole database: nothing without the record's token.
-    const snapshot = record.snapshot;
-    expect(snapshot).toBeDefined();
-    expect((await fetch(`${snapshot?.url}/snapshot`)).status).toBe(401);
-    const wrong = { authorization: `Bearer ${"0".repeat(64)}` };
-    expect((await fetch(`${snapshot?.url}/snapshot`, { headers: wrong })).status).toBe(401);
   });
 
   it("stripe plan uses the recorded emulator and says so", async () => {
@@ -86,7 +81,7 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     expect(ran.out).toContain("No changes. Stripe test mode matches");
   });
 
-  it("sync --dry-run compares the emulator with a snapshot of the server's database", async () => {
+  it("sync --dry-run compares the emulator with the server's database", async () => {
     const ran = await portico(dataDir, ["sync", "--dry-run", "--json"]);
     expect(ran.code, ran.err).toBe(0);
     const result = JSON.parse(ran.out) as {
@@ -95,7 +90,7 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
       phases: Record<string, { objects: number }>;
     };
     expect(result.dryRun).toBe(true);
-    // The demo customer the server seeded is in the snapshot, so nothing differs.
+    // The demo customer the server seeded is in the database, so nothing differs.
     expect(result.changes).toEqual([]);
     expect(result.phases.customers?.objects).toBeGreaterThan(0);
   });
@@ -112,14 +107,15 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     expect(show.out).toContain(created?.id);
   });
 
-  it("doctor reads the database checks from the server and checks the emulator's key", async () => {
+  it("doctor checks the server's database and the emulator's key", async () => {
     const ran = await portico(dataDir, ["doctor", "--json"]);
     const { checks } = JSON.parse(ran.out) as {
       checks: { name: string; status: string; message: string }[];
     };
     const byName = new Map(checks.map((check) => [check.name, check]));
     expect(byName.get("database")).toMatchObject({ status: "pass" });
-    expect(byName.get("database")?.message).toContain(`(from ${record.serverUrl})`);
+    expect(byName.get("migrations")).toMatchObject({ status: "pass" });
+    expect(byName.get("webhook_inbox")).toMatchObject({ status: "pass" });
     expect(byName.get("stripe_test_key")).toMatchObject({ status: "pass" });
     expect(byName.get("stripe_test_prices")).toMatchObject({ status: "pass" });
     expect(byName.get("stripe_test_webhook_secret")).toMatchObject({ status: "pass" });
@@ -127,18 +123,19 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     expect(byName.get("stripe_test_webhook_endpoint")).toMatchObject({ status: "pass" });
   });
 
-  it("a writing command is refused with what to do", async () => {
+  it("a writing command shares the running server's database", async () => {
     const ran = await portico(dataDir, ["events", "replay", "--failed"]);
-    expect(ran.code).toBe(1);
-    expect(ran.err).toContain(
-      `The Portico server at ${record.serverUrl} holds the embedded database in ${dataDir}, and \`portico events replay\` writes to it. Stop the server first (Ctrl-C)`,
-    );
+    expect(ran.code, ran.err).toBe(0);
+    // The server keeps its database: the command only borrowed it.
+    expect((await fetch(`${record.serverUrl}/readyz`)).status).toBe(200);
   });
 
   it("once the server stops, the record is gone and the commands say how to get a key", async () => {
     server.child.kill("SIGTERM");
     await server.exited;
     expect(existsSync(quickStartRecordFile(dataDir))).toBe(false);
+    // It stopped its embedded PostgreSQL too.
+    expect(existsSync(join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
     const [plan, sync, list] = await Promise.all([
       portico(dataDir, ["stripe", "plan"]),
       portico(dataDir, ["sync", "--dry-run"]),
@@ -151,9 +148,10 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     expect(plan.err).toContain(hint);
     expect(sync.code).toBe(1);
     expect(sync.err).toContain(hint);
-    // With no server, the embedded database is the CLI's to open.
+    // With no server, the CLI starts the embedded database for itself, and stops it after.
     expect(list.code, list.err).toBe(0);
     expect(JSON.parse(list.out)).not.toEqual([]);
+    expect(existsSync(join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
   });
 });
 

@@ -5,10 +5,9 @@ import { z } from "zod";
 import type { Config } from "../config.js";
 
 /**
- * What `portico start` tells the CLI run beside it, in the data directory: its own URL, the
- * embedded emulator's URL and key, and how to ask it for a snapshot of the embedded
- * database. The CLI then works in the quick-start folder with no environment of its own.
- * Mode 0600: the snapshot token opens the database, as the database files themselves do.
+ * What `portico start` tells the CLI run beside it, in the data directory: its own URL and
+ * the embedded emulator's URL and key. The CLI then works in the quick-start folder with no
+ * environment of its own. Mode 0600, as the data directory's other files.
  */
 
 const RECORD_FILE = "quick-start.json";
@@ -17,8 +16,6 @@ const recordSchema = z.object({
   serverUrl: z.url(),
   /** Only when the server runs the embedded emulator: a key of that emulator, never a real one. */
   emulator: z.object({ url: z.url(), key: z.string().startsWith("sk_test_") }).optional(),
-  /** Only when the server holds an embedded (PGlite) database. */
-  snapshot: z.object({ url: z.url(), token: z.string().min(32) }).optional(),
 });
 
 export type QuickStartRecord = z.infer<typeof recordSchema>;

@@ -1,10 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { porticoCommand } from "../../test/cli-process.js";
+import { openMigratedTestDatabase } from "../../test/database.js";
 import {
   addEmulatorFault,
   createMonthlyPrice,
@@ -14,13 +12,11 @@ import {
   waitForFaultHits,
 } from "../../test/emulator-process.js";
 import { sample } from "../../test/metrics.js";
-import { openPgliteDirFromTemplate } from "../../test/pglite-template.js";
 import { APP_URL, emulatorSdk } from "../../test/portico.js";
 import { signedEvent } from "../../test/signed-event.js";
 import { createAccountService } from "../auth/accounts.js";
 import { loadConfig } from "../config.js";
 import { linkBillingCustomer } from "../db/billing-customers.js";
-import { databaseOptions, openDatabase } from "../db/client.js";
 import { billingSubscriptions, stripeEvents } from "../db/schema.js";
 import { userSubjectId } from "../db/subjects.js";
 
@@ -35,35 +31,29 @@ interface Started {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
 }
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** A PORTICO_DATA_DIR whose database is migrated, as a first start would leave it. */
-function migratedDataDir(dataDir: string) {
-  const config = loadConfig({ PORTICO_DATA_DIR: dataDir });
-  return openPgliteDirFromTemplate(databaseOptions(config).dataDir ?? "");
+/** A migrated database, as a first start would leave it; dropped after the test. */
+async function migratedDatabase() {
+  const database = await openMigratedTestDatabase(undefined, { poolSize: 2 });
+  cleanups.push(() => database.close());
+  return database;
 }
 
-/** A data dir holding a user with a session token and a linked Stripe customer. */
-async function prepareDataDir(key: string) {
-  const dataDir = mkdtempSync(join(tmpdir(), "portico-start-"));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const config = loadConfig({ PORTICO_DATA_DIR: dataDir });
-  const database = await migratedDataDir(dataDir);
-  try {
-    const accounts = createAccountService({ db: database.db, config });
-    const session = await accounts.signup({
-      email: `drain-${Date.now()}@example.com`,
-      password: "correct horse battery",
-    });
-    const customer = await emulatorSdk(key, emulatorUrl).customers.create();
-    await linkBillingCustomer(database.db, userSubjectId(session.user.id), false, customer.id);
-    return { dataDir, token: session.token };
-  } finally {
-    await database.close();
-  }
+/** A database holding a user with a session token and a linked Stripe customer. */
+async function prepareDatabase(key: string) {
+  const database = await migratedDatabase();
+  const accounts = createAccountService({ db: database.db, config: loadConfig({}) });
+  const session = await accounts.signup({
+    email: `drain-${Date.now()}@example.com`,
+    password: "correct horse battery",
+  });
+  const customer = await emulatorSdk(key, emulatorUrl).customers.create();
+  await linkBillingCustomer(database.db, userSubjectId(session.user.id), false, customer.id);
+  return { databaseUrl: database.url, token: session.token };
 }
 
 async function startServer(env: Record<string, string>): Promise<Started> {
@@ -114,10 +104,10 @@ const portalRequest = (url: string, token: string) =>
 async function startSlowServer(env: Record<string, string>, latencyMs: number) {
   const keys = newStripeKeys();
   await saveDefaultPortalConfiguration(emulatorUrl, keys.test);
-  const { dataDir, token } = await prepareDataDir(keys.test);
+  const { databaseUrl, token } = await prepareDatabase(keys.test);
   const server = await startServer({
     STRIPE_TEST_SECRET_KEY: keys.test,
-    PORTICO_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
     ...env,
   });
   // After startup, so that the startup check of the billing setup is not slowed down.
@@ -193,12 +183,10 @@ describe("portico start, shutdown during a webhook burst", () => {
       }),
     );
     const secret = `whsec_burst${Date.now()}`;
-    const dataDir = mkdtempSync(join(tmpdir(), "portico-burst-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    await (await migratedDataDir(dataDir)).close();
+    const database = await migratedDatabase();
     const server = await startServer({
       STRIPE_TEST_SECRET_KEY: keys.test,
-      PORTICO_DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
       STRIPE_WEBHOOK_SECRETS: secret,
       SYNC_SOURCE: "refetch",
       SHUTDOWN_GRACE_MS: "600",
@@ -235,8 +223,7 @@ describe("portico start, shutdown during a webhook burst", () => {
     const { code, output } = await server.exit;
     expect(code, output).toBe(0);
 
-    const database = await openDatabase(databaseOptions({ databaseUrl: undefined, dataDir }));
-    try {
+    {
       const events = await database.db.select().from(stripeEvents);
       const mirrored = new Set(
         (await database.db.select().from(billingSubscriptions)).map(
@@ -265,15 +252,13 @@ describe("portico start, shutdown during a webhook burst", () => {
       // The signal came mid-burst: some events made it, some were left for later.
       expect(outcomes.applied).toBeGreaterThan(0);
       expect(outcomes.leftForRetry + outcomes.neverStored).toBeGreaterThan(0);
-    } finally {
-      await database.close();
     }
 
     // Started again, the retry worker applies what was left, without any redelivery.
     await setEmulatorLatency(emulatorUrl, keys.test, 0);
     const restarted = await startServer({
       STRIPE_TEST_SECRET_KEY: keys.test,
-      PORTICO_DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
       STRIPE_WEBHOOK_SECRETS: secret,
       WEBHOOK_RETRY_INTERVAL_MS: "100",
       WEBHOOK_RETRY_BACKOFF_SECONDS: "0",
@@ -290,19 +275,16 @@ describe("portico start, shutdown during a webhook burst", () => {
     }
     restarted.child.kill("SIGTERM");
     expect((await restarted.exit).code).toBe(0);
-    const reopened = await openDatabase(databaseOptions({ databaseUrl: undefined, dataDir }));
-    try {
-      const stored = await reopened.db.select().from(stripeEvents);
+    {
+      const stored = await database.db.select().from(stripeEvents);
       expect(stored.filter((event) => event.status !== "processed")).toEqual([]);
-      const rows = await reopened.db.select().from(billingSubscriptions);
+      const rows = await database.db.select().from(billingSubscriptions);
       expect(rows.map((row) => row.stripeSubscriptionId).sort()).toEqual(
         answered
           .filter((delivery) => stored.some((event) => event.id === delivery.id))
           .map((delivery) => delivery.subscription)
           .sort(),
       );
-    } finally {
-      await reopened.close();
     }
   });
 });

@@ -4,10 +4,8 @@ import { seedDemo } from "../billing/demo-seed.js";
 import { checkSetupOffline, listOfflineItems } from "../billing/doctor/setup-checklist.js";
 import { HANDLED_EVENT_TYPES } from "../billing/sync/handlers.js";
 import type { Config } from "../config.js";
-import type { Database } from "../db/client.js";
 import { createLogger } from "../logger.js";
 import { createPorticoService } from "../server.js";
-import { pgliteOf, startSnapshotServer } from "./database-snapshot.js";
 import {
   type EmbeddedEmulator,
   saveEmulatorDefaultPortal,
@@ -81,12 +79,10 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
   }
 
   const port = await portico.listen();
-  recorded = await recordForCli(config, port, portico.database, emulator).catch(
-    (error: unknown) => {
-      logger.warn({ err: error }, "could not record the setup for the CLI");
-      return undefined;
-    },
-  );
+  recorded = await recordForCli(config, port, emulator).catch((error: unknown) => {
+    logger.warn({ err: error }, "could not record the setup for the CLI");
+    return undefined;
+  });
   // Only the offline items: listen() began the Stripe checks, which log what they find.
   const setup = checkSetupOffline({
     config,
@@ -106,31 +102,23 @@ interface Recorded {
 }
 
 /**
- * Tells the CLI run in this folder how to reach this server, its emulator and (embedded
- * database) a snapshot of its data, so `portico stripe plan`, `sync` and `events` work
- * beside `npm start` with no environment. Removed again at shutdown.
+ * Tells the CLI run in this folder how to reach this server and its emulator, so `portico
+ * stripe plan`, `sync` and `events` work beside `npm start` with no environment (the
+ * embedded database they find themselves, running, in the data directory). Removed again
+ * at shutdown.
  */
 async function recordForCli(
   config: Config,
   port: number,
-  database: Database,
   emulator: EmbeddedEmulator | undefined,
 ): Promise<Recorded | undefined> {
   if (config.dataDir.startsWith("memory://")) return undefined;
-  const client = pgliteOf(database);
-  const snapshots = client ? await startSnapshotServer(client) : undefined;
   const host = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
   await writeQuickStartRecord(config.dataDir, {
     serverUrl: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     ...(emulator ? { emulator: { url: emulator.url, key: EMBEDDED_STRIPE_KEY } } : {}),
-    ...(snapshots ? { snapshot: { url: snapshots.url, token: snapshots.token } } : {}),
   });
-  return {
-    close: async () => {
-      await removeQuickStartRecord(config.dataDir);
-      await snapshots?.close();
-    },
-  };
+  return { close: () => removeQuickStartRecord(config.dataDir) };
 }
 
 /** A failed build leaves the API running; the page then says how to build it. */

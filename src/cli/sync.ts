@@ -5,10 +5,10 @@ import { BillingConfigError, readBillingConfigFile } from "../billing/billing-co
 import { createPlanCatalog } from "../billing/plans.js";
 import type { Config, StripeMode } from "../config.js";
 import type { Database } from "../db/client.js";
+import { databaseOptions, openDatabase } from "../db/client.js";
 import { createLogger } from "../logger.js";
 import { createBackfillCalls } from "../stripe/backfill-calls.js";
 import { loadConfigOrExit } from "./load-config.js";
-import { openCliDatabase } from "./open-cli-database.js";
 import { quickStartHint, useRecordedEmulator } from "./quick-start-record.js";
 import { createProgressView, renderSyncJson, renderSyncText } from "./sync-output.js";
 
@@ -110,11 +110,7 @@ export async function runSync(
   let opened: Database | undefined;
   if (!database) {
     try {
-      // A dry run only reads, so a server holding the embedded database lends a snapshot.
-      database = opened = await openCliDatabase(config, {
-        readOnly: options.dryRun ?? false,
-        command: "portico sync",
-      });
+      database = opened = await openDatabase(databaseOptions(config));
     } catch (error) {
       io.err(`portico sync: ${error instanceof Error ? error.message : String(error)}\n`);
       return 1;

@@ -40,7 +40,6 @@ describe.each(TEST_ENGINES)("portico webhooks --project (%s)", (engine) => {
     expect(malformed.err).toContain("is not a project id");
   });
 
-  // On PGlite the project's in-memory database is the server's: the command borrows it.
   it("keeps the endpoint in the project's database, and the project's outbox signs with its secret", async () => {
     const added = await cli("webhooks", "add", receiver.url, "--project", "acme", "--json");
     expect(added.code, added.err).toBe(0);

@@ -55,7 +55,6 @@ export function registerWebhooksCommand(
         }
       },
       context.database,
-      context.projectDatabases,
     ).then(context.exit);
   };
   const read = (command: string) => ({ readOnly: true, command: `portico webhooks ${command}` });

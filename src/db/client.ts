@@ -1,15 +1,13 @@
-import { join } from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type pg from "pg";
 import type * as schema from "./schema.js";
 
-/** One query surface for both engines: PGlite embedded, or a PostgreSQL server. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface Database {
   db: Db;
-  engine: "pglite" | "postgres";
+  /** The connection URL, when Portico opened the database itself (not a borrowed pool). */
+  url: string | undefined;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -20,39 +18,39 @@ export interface DatabaseOptions {
    * Takes precedence over `url`.
    */
   pool?: pg.Pool | undefined;
-  /** The host app's PGlite, borrowed like a pool: never closed. Takes precedence over `url`. */
-  pglite?: PGlite | undefined;
-  /** A postgres:// URL. Without one, PGlite runs embedded. */
+  /** A postgres:// URL. */
   url?: string | undefined;
-  /** Where PGlite keeps its files; `memory://` for a throwaway database. */
+  /**
+   * Without a pool or URL: the data directory whose embedded PostgreSQL Portico starts (or
+   * finds already running) and uses.
+   */
   dataDir?: string;
   poolSize?: number;
 }
 
-/** The database a configuration names: its DATABASE_URL, else PGlite under the data dir. */
+/** The database a configuration names: its DATABASE_URL, else the data dir's embedded server. */
 export function databaseOptions(config: {
   databaseUrl: string | undefined;
   dataDir: string;
 }): DatabaseOptions {
-  if (config.databaseUrl) return { url: config.databaseUrl };
-  return {
-    dataDir: config.dataDir.startsWith("memory://") ? config.dataDir : join(config.dataDir, "db"),
-  };
+  return config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir };
 }
 
-/**
- * Each engine's driver is loaded only when used: an app on PostgreSQL never loads PGlite's
- * WebAssembly, and one on PGlite needs no `pg` installed.
- */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.pglite) {
-    const { wrapPglite } = await import("./pglite.js");
-    return wrapPglite(options.pglite, { owned: false });
+  const { openPostgres } = await import("./postgres.js");
+  if (options.pool || options.url) return openPostgres(options);
+  const dataDir = options.dataDir;
+  if (!dataDir || dataDir.startsWith("memory://")) {
+    throw new Error("No database: set DATABASE_URL, or a PORTICO_DATA_DIR for the embedded one");
   }
-  if (options.pool || options.url) {
-    const { openPostgres } = await import("./postgres.js");
-    return openPostgres(options);
-  }
-  const { openPglite } = await import("./pglite.js");
-  return openPglite(options.dataDir ?? "memory://");
+  const { openEmbeddedPostgres } = await import("./embedded-postgres.js");
+  const server = await openEmbeddedPostgres(dataDir);
+  const database = openPostgres({ url: server.url, poolSize: options.poolSize });
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await server.close();
+    },
+  };
 }

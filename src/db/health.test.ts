@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createEmptyPglite } from "../../test/pglite-template.js";
+import { openEmptyTestDatabase } from "../../test/database.js";
 import { pingDatabase, readMigrationJournal, readMigrationStatus } from "./health.js";
-import { wrapPglite } from "./pglite.js";
 
 describe("database health", () => {
   it("reports every shipped migration as pending before migrate, none after", async () => {
-    const database = wrapPglite(await createEmptyPglite());
+    const database = await openEmptyTestDatabase();
     try {
       await pingDatabase(database.db);
       const journal = readMigrationJournal();
@@ -28,7 +27,7 @@ describe("database health", () => {
   });
 
   it("fails the ping once the database is gone", async () => {
-    const database = wrapPglite(await createEmptyPglite());
+    const database = await openEmptyTestDatabase();
     await database.close();
     await expect(pingDatabase(database.db)).rejects.toThrow();
   });

@@ -3,7 +3,7 @@ import type { Db } from "./client.js";
 
 /**
  * Runs `work` in a transaction that holds a transaction-scoped advisory lock on `key`
- * (PostgreSQL and PGlite alike), so every instance applies one customer's changes one at a
+ * (on the PostgreSQL server every instance shares), so every instance applies one customer's changes one at a
  * time. The lock goes with the commit or rollback; nothing can leak it.
  */
 export function withAdvisoryLock<T>(db: Db, key: string, work: (tx: Db) => Promise<T>): Promise<T> {

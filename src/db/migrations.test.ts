@@ -1,45 +1,47 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { drizzle } from "drizzle-orm/pglite";
-import { migrate } from "drizzle-orm/pglite/migrator";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { porticoCommand } from "../../test/cli-process.js";
+import { createTestDatabase } from "../../test/database.js";
 import { migrationsBefore } from "../../test/old-migrations.js";
-import { createEmptyPglite } from "../../test/pglite-template.js";
 import { openDatabase } from "./client.js";
 import { readMigrationJournal, readMigrationStatus } from "./health.js";
 import { runMigrations } from "./migrations.js";
 
-const rowsOf = async (client: PGlite, query: string) => (await client.query(query)).rows;
+const rowsOf = async (client: pg.Client, query: string) => (await client.query(query)).rows;
 
 describe("Portico's tables live in the portico schema", () => {
   const cleanup: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
-    for (const step of cleanup.splice(0)) await step();
+    // Last in, first out: a connection ends before its database is dropped.
+    for (const step of cleanup.splice(0).reverse()) await step();
   });
 
+  async function connect(url: string) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    cleanup.push(() => client.end());
+    return client;
+  }
+
   it("moves a database from before the schema, keeping its rows and its history", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "portico-legacy-"));
+    const { url, drop } = await createTestDatabase();
     const old = migrationsBefore("0006_portico_schema");
-    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }), old.remove);
+    cleanup.push(drop, old.remove);
     // As a build from before the schema migrated: drizzle's defaults, tables in public.
-    const legacy = await createEmptyPglite(join(dataDir, "pglite"));
-    await migrate(drizzle(legacy), { migrationsFolder: old.folder });
-    await legacy.exec("insert into public.users (email) values ('kept@example.com')");
-    await legacy.close();
+    const client = await connect(url);
+    await migrate(drizzle(client), { migrationsFolder: old.folder });
+    await client.query("insert into public.users (email) values ('kept@example.com')");
 
-    const database = await openDatabase({ dataDir });
-    cleanup.push(() => database.close());
-    await database.migrate();
-    expect(await readMigrationStatus(database.db)).toMatchObject({ pending: [] });
-
-    const client = await PGlite.create(join(dataDir, "pglite"));
-    await database.close();
-    cleanup.pop();
-    cleanup.push(() => client.close());
+    const database = await openDatabase({ url });
+    try {
+      await database.migrate();
+      expect(await readMigrationStatus(database.db)).toMatchObject({ pending: [] });
+    } finally {
+      await database.close();
+    }
     expect(await rowsOf(client, "select email from portico.users")).toEqual([
       { email: "kept@example.com" },
     ]);
@@ -53,9 +55,10 @@ describe("Portico's tables live in the portico schema", () => {
   });
 
   it("installs beside a host app's own users table and drizzle history, touching neither", async () => {
-    const client = await createEmptyPglite();
-    cleanup.push(() => client.close());
-    await client.exec(`
+    const { url, drop } = await createTestDatabase();
+    cleanup.push(drop);
+    const client = await connect(url);
+    await client.query(`
       create table public.users (id serial primary key, name text not null);
       insert into public.users (name) values ('host');
       create schema drizzle;
@@ -63,9 +66,9 @@ describe("Portico's tables live in the portico schema", () => {
       insert into drizzle.__drizzle_migrations (hash, created_at) values ('host-app', 1);
     `);
     const [searchPathBefore] = await rowsOf(client, "show search_path");
-    // The steps `Database.migrate()` takes, on this client's in-memory database.
+    // The steps `Database.migrate()` takes, on this one connection.
     await runMigrations(
-      (statement) => client.exec(statement),
+      (statement) => client.query(statement),
       (options) => migrate(drizzle(client), options),
     );
 
@@ -80,12 +83,12 @@ describe("Portico's tables live in the portico schema", () => {
   });
 
   it("puts them in PORTICO_DB_SCHEMA's schema instead, and refuses public", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "portico-schema-"));
-    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { url, drop } = await createTestDatabase();
+    cleanup.push(drop);
     const migrateWith = (schema: string) =>
       spawnSync(...porticoCommand("migrate"), {
         encoding: "utf8",
-        env: { ...process.env, PORTICO_DATA_DIR: dataDir, PORTICO_DB_SCHEMA: schema },
+        env: { ...process.env, DATABASE_URL: url, PORTICO_DB_SCHEMA: schema },
       });
     const migrated = migrateWith("billing_data");
     expect(migrated.status, migrated.stderr).toBe(0);
@@ -94,8 +97,7 @@ describe("Portico's tables live in the portico schema", () => {
     expect(refused.stderr).toContain('PORTICO_DB_SCHEMA: "public" must be a lower-case identifier');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
 
-    const client = await PGlite.create(join(dataDir, "db", "pglite"));
-    cleanup.push(() => client.close());
+    const client = await connect(url);
     const tables = await rowsOf(
       client,
       "select table_schema as schema, count(*)::int as n from information_schema.tables where table_name in ('users', 'stripe_events', '__drizzle_migrations') group by 1",

@@ -7,18 +7,20 @@ import * as schema from "./schema.js";
 
 /** A PostgreSQL server through a pool: Portico's own (from `url`), or the host app's. */
 export function openPostgres(options: DatabaseOptions): Database {
-  if (options.pool) return postgresDatabase(options.pool, { owned: false });
+  if (options.pool) return postgresDatabase(options.pool, undefined);
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-  return postgresDatabase(pool, { owned: true });
+  return postgresDatabase(pool, options.url);
 }
 
-function postgresDatabase(pool: pg.Pool, { owned }: { owned: boolean }): Database {
+/** `url` is set when Portico made the pool (and so ends it); a borrowed pool has none. */
+function postgresDatabase(pool: pg.Pool, url: string | undefined): Database {
+  const owned = url !== undefined;
   // An idle client's error (e.g. the server restarting) must not crash the process.
   if (owned) pool.on("error", () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
-    engine: "postgres",
+    url,
     async migrate() {
       const client = await pool.connect();
       try {

@@ -2,7 +2,7 @@ import type { Db } from "./client.js";
 
 /**
  * Builds a prepared statement once per database. Drizzle spends as long
- * building a query's SQL as PGlite spends running it, so hot-path queries
+ * building a query's SQL as a local server spends running it, so hot-path queries
  * are built once and then only executed with new placeholders.
  */
 export function preparedPerDb<T>(build: (db: Db) => T): (db: Db) => T {

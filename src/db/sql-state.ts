@@ -1,7 +1,7 @@
 /**
  * What a failed statement says about its cause. Drizzle wraps the driver's error
  * (`DrizzleQueryError`, with the statement and its parameters), so the SQLSTATE sits on a
- * cause; node-postgres and PGlite both raise an error with `code` and `severity`.
+ * cause; node-postgres raises an error with `code` and `severity`.
  */
 
 /** A driver error from the server: a five-character SQLSTATE and a severity. */

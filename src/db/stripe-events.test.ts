@@ -1,7 +1,11 @@
 import { eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
-import { openMigratedTestDatabase } from "../../test/pglite-template.js";
+import {
+  createTestDatabase,
+  openMigratedTestDatabase,
+  TEST_ENGINES,
+  type TestDatabase,
+} from "../../test/database.js";
 import { createGroupCommit } from "../group-commit.js";
 import { type Database, openDatabase } from "./client.js";
 import { stripeEvents } from "./schema.js";

@@ -1,13 +1,10 @@
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestDatabase, TEST_ENGINES } from "../../test/database.js";
+import { createTestDatabase, TEST_ENGINES, type TestEngine } from "../../test/database.js";
 import { migrationsBefore as oldMigrations } from "../../test/old-migrations.js";
-import { createEmptyPglite } from "../../test/pglite-template.js";
 import type { Db } from "./client.js";
 import { runMigrations } from "./migrations.js";
 import * as schema from "./schema.js";
@@ -24,25 +21,10 @@ function migrationsBefore(tag: string): string {
   return copy.folder;
 }
 
-/** A fresh database of either engine that can be migrated from any folder. */
-async function openBareDatabase(engine: "pglite" | "postgres") {
+/** A fresh database that can be migrated from any folder. */
+async function openBareDatabase(engine: TestEngine) {
   const created = await createTestDatabase(engine);
   cleanups.push(created.drop);
-  if (!created.url) {
-    const client = await createEmptyPglite();
-    cleanups.push(() => client.close());
-    return {
-      db: drizzlePglite(client, { schema }) as unknown as Db,
-      /** As an older build migrated: drizzle's defaults, tables in public. */
-      migrateOld: (folder: string) =>
-        migratePglite(drizzlePglite(client), { migrationsFolder: folder }),
-      migrate: () =>
-        runMigrations(
-          (statement) => client.exec(statement),
-          (options) => migratePglite(drizzlePglite(client), options),
-        ),
-    };
-  }
   const pool = new pg.Pool({ connectionString: created.url, max: 2 });
   cleanups.push(() => pool.end());
   return {

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { payOnHostedCheckout } from "../../test/checkout.js";
-import { TEST_ENGINES } from "../../test/database.js";
+import { createTestDatabase, TEST_ENGINES } from "../../test/database.js";
 import { type EmbeddedHost, startEmbeddedHost } from "../../test/embedded.js";
-import { createEmptyPglite } from "../../test/pglite-template.js";
 import { APP_URL } from "../../test/portico.js";
 import { createPortico } from "../index.js";
 
@@ -125,11 +125,12 @@ describe.each(TEST_ENGINES)("Portico embedded in a host app (%s)", (engine) => {
 });
 
 describe("an embedded Portico whose database is not migrated", () => {
-  it("answers a retryable 503 that says to migrate, and leaves the host's PGlite open", async () => {
-    const pglite = await createEmptyPglite();
+  it("answers a retryable 503 that says to migrate, and leaves the host's pool open", async () => {
+    const empty = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: empty.url, max: 2 });
     const portico = createPortico({
       identify: () => ({ id: "user" }),
-      database: pglite,
+      database: pool,
       stripe: { testSecretKey: "sk_test_unused", apiBase: "http://127.0.0.1:9" },
       billing: { plans: [], portal_configurations: [] },
       env: { NODE_ENV: "test", LOG_LEVEL: "silent" },
@@ -140,9 +141,10 @@ describe("an embedded Portico whose database is not migrated", () => {
     const body = (await response.json()) as Envelope<never>;
     expect(body.error.message).toContain("npx portico migrate");
     await portico.close();
-    // Borrowed, like a host's pg.Pool: still the host's to use and to close.
-    expect((await pglite.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
-    await pglite.close();
+    // Borrowed: still the host's to use and to end.
+    expect((await pool.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
+    await pool.end();
+    await empty.drop();
   });
 
   it("refuses a bad Stripe key when created, not at the first request", () => {

@@ -1,4 +1,3 @@
-import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { BillingConfigInput } from "../billing/billing-config-schema.js";
@@ -42,12 +41,11 @@ export interface PorticoOptions {
   appUrl?: string;
   returnUrlOrigins?: string[];
   /**
-   * A postgres:// connection string, the host's `pg.Pool` or `PGlite` (borrowed, never
-   * closed), or a directory for the embedded PGlite database (development). Default
-   * DATABASE_URL, else PGlite under PORTICO_DATA_DIR (`.portico`). Portico's tables live in
-   * the `portico` schema.
+   * A postgres:// connection string, the host's `pg.Pool` (borrowed, never ended), or a
+   * directory for the embedded database (development). Default DATABASE_URL, else a PostgreSQL server Portico runs from npm-shipped binaries in
+   * PORTICO_DATA_DIR (`.portico`; development). Portico's tables live in the `portico` schema.
    */
-  database?: string | pg.Pool | PGlite;
+  database?: string | pg.Pool;
   /** Run pending migrations on first use; default false (`npx portico migrate`). */
   migrate?: boolean;
   /** Default STRIPE_SECRET_KEY (or the per-mode keys) and the webhook secrets from the env. */
@@ -109,8 +107,5 @@ export function optionsAsEnv(options: PorticoOptions): Record<string, string | u
 export function hostDatabaseOption(options: PorticoOptions): DatabaseOptions | undefined {
   const { database } = options;
   if (!database || typeof database !== "object") return undefined;
-  return isPglite(database) ? { pglite: database } : { pool: database };
+  return { pool: database };
 }
-
-// Structural, so that an app on PostgreSQL never loads PGlite to tell the two apart.
-const isPglite = (database: pg.Pool | PGlite): database is PGlite => "dumpDataDir" in database;

@@ -28,7 +28,6 @@ const PLAN: ChaosPlan = {
 };
 const SOURCES_BY_ENGINE = {
   postgres: ["refetch", "payload"],
-  pglite: ["payload"],
 } as const;
 
 describe.each(TEST_ENGINES)("subscription sync under chaos in two projects (%s)", (engine) => {

@@ -1,14 +1,11 @@
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { type Database, openDatabase } from "../db/client.js";
 import { sqlStateOf } from "../db/sql-state.js";
 import { PorticoError } from "../errors.js";
 
 /**
- * Each project's billing data lives in a database of its own: on a PostgreSQL server, a
- * database beside the server's (`<name>_p_<project>`, created on first use); on PGlite, a
- * directory under the data dir. A project's rows, inbox, watermarks and advisory locks can
+ * Each project's billing data lives in a database of its own, beside the server's on the
+ * same PostgreSQL server (`<name>_p_<project>`, created on first use). A project's rows, inbox, watermarks and advisory locks can
  * then never meet another project's, whatever a query forgets, and purging a project is
  * dropping its database.
  */
@@ -23,49 +20,32 @@ export interface ProjectDatabases {
 const MAX_NAME_LENGTH = 63;
 
 export function projectDatabases(server: {
-  /** The server's database, where a PostgreSQL project database is created from. */
-  database: Pick<Database, "db">;
-  databaseUrl: string | undefined;
-  dataDir: string;
-  /** Connections each project's pool may hold (PostgreSQL). */
+  /** The server's database, beside which each project's is created (so it needs its URL). */
+  database: Pick<Database, "db" | "url">;
+  /** Connections each project's pool may hold. */
   poolSize?: number;
 }): ProjectDatabases {
-  const { databaseUrl, dataDir } = server;
-  if (!databaseUrl) {
-    const inMemory = dataDir.startsWith("memory://");
-    const dirOf = (projectId: string) => join(dataDir, "projects", projectId, "db");
-    return {
-      async open(projectId) {
-        const database = await openDatabase({
-          dataDir: inMemory ? "memory://" : dirOf(projectId),
-        });
-        await database.migrate();
-        return database;
-      },
-      async drop(projectId) {
-        if (!inMemory)
-          await rm(join(dataDir, "projects", projectId), { recursive: true, force: true });
-      },
-    };
-  }
-
   const run = (statement: string) => server.database.db.execute(sql.raw(statement));
+  const serverUrl = () => {
+    if (server.database.url) return server.database.url;
+    throw new Error("Hosted projects need a database Portico opens by URL, not a borrowed pool");
+  };
   return {
     async open(projectId) {
-      const name = databaseName(databaseUrl, projectId);
+      const name = databaseName(serverUrl(), projectId);
       await run(`create database ${quoteIdentifier(name)}`).catch((error: unknown) => {
         // 42P04: it exists; 23505: another instance created it at the same moment.
         const state = sqlStateOf(error);
         if (state !== "42P04" && state !== "23505") throw error;
       });
-      const url = new URL(databaseUrl);
+      const url = new URL(serverUrl());
       url.pathname = `/${encodeURIComponent(name)}`;
       const database = await openDatabase({ url: url.toString(), poolSize: server.poolSize ?? 5 });
       await database.migrate();
       return database;
     },
     async drop(projectId) {
-      const name = databaseName(databaseUrl, projectId);
+      const name = databaseName(serverUrl(), projectId);
       await run(`drop database if exists ${quoteIdentifier(name)} with (force)`);
     },
   };

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../test/database.js";
+import { TEST_ENGINES, type TestEngine } from "../../test/database.js";
 import { startTestPortico, type TestPortico } from "../../test/portico.js";
 import {
   callAs,
@@ -20,7 +20,7 @@ afterEach(async () => {
   for (const suite of suites.splice(0)) await suite.close();
 });
 
-async function start(engine: "pglite" | "postgres", options = {}) {
+async function start(engine: TestEngine, options = {}) {
   const t = await startTestPortico({ engine, projects: true, ...options });
   suites.push(t);
   return t;

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import type { Metrics } from "../metrics.js";
-import { type ProjectDatabases, projectDatabases } from "./project-databases.js";
+import { projectDatabases } from "./project-databases.js";
 import { createProjectRouter } from "./project-router.js";
 import { type BuildProjectApp, createProjectRuntimes } from "./project-runtimes.js";
 import { createProjectService } from "./project-service.js";
@@ -23,8 +23,6 @@ export function hostProjects(deps: {
   database: Database;
   server: Fetch;
   build: BuildProjectApp;
-  /** Where projects keep their data; default: beside the server's database. */
-  databases?: ProjectDatabases | undefined;
 }) {
   const { config, logger, database } = deps;
   if (!config.encryption) return undefined;
@@ -32,9 +30,7 @@ export function hostProjects(deps: {
     db: database.db,
     box: createSecretBox(config.encryption),
   });
-  const databases =
-    deps.databases ??
-    projectDatabases({ database, databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const databases = projectDatabases({ database });
   const runtimes = createProjectRuntimes({
     projects: service,
     databases,

@@ -2,8 +2,12 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/database.js";
-import { openMigratedTestDatabase } from "../../test/pglite-template.js";
+import {
+  createTestDatabase,
+  openMigratedTestDatabase,
+  TEST_ENGINES,
+  type TestDatabase,
+} from "../../test/database.js";
 import type { Database } from "../db/client.js";
 import { projects } from "../db/schema.js";
 import { PorticoError } from "../errors.js";

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type Stripe from "stripe";
 import { applyCatalog, settleSetupCheck } from "../checkout.js";
+import type { TestEngine } from "../database.js";
 import { clearEmulatorFaults } from "../emulator-process.js";
 import { startTestPortico, type TestPortico } from "../portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../sync.js";
@@ -53,7 +54,7 @@ export interface ChaosWorld {
 }
 
 export interface ChaosWorldOptions {
-  engine: "pglite" | "postgres";
+  engine: TestEngine;
   /** One `SYNC_SOURCE` per instance; the instances share the first one's database. */
   sources: readonly ("refetch" | "payload")[];
   /** Share of deliveries the proxy answers 503 without forwarding. */

@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type Stripe from "stripe";
 import { inject } from "vitest";
 import { applyCatalogFile } from "../checkout.js";
+import { makeDataDir, removeDataDir } from "../data-dir.js";
 import {
   emulatorSdk,
   newStripeKeys,
@@ -60,7 +59,7 @@ export async function startExampleApp(options: {
     max_attempts: 6,
   });
 
-  const dataDir = mkdtempSync(join(tmpdir(), `portico-example-${options.example}-`));
+  const dataDir = makeDataDir(`portico-example-${options.example}`);
   const [command = "node", ...args] = options.command;
   let printed = "";
   const child: ChildProcess = spawn(command, args, {
@@ -99,7 +98,7 @@ export async function startExampleApp(options: {
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
       if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);

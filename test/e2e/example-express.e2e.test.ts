@@ -16,7 +16,7 @@ import { type ExampleApp, startExampleApp } from "./example-app.js";
  */
 
 const startExpressExample = (env: Record<string, string> = {}) =>
-  // A fresh PGlite database and its migrations: seconds, or 20 s on a busy 2-core machine.
+  // A fresh embedded PostgreSQL and its migrations: seconds, more on a busy 2-core machine.
   startExampleApp({
     example: "express",
     command: ["node", "server.js"],

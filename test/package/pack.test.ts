@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +35,8 @@ describe("the packed portico, @portico/react and @portico/stripe-emulator packag
   // Packing builds dist/ and the web app; installing brings Next.js (about 450 MB from npm's cache).
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), "portico-pack-"));
+    // As root the embedded PostgreSQL of subpaths.mjs runs as an unprivileged account.
+    chmodSync(folder, 0o755);
     tarball = await pack(folder);
     reactTarball = await pack(folder, "@portico/react");
     emulatorTarball = await pack(folder, "@portico/stripe-emulator");

@@ -12,7 +12,8 @@ import { toNodeListener } from "portico/node";
 
 const portico = createPortico({
   identify: () => ({ id: "packed-user", email: "packed@example.com" }),
-  database: "memory://",
+  // The embedded PostgreSQL, from the binaries the install brought: started here, stopped at close().
+  database: "./portico-data",
   migrate: true,
   stripe: { testSecretKey: "sk_test_packed", apiBase: "http://127.0.0.1:9" },
   billing: {

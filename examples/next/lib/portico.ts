@@ -30,7 +30,7 @@ store.portico ??= createPortico({
       }
     );
   },
-  // The embedded PGlite database (PORTICO_DATA_DIR) or DATABASE_URL, migrated on first use.
+  // DATABASE_URL, or the embedded PostgreSQL in PORTICO_DATA_DIR; migrated on first use.
   migrate: true,
 });
 

@@ -49,14 +49,9 @@ export const skippedOffline = (name: string, reason: string): DoctorCheck => ({
   message: `could not reach Stripe (${reason})`,
 });
 
-/**
- * The database as doctor reaches it: opened directly, or, for an embedded
- * PGlite a running server holds open (two processes on one PGlite directory
- * would corrupt it), through that server's `/readyz`.
- */
+/** The database as doctor reaches it, or why it could not. */
 export type DoctorDatabase =
-  | { kind: "direct"; engine: string; db: Db }
-  | { kind: "server"; url: string; checks: { name: string; ok: boolean; message: string }[] }
+  | { kind: "direct"; db: Db }
   | { kind: "unavailable"; status: "fail" | "skip"; message: string; fix?: string };
 
 export interface DoctorDeps {

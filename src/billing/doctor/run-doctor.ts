@@ -47,38 +47,19 @@ async function checkDatabase(database: DoctorDatabase): Promise<DoctorCheck[]> {
   if (database.kind === "unavailable") {
     return [{ name: "database", ...database }];
   }
-  if (database.kind === "server") {
-    const byName = new Map(database.checks.map((check) => [check.name, check]));
-    const fromServer = (name: string, fix: string): DoctorCheck => {
-      const check = byName.get(name);
-      if (!check) return fail(name, `${database.url}/readyz did not report it`, fix);
-      return check.ok
-        ? pass(name, `${check.message} (from ${database.url})`)
-        : fail(name, check.message, fix);
-    };
-    return [
-      fromServer("database", "see the server's log"),
-      fromServer("migrations", "run `portico migrate` while the server is stopped, or restart it"),
-      {
-        name: "webhook_inbox",
-        status: "skip",
-        message: `the embedded database is held by the server at ${database.url}; stop it to count failed events`,
-      },
-    ];
-  }
-  const { db, engine } = database;
+  const { db } = database;
   try {
     await pingDatabase(db);
   } catch (error) {
     return [
       fail(
         "database",
-        `${engine} does not answer (${errorMessage(error)})`,
+        `PostgreSQL does not answer (${errorMessage(error)})`,
         "check DATABASE_URL and that PostgreSQL accepts connections from this host",
       ),
     ];
   }
-  const checks = [pass("database", `${engine} answers`)];
+  const checks = [pass("database", "PostgreSQL answers")];
   const { applied, pending } = await readMigrationStatus(db);
   checks.push(
     pending.length === 0

@@ -10,7 +10,7 @@ import { TEST_ENGINES } from "../../../test/database.js";
  * organization buys a per-seat plan and changes its seats through Portico, in Stripe as the
  * portal does, and by adding and removing members) while Stripe delivers every
  * event shuffled, some two or three times, through a balancer that refuses one delivery in
- * ten, to one of two instances on one PostgreSQL (one instance on PGlite), while one in ten
+ * ten, to one of two instances on one PostgreSQL, while one in ten
  * of Portico's reads from Stripe fails. Recovery comes from Stripe's redelivery alone: this
  * test needs no background retry worker. At the end every customer's local rows equal
  * Stripe's objects, field by field, under its subject (the user, or the organization with
@@ -40,7 +40,6 @@ const FAILED_STRIPE_READS = 0.1;
  */
 const SOURCES_BY_ENGINE = {
   postgres: ["refetch", "payload"],
-  pglite: ["payload"],
 } as const;
 
 describe.each(TEST_ENGINES)("subscription sync under chaos (%s)", (engine) => {

@@ -1,7 +1,11 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../../test/database.js";
-import { openMigratedTestDatabase } from "../../../test/pglite-template.js";
+import {
+  createTestDatabase,
+  openMigratedTestDatabase,
+  TEST_ENGINES,
+  type TestDatabase,
+} from "../../../test/database.js";
 import type { Database } from "../../db/client.js";
 import { readSyncVersion } from "../../db/sync-versions.js";
 import { PorticoError } from "../../errors.js";
@@ -36,8 +40,8 @@ describe.each(TEST_ENGINES)("read-first sync work (%s)", (engine) => {
 
   it("reads Stripe with no transaction open, then writes with the read", async () => {
     const runner = createReadFirstRunner(database.db);
-    // While Stripe answers, the database serves others: on PGlite (one connection) a
-    // transaction held across the read would keep this query waiting until the read ends.
+    // While Stripe answers, the database serves others: with a pool of two, a transaction
+    // held across the read would leave one connection for this query and everyone else.
     const { stripe, reads } = scriptedStripe(async () => {
       await database.db.execute(sql`select 1`);
     });

@@ -32,6 +32,7 @@ describe("the app's routes in live mode", () => {
       token,
     );
     expect(response.status).toBe(200);
+    await t.portico.portal.flush();
     const [audit] = await t.portico.database.db
       .select()
       .from(portalSessions)

@@ -220,6 +220,7 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, errors (%s)", (engine) =>
     const limited = await postJson(t, "/api/billing/portal", body, token);
     await expectError(limited, 429, "RATE_LIMITED");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    await t.portico.portal.flush();
     const rows = await t.portico.database.db
       .select()
       .from(portalSessions)

@@ -69,6 +69,8 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, happy paths (%s)", (engin
     expect(a.data.url.startsWith(t.emulatorUrl)).toBe(true);
     expect(b.data.url).not.toBe(a.data.url);
 
+    // Written behind the response.
+    await t.portico.portal.flush();
     const rows = await t.portico.database.db
       .select()
       .from(portalSessions)
@@ -99,6 +101,7 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, happy paths (%s)", (engin
       { returnUrl: APP_URL, configuration: "retention" },
       token,
     );
+    await t.portico.portal.flush();
     const rows = await t.portico.database.db
       .select({ configuration: portalSessions.configuration })
       .from(portalSessions)
@@ -123,6 +126,7 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, happy paths (%s)", (engin
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-request-id")).toBe("trace-123");
+    await t.portico.portal.flush();
     const [row] = await t.portico.database.db
       .select()
       .from(portalSessions)
