@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import type Stripe from "stripe";
 import { inject } from "vitest";
 import type { Clock } from "../src/billing/outbox/change-dispatcher.js";
 import { type Config, loadConfig } from "../src/config.js";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
+import { portalSessions } from "../src/db/schema.js";
 import { userSubjectId } from "../src/db/subjects.js";
 import { createLogger } from "../src/logger.js";
 import { createPorticoService, type PorticoService } from "../src/server.js";
@@ -151,6 +153,16 @@ export async function giveCustomer(t: TestPortico, userId: string, mode: "test" 
     customer.id,
   );
   return customer;
+}
+
+/** The portal-session audit rows of a user, once those written behind responses are in. */
+export async function portalAudits(t: TestPortico, userId: string) {
+  await t.portico.portal.flush();
+  return t.portico.database.db
+    .select()
+    .from(portalSessions)
+    .where(eq(portalSessions.userId, userId))
+    .orderBy(portalSessions.createdAt);
 }
 
 /** A portal configuration saved as the account's Dashboard default. */

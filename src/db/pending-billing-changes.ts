@@ -29,11 +29,9 @@ export async function markBillingChanged(
     .values(rows)
     .onConflictDoUpdate({
       target: pendingBillingChanges.stripeCustomerId,
-      set: {
-        livemode: sql`excluded.livemode`,
-        source: sql`excluded.source`,
-        markedAt: sql`now()`,
-      },
+      // marked_at stays the first mark's: a customer marked again and again keeps its
+      // place in the queue instead of going to its back each time.
+      set: { livemode: sql`excluded.livemode`, source: sql`excluded.source` },
     });
 }
 
@@ -45,10 +43,10 @@ export const markLinkedSql = (stripeCustomerId: string, livemode: boolean) => sq
   insert into ${pendingBillingChanges} (stripe_customer_id, livemode, linked, source)
   select ${stripeCustomerId}::text, ${livemode}::boolean, true, 'link' from linked
   on conflict (stripe_customer_id) do update
-    set linked = true, livemode = excluded.livemode, source = excluded.source, marked_at = now()`;
+    set linked = true, livemode = excluded.livemode, source = excluded.source`;
 
 /**
- * The oldest mark nobody else holds, locked until the caller's transaction ends. A sync of
+ * The oldest mark (by its first marking) nobody else holds, locked until the caller's transaction ends. A sync of
  * the same customer writing meanwhile waits for that end, so what the caller reads of the
  * customer cannot change under it; another instance skips the row.
  */

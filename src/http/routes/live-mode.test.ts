@@ -1,16 +1,15 @@
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getJson } from "../../../test/checkout.js";
 import {
   APP_URL,
   giveCustomer,
+  portalAudits,
   postJson,
   saveDefaultPortal,
   signUp,
   startTestPortico,
   type TestPortico,
 } from "../../../test/portico.js";
-import { portalSessions } from "../../db/schema.js";
 
 /** With STRIPE_MODE=live the app's own routes use the live key and the live customer link. */
 describe("the app's routes in live mode", () => {
@@ -32,11 +31,7 @@ describe("the app's routes in live mode", () => {
       token,
     );
     expect(response.status).toBe(200);
-    await t.portico.portal.flush();
-    const [audit] = await t.portico.database.db
-      .select()
-      .from(portalSessions)
-      .where(eq(portalSessions.userId, user.id));
+    const [audit] = await portalAudits(t, user.id);
     expect(audit).toMatchObject({ livemode: true, stripeCustomerId: live.id });
   });
 

@@ -4,6 +4,7 @@ import { TEST_ENGINES } from "../../../test/database.js";
 import {
   APP_URL,
   giveCustomer,
+  portalAudits,
   postJson,
   saveDefaultPortal,
   signUp,
@@ -11,7 +12,7 @@ import {
   type TestPortico,
 } from "../../../test/portico.js";
 import { hashToken } from "../../auth/tokens.js";
-import { billingCustomers, portalSessions, sessions } from "../../db/schema.js";
+import { billingCustomers, sessions } from "../../db/schema.js";
 
 type Envelope = {
   success: false;
@@ -220,11 +221,7 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, errors (%s)", (engine) =>
     const limited = await postJson(t, "/api/billing/portal", body, token);
     await expectError(limited, 429, "RATE_LIMITED");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
-    await t.portico.portal.flush();
-    const rows = await t.portico.database.db
-      .select()
-      .from(portalSessions)
-      .where(eq(portalSessions.userId, user.id));
+    const rows = await portalAudits(t, user.id);
     expect(rows).toHaveLength(3);
     // A second instance on the same database sees the same count.
     const sibling = await startTestPortico({

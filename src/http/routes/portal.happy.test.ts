@@ -1,17 +1,16 @@
-import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINES } from "../../../test/database.js";
 import {
   APP_URL,
   giveCustomer,
+  portalAudits,
   postJson,
   saveDefaultPortal,
   signUp,
   startTestPortico,
   type TestPortico,
 } from "../../../test/portico.js";
-import { portalSessions } from "../../db/schema.js";
 
 describe.each(TEST_ENGINES)("POST /api/billing/portal, happy paths (%s)", (engine) => {
   let t: TestPortico;
@@ -70,11 +69,7 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, happy paths (%s)", (engin
     expect(b.data.url).not.toBe(a.data.url);
 
     // Written behind the response.
-    await t.portico.portal.flush();
-    const rows = await t.portico.database.db
-      .select()
-      .from(portalSessions)
-      .where(eq(portalSessions.userId, user.id));
+    const rows = await portalAudits(t, user.id);
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({
       livemode: false,
@@ -101,12 +96,7 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, happy paths (%s)", (engin
       { returnUrl: APP_URL, configuration: "retention" },
       token,
     );
-    await t.portico.portal.flush();
-    const rows = await t.portico.database.db
-      .select({ configuration: portalSessions.configuration })
-      .from(portalSessions)
-      .where(eq(portalSessions.userId, user.id))
-      .orderBy(portalSessions.createdAt);
+    const rows = await portalAudits(t, user.id);
     expect(rows.map((row) => row.configuration).sort()).toEqual(
       [byName("default"), byName("retention")].sort(),
     );
@@ -126,11 +116,7 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, happy paths (%s)", (engin
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-request-id")).toBe("trace-123");
-    await t.portico.portal.flush();
-    const [row] = await t.portico.database.db
-      .select()
-      .from(portalSessions)
-      .where(eq(portalSessions.userId, user.id));
+    const [row] = await portalAudits(t, user.id);
     expect(row?.requestId).toBe("trace-123");
   });
 
@@ -146,10 +132,7 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, happy paths (%s)", (engin
         token,
       );
       expect(response.status).toBe(200);
-      const [row] = await t.portico.database.db
-        .select()
-        .from(portalSessions)
-        .where(eq(portalSessions.userId, user.id));
+      const [row] = await portalAudits(t, user.id);
       expect(row?.flowType).toBe(type);
     },
   );
@@ -221,10 +204,7 @@ describe.each(TEST_ENGINES)("POST /api/billing/portal, happy paths (%s)", (engin
     });
     expect(response.status).toBe(303);
     expect(response.headers.get("location")?.startsWith(t.emulatorUrl)).toBe(true);
-    const [row] = await t.portico.database.db
-      .select()
-      .from(portalSessions)
-      .where(eq(portalSessions.userId, user.id));
+    const [row] = await portalAudits(t, user.id);
     expect(row?.flowType).toBe("payment_method_update");
   });
 });

@@ -1,14 +1,13 @@
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   APP_URL,
   giveCustomer,
+  portalAudits,
   saveDefaultPortal,
   signUp,
   startTestPortico,
   type TestPortico,
 } from "../../../test/portico.js";
-import { portalSessions } from "../../db/schema.js";
 
 describe("POST /api/billing/portal, security", () => {
   let t: TestPortico;
@@ -47,10 +46,7 @@ describe("POST /api/billing/portal, security", () => {
     const response = await formPost(token, headers);
     expect(response.status).toBe(403);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
-    const rows = await t.portico.database.db
-      .select()
-      .from(portalSessions)
-      .where(eq(portalSessions.userId, user.id));
+    const rows = await portalAudits(t, user.id);
     expect(rows).toHaveLength(0);
   });
 
