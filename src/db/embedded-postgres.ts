@@ -7,6 +7,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  rmSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -47,12 +48,14 @@ export async function openEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgres> {
   const runner = findPostgresRunner();
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // As root the server's account must reach its cluster inside; the files that hold secrets
+  // are 0600 either way.
+  mkdirSync(dataDir, { recursive: true, mode: runner.account ? 0o755 : 0o700 });
   const cluster = clusterDir(dataDir, runner);
-  const password = readOrCreatePassword(dataDir);
-  const urlOn = (port: number) => `postgres://portico:${password}@127.0.0.1:${port}/postgres`;
-  // Started and ready under the lock, so that nobody else starts a second server meanwhile.
+  // Made, started and ready under the lock, so that nobody else starts a second server.
   const url = await withStartLock(dataDir, async () => {
+    const password = readOrCreatePassword(dataDir);
+    const urlOn = (port: number) => `postgres://portico:${password}@127.0.0.1:${port}/postgres`;
     const running = runningServer(cluster);
     if (running) {
       if (!isAlive(readOwner(dataDir))) writeOwner(dataDir);
@@ -89,10 +92,11 @@ function clusterDir(dataDir: string, runner: PostgresRunner): string {
 
 function readOrCreatePassword(dataDir: string): string {
   const file = join(dataDir, "postgres.password");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  const password = randomBytes(18).toString("base64url");
-  writeFileSync(file, `${password}\n`, { mode: 0o600, flag: "wx" });
-  return password;
+  // Under the start lock: no other process is making it at the same time.
+  if (!existsSync(file)) {
+    writeFileSync(file, `${randomBytes(18).toString("base64url")}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
 }
 
 async function initCluster(cluster: string, password: string, runner: PostgresRunner) {
@@ -252,7 +256,7 @@ async function withStartLock<T>(dataDir: string, run: () => Promise<T>): Promise
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = Number(readFileSync(lock, "utf8")) || undefined;
-      if (!isAlive(holder)) unlinkSync(lock);
+      if (!isAlive(holder)) rmSync(lock, { force: true });
       else if (Date.now() > deadline) throw new Error(`${lock} is held by process ${holder}`);
       else await sleep(100);
     }
@@ -260,7 +264,7 @@ async function withStartLock<T>(dataDir: string, run: () => Promise<T>): Promise
   try {
     return await run();
   } finally {
-    unlinkSync(lock);
+    rmSync(lock, { force: true });
   }
 }
 
