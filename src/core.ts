@@ -47,6 +47,7 @@ export function createCore(deps: {
   const plans = createPlanCatalog(billingConfig);
   const setup = createSetupCheck({ stripe, config, billing: billingConfig, plans, logger });
   let outbox: Outbox | undefined;
+  const changes = createBillingChanges({ logger });
   const billingSync = createSyncServices({
     db,
     stripe,
@@ -57,9 +58,9 @@ export function createCore(deps: {
     // A few lanes, leaving the pool room for requests.
     applyLanes: 4,
     onApplied: () => outbox?.worker.kick(),
+    listening: () => changes.listening(),
   });
   const portal = createPortalService({ db, stripe, config, setup, metrics, logger });
-  const changes = createBillingChanges({ logger });
   outbox = createOutbox({
     db,
     plans,

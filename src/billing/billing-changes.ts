@@ -33,6 +33,8 @@ export function createBillingChanges(deps: { logger: Pick<Logger, "warn"> }) {
           );
       }
     },
+    /** Whether anyone listens (then every change is marked for the dispatcher). */
+    listening: () => listeners.size > 0,
     /** Returns the function that stops listening. */
     subscribe(listener: BillingChangeListener): () => void {
       listeners.add(listener);

@@ -28,6 +28,8 @@ export function createSyncServices(deps: {
   applyLanes: number;
   /** After sync committed a change (marked for the outbox in its transaction). */
   onApplied?: () => void;
+  /** Whether an in-process listener wants every change marked (see `markBillingChanged`). */
+  listening?: () => boolean;
 }) {
   const { db, stripe, plans, config, metrics, logger, applyLanes } = deps;
   const runner = createSyncRunner({
@@ -37,6 +39,7 @@ export function createSyncServices(deps: {
     config,
     logger,
     onApplied: () => deps.onApplied?.(),
+    listening: () => deps.listening?.() ?? false,
   });
   const subscriptions = createSubscriptionService({ db, stripe, plans, runner, config });
   metrics.watchInboxBacklog(() => readInboxBacklog(db));

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
-import { pendingBillingChanges } from "./schema.js";
+import { pendingBillingChanges, webhookEndpoints } from "./schema.js";
 
 export type PendingBillingChange = typeof pendingBillingChanges.$inferSelect;
 
@@ -16,23 +16,33 @@ export interface BillingChangeMark {
  * Notes, in the caller's transaction, that these customers' billing may have changed, so the
  * outbox compares each one's subject with what apps were last told. Several marks of one
  * customer before a dispatch are one row; a link's `linked` survives later marks.
+ *
+ * Only while somebody listens: with no webhook endpoint in this database (checked in the same
+ * statement) and no in-process listener (`listening`), nothing is marked, and sync pays for
+ * no dispatch. Apps are told the state as it is when they start listening and it next changes.
  */
 export async function markBillingChanged(
   db: Db,
   marks: readonly BillingChangeMark[],
+  listening: boolean,
 ): Promise<void> {
   // One row per customer, the last mark's: an upsert may not touch the same row twice.
   const rows = [...new Map(marks.map((mark) => [mark.stripeCustomerId, mark])).values()];
   if (rows.length === 0) return;
-  await db
-    .insert(pendingBillingChanges)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: pendingBillingChanges.stripeCustomerId,
-      // marked_at stays the first mark's: a customer marked again and again keeps its
-      // place in the queue instead of going to its back each time.
-      set: { livemode: sql`excluded.livemode`, source: sql`excluded.source` },
-    });
+  const values = sql.join(
+    rows.map(
+      (row) => sql`(${row.stripeCustomerId}::text, ${row.livemode}::boolean, ${row.source}::text)`,
+    ),
+    sql`, `,
+  );
+  await db.execute(sql`
+    insert into ${pendingBillingChanges} (stripe_customer_id, livemode, source)
+    select * from (values ${values}) as mark (stripe_customer_id, livemode, source)
+    where ${listening} or exists (select 1 from ${webhookEndpoints})
+    on conflict (stripe_customer_id) do update
+      -- marked_at stays the first mark's: a customer marked again and again keeps its
+      -- place in the queue instead of going to its back each time.
+      set livemode = excluded.livemode, source = excluded.source`);
 }
 
 /**

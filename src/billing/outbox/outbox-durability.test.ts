@@ -72,9 +72,11 @@ describe.each(TEST_ENGINES)("the outbox across a crash (%s)", (engine) => {
     const third = await startTestPortico({ engine, sibling: first, env: withWorker("0") });
     started.push(third);
     const thirdDb = third.portico.database.db;
-    await markBillingChanged(thirdDb, [
-      { stripeCustomerId: customer.id, livemode: false, source: "sync" },
-    ]);
+    await markBillingChanged(
+      thirdDb,
+      [{ stripeCustomerId: customer.id, livemode: false, source: "sync" }],
+      false,
+    );
     expect(await third.portico.outbox.dispatcher.dispatchPending()).toBe(0);
     expect(await thirdDb.select().from(pendingBillingChanges)).toEqual([]);
     expect(await listOutboxEvents(thirdDb, { limit: 10 })).toHaveLength(2);

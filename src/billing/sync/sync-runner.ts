@@ -34,6 +34,8 @@ export interface SyncDeps {
    * only says the outbox may look now rather than on its next poll.
    */
   onApplied?: (mode: StripeMode, customerIds: readonly string[]) => void;
+  /** Whether an in-process listener (embedded `onChange`) wants every change marked. */
+  listening?: () => boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export interface SyncDeps {
  * holds up only the customer it is answering for, never the database.
  */
 export function createSyncRunner(deps: SyncDeps) {
+  const listening = () => deps.listening?.() ?? false;
   const { db, stripe, plans, config, logger } = deps;
   const applied = (mode: StripeMode, customerIds: readonly string[]) => {
     if (customerIds.length > 0) deps.onApplied?.(mode, [...new Set(customerIds)]);
@@ -88,7 +91,7 @@ export function createSyncRunner(deps: SyncDeps) {
         ensureOpen();
         const outcome = await runHandler(tx, event, calls);
         await completeStripeEvent(tx, event.id, "processed");
-        await markBillingChanged(tx, [changeMarkOf(event)]);
+        await markBillingChanged(tx, [changeMarkOf(event)], listening());
         return outcome;
       },
       (db, calls) => readEventObjectAhead(db, event, calls, config.sync.source),
@@ -127,7 +130,7 @@ export function createSyncRunner(deps: SyncDeps) {
           events.map((event) => event.id),
           "processed",
         );
-        await markBillingChanged(tx, oldestFirst.map(changeMarkOf));
+        await markBillingChanged(tx, oldestFirst.map(changeMarkOf), listening());
       });
       for (const mode of ["test", "live"] as const) {
         applied(mode, events.filter((event) => modeOf(event) === mode).map(lockKeyFor));
@@ -150,9 +153,11 @@ export function createSyncRunner(deps: SyncDeps) {
     await readFirst.run(customerId, stripe.sync(mode), async (tx, calls) => {
       ensureOpen();
       await pullCustomer(contextFor(tx, mode, calls), customerId);
-      await markBillingChanged(tx, [
-        { stripeCustomerId: customerId, livemode: mode === "live", source: "sync" },
-      ]);
+      await markBillingChanged(
+        tx,
+        [{ stripeCustomerId: customerId, livemode: mode === "live", source: "sync" }],
+        listening(),
+      );
     });
     applied(mode, [customerId]);
   }
