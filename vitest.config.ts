@@ -9,8 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: "forks",
-    // A worker runs file after file in one module graph: the app's modules load once, and
-    // test/pglite-template.ts hands a suite's emptied PGlite to the next (suites must clean up).
+    // A worker runs file after file in one module graph: the app's modules load once (suites
+    // must close what they open; each makes its own database on the run's PostgreSQL).
     isolate: false,
     maxWorkers: 2,
   },

@@ -67,7 +67,7 @@ const server = app.listen(port, host, (error) => {
   console.log(`Listening on ${appUrl}`);
 });
 
-// Close the database cleanly: PGlite writes its files on the way out.
+// Close cleanly: Portico finishes its writes, and stops the embedded PostgreSQL it started.
 async function shutDown() {
   server.close();
   await portico.close();
