@@ -235,6 +235,13 @@ describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
       db: database.db,
       box: boxOf(K1),
     }).addEndpoint({ url: "https://app.example.com/hooks" });
+    // And a project's, in the project's own database.
+    const acme = await projectDatabases({ database }).open("acme");
+    const projectEndpoint = await createWebhookEndpointService({
+      db: acme.db,
+      box: boxOf(K1),
+      projectId: "acme",
+    }).addEndpoint({ url: "https://acme.example.com/hooks" });
     const rotated = await cli(
       { PORTICO_ENCRYPTION_KEY: K2, PORTICO_ENCRYPTION_PREVIOUS_KEYS: K1 },
       "rotate-master-key",
@@ -243,13 +250,20 @@ describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
     expect(rotated.out).toMatch(
       /^Re-sealed 3 secrets in 1 project under the key "k2"; 0 already were\.\n/,
     );
-    expect(rotated.out).toContain("Re-sealed 1 outgoing webhook endpoint secret; 0 already were.");
+    expect(rotated.out).toContain("Re-sealed 2 outgoing webhook endpoint secrets; 0 already were.");
     const [row] = await database.db
       .select()
       .from(webhookEndpoints)
       .where(eq(webhookEndpoints.id, endpoint.id));
     const binding = endpointSecretBinding(undefined, endpoint.id);
     expect(boxOf(K2).open(row?.secret ?? "", binding)).toBe(endpoint.secret);
+    const [projectRow] = await acme.db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, projectEndpoint.id));
+    await acme.close();
+    const projectBinding = endpointSecretBinding("acme", projectEndpoint.id);
+    expect(boxOf(K2).open(projectRow?.secret ?? "", projectBinding)).toBe(projectEndpoint.secret);
     expect((await cli({ PORTICO_ENCRYPTION_KEY: K2 }, "show", "acme")).out).toMatch(
       /sk_test_…wxyz/,
     );

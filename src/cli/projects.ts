@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { resealEndpointSecrets } from "../billing/outbox/webhook-endpoints.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import { PorticoError } from "../errors.js";
@@ -12,6 +11,7 @@ import {
   type ProjectView,
 } from "../projects/project-service.js";
 import type { ProjectJwtInput, ProjectKeysInput } from "../projects/project-settings.js";
+import { resealAllEndpointSecrets } from "../projects/reseal-endpoint-secrets.js";
 import { createSecretBox, SecretBoxError } from "../projects/secret-box.js";
 import {
   type CommandContext,
@@ -198,11 +198,11 @@ export function registerProjectsCommand(
       "Re-seal every project secret under PORTICO_ENCRYPTION_KEY, so that the keys in PORTICO_ENCRYPTION_PREVIOUS_KEYS can be dropped",
     )
     .action(() =>
-      run(write("rotate-master-key"), async (service, config, { db }) => {
+      run(write("rotate-master-key"), async (service, config, database) => {
         const result = await service.rotateMasterKey();
-        // The server's own outgoing webhook endpoints are sealed under the same key.
+        // Outgoing webhook endpoints, the server's and each project's, use the same key.
         const box = requireBox(config.encryption && createSecretBox(config.encryption));
-        const endpoints = await resealEndpointSecrets(db, box);
+        const endpoints = await resealAllEndpointSecrets(database, service, box);
         io.out(renderRotation(result, endpoints));
         return result.failed.length + endpoints.failed.length > 0 ? 1 : 0;
       }),
