@@ -16,7 +16,6 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import type Stripe from "stripe";
 import { linkBillingCustomer } from "../src/db/billing-customers.js";
 import { openDatabase } from "../src/db/client.js";
@@ -29,6 +28,7 @@ import {
   startEmulatorProcess,
 } from "../test/emulator-process.js";
 import { type DatabaseServer, openDatabaseServer } from "./database-server.js";
+import { runPaced, saturate } from "./load.js";
 import { readCpuMs, startPorticoProcess, stopProcess } from "./portico-process.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -87,7 +87,7 @@ async function main() {
     // the difference is Portico's own work; at saturation autocannon finds the ceiling.
     results.push(
       await measured(() =>
-        runPaced(
+        runPacedRow(
           `Portico POST /api/billing/portal, ${RATE} req/s`,
           users.map((user) => () => callPortico(user.token, body)),
           RATE,
@@ -95,7 +95,7 @@ async function main() {
       ),
     );
     results.push(
-      await runPaced(
+      await runPacedRow(
         `stripe SDK direct to emulator, ${RATE} req/s`,
         customers.map((customer) => () => callStripe(stripe, configuration.id, customer)),
         RATE,
@@ -107,7 +107,7 @@ async function main() {
       ),
     );
     results.push(
-      await runPaced(
+      await runPacedRow(
         "stripe SDK direct to emulator, saturation",
         customers.map((customer) => () => callStripe(stripe, configuration.id, customer)),
         0,
@@ -171,43 +171,21 @@ async function linkCustomers(stripe: Stripe, url: string, users: { id: string }[
   }
 }
 
-function runAutocannon(
+/** autocannon at saturation, one user per connection. */
+async function runAutocannon(
   label: string,
   users: { token: string }[],
   body: string,
   duration: number,
 ): Promise<Result> {
-  let next = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `${APP}/api/billing/portal`,
-        method: "POST",
-        connections: CONNECTIONS,
-        duration,
-        body,
-        headers: { "content-type": "application/json" },
-        setupClient: (client) => {
-          const user = users[next++ % users.length];
-          client.setHeaders({
-            "content-type": "application/json",
-            authorization: `Bearer ${user?.token}`,
-          });
-        },
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({
-          label,
-          requests: result.requests.total,
-          rps: result.requests.average,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          errors: result.errors + result.non2xx,
-        });
-      },
-    );
+  const result = await saturate({
+    url: `${APP}/api/billing/portal`,
+    connections: CONNECTIONS,
+    duration,
+    body,
+    headers: users.map((user) => ({ authorization: `Bearer ${user.token}` })),
   });
+  return { label, ...result, rps: result.requests / result.seconds };
 }
 
 async function callPortico(token: string, body: string) {
@@ -224,50 +202,15 @@ function callStripe(stripe: Stripe, configuration: string, customer: string) {
   return stripe.billingPortal.sessions.create({ customer, configuration, return_url: `${APP}/` });
 }
 
-/**
- * One worker per connection, each calling its own user's request; with a rate,
- * calls start on an even schedule (open loop), so latency is not queueing behind bursts.
- */
-async function runPaced(
+/** The shared paced loop over `DURATION_S`, as a row. */
+async function runPacedRow(
   label: string,
   calls: (() => Promise<unknown>)[],
   rate: number,
 ): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const begin = performance.now();
-  const deadline = begin + DURATION_S * 1000;
-  let slot = 0;
-  await Promise.all(
-    calls.map(async (call) => {
-      while (performance.now() < deadline) {
-        if (rate) {
-          const due = begin + (slot++ * 1000) / rate;
-          const wait = due - performance.now();
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          if (performance.now() >= deadline) break;
-        }
-        const started = performance.now();
-        try {
-          await call();
-          latencies.push(performance.now() - started);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return {
-    label,
-    requests: latencies.length,
-    rps: latencies.length / DURATION_S,
-    p50: at(0.5),
-    p99: at(0.99),
-    errors,
-  };
+  const result = await runPaced(calls, rate, DURATION_S);
+  const answered = result.requests - result.errors;
+  return { label, ...result, requests: answered, rps: answered / result.seconds };
 }
 
 function print(results: Result[], database: string) {

@@ -1,5 +1,5 @@
-import autocannon from "autocannon";
 import { emulatorSdk, setEmulatorLatency } from "../../test/emulator-process.js";
+import { saturate } from "../load.js";
 
 /**
  * The load the bench puts on a running `npm start`: users with linked Stripe customers, a
@@ -89,40 +89,19 @@ export async function measureHeadOfLine(
   }
 }
 
-export function runAutocannon(
+/** autocannon on the portal route at saturation, one connection per user. */
+export async function runAutocannon(
   appUrl: string,
   users: { token: string }[],
   body: string,
   duration: number,
 ) {
-  let next = 0;
-  return new Promise<{ requests: number; p50: number; p99: number; errors: number }>(
-    (resolve, reject) => {
-      autocannon(
-        {
-          url: `${appUrl}/api/billing/portal`,
-          method: "POST",
-          connections: users.length,
-          duration,
-          body,
-          setupClient: (client) => {
-            const user = users[next++ % users.length];
-            client.setHeaders({
-              "content-type": "application/json",
-              authorization: `Bearer ${user?.token}`,
-            });
-          },
-        },
-        (error, result) => {
-          if (error) return reject(error);
-          resolve({
-            requests: result.requests.total,
-            p50: result.latency.p50,
-            p99: result.latency.p99,
-            errors: result.errors + result.non2xx,
-          });
-        },
-      );
-    },
-  );
+  const { requests, p50, p99, errors } = await saturate({
+    url: `${appUrl}/api/billing/portal`,
+    connections: users.length,
+    duration,
+    body,
+    headers: users.map((user) => ({ authorization: `Bearer ${user.token}` })),
+  });
+  return { requests, p50, p99, errors };
 }

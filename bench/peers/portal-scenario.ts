@@ -1,4 +1,4 @@
-import type { LoadResult } from "./load.js";
+import type { LoadResult } from "../load.js";
 import {
   type PortalSetup,
   type PortalTarget,

@@ -6,8 +6,8 @@ import { linkBillingCustomer } from "../../src/db/billing-customers.js";
 import { databaseOptions, openDatabase } from "../../src/db/client.js";
 import { userSubjectId } from "../../src/db/subjects.js";
 import type { emulatorSdk } from "../../test/emulator-process.js";
+import { type LoadResult, runPaced, saturate } from "../load.js";
 import { readCpuMs, startPorticoProcess, stopProcess } from "../portico-process.js";
-import { type LoadResult, runPaced, saturate } from "./load.js";
 import { createDatabase, withClient } from "./postgres.js";
 import { freePort, startPeerServer } from "./processes.js";
 

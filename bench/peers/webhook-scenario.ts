@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { signWebhookPayload } from "../../src/stripe/webhooks.js";
 import { createMonthlyPrice } from "../../test/emulator-process.js";
 import { signedEvent } from "../../test/signed-event.js";
-import { type LoadResult, sendOnce } from "./load.js";
+import { type LoadResult, sendOnce } from "../load.js";
 import type { EmulatorStripe } from "./portal-targets.js";
 import { createDatabase } from "./postgres.js";
 import { checkCell, cpuCell, median, range, ratio, rounds, table } from "./report.js";

@@ -1,3 +1,7 @@
+/**
+ * The load loops every bench shares: autocannon at saturation (`saturate`), each body once
+ * (`sendOnce`), and one worker per call on an even schedule (`runPaced`).
+ */
 import autocannon from "autocannon";
 
 export interface LoadResult {
@@ -121,10 +125,10 @@ export function sendOnce(options: {
 /**
  * One worker per call (one per user), each calling in turn for `duration` s; with a rate,
  * calls start on an even schedule (open loop), so latency is not queueing behind bursts;
- * with rate 0, a closed loop at saturation. Each call resolves to the portal URL it got.
+ * with rate 0, a closed loop at saturation. A call may resolve to the portal URL it got.
  */
 export async function runPaced(
-  calls: (() => Promise<string | undefined>)[],
+  calls: (() => Promise<unknown>)[],
   rate: number,
   duration: number,
 ): Promise<LoadResult> {
@@ -146,7 +150,7 @@ export async function runPaced(
         try {
           const url = await call();
           latencies.push(performance.now() - started);
-          if (url?.startsWith("http")) withUrl++;
+          if (typeof url === "string" && url.startsWith("http")) withUrl++;
         } catch {
           errors++;
         }
