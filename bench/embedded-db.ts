@@ -16,9 +16,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { cpus, loadavg as osLoadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../src/free-port.js";
 import { makeDataDir, removeDataDir } from "../test/data-dir.js";
 import { readDatabaseCpuMs, watchDatabaseStart } from "./embedded-db/embedded-database.js";
 import { benchGoals, benchMetrics } from "./embedded-db/metrics.js";
@@ -40,22 +40,11 @@ const STRIPE_LATENCY_MS = 300;
 const ADMIN_TOKEN = randomBytes(24).toString("hex");
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
 async function measureRound(): Promise<RoundResult> {
   // Mode 0755: as root the database runs as an unprivileged account, which must reach it.
   const dataDir = makeDataDir("portico-bench-db");
-  const port = await findFreePort();
-  const emulatorPort = await findFreePort();
+  const port = await freePort();
+  const emulatorPort = await freePort();
   const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
   const appUrl = `http://localhost:${port}`;
   const env: Record<string, string> = {

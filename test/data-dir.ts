@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,13 +17,25 @@ export function makeDataDir(prefix: string): string {
  * process killed before its shutdown leaves its server behind, as a crash would).
  */
 export function removeDataDir(dir: string): void {
+  const pid = embeddedPostmasterPid(dir);
   try {
-    const pid = Number(
-      readFileSync(join(dir, "postgres", "postmaster.pid"), "utf8").split("\n")[0],
-    );
-    if (pid > 0) process.kill(pid, "SIGQUIT");
+    if (pid !== undefined) process.kill(pid, "SIGQUIT");
   } catch {
-    // No server there, or it is gone already.
+    // Gone already.
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The postmaster of the embedded PostgreSQL in a scratch data dir (the first line of its
+ * `postmaster.pid`; the dirs are 0755, so the cluster is inside even as root), if it runs.
+ */
+export function embeddedPostmasterPid(dir: string): number | undefined {
+  try {
+    const [first] = readFileSync(join(dir, "postgres", "postmaster.pid"), "utf8").split("\n");
+    const pid = Number(first);
+    return pid > 0 && existsSync(`/proc/${pid}`) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }

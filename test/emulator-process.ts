@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import Stripe from "stripe";
+import { freePort } from "../src/free-port.js";
 
 /**
  * Runs the Stripe emulator as a separate process, the way src/ must talk to it: src/ never
@@ -20,18 +20,6 @@ export type EmulatorProcess = {
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitUntilHealthy(
   url: string,
@@ -59,7 +47,7 @@ async function waitUntilHealthy(
 export async function startEmulatorProcess(
   options: { port?: number; timeoutMs?: number; compiled?: boolean } = {},
 ): Promise<EmulatorProcess> {
-  const port = options.port ?? (await findFreePort());
+  const port = options.port ?? (await freePort());
   const program = options.compiled
     ? ["packages/emulator/bin/stripe-emulator.js"]
     : ["--import", "tsx", "packages/emulator/src/main.ts"];

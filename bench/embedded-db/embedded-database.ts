@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { embeddedPostmasterPid } from "../../test/data-dir.js";
 import { processTree, readTreeCpuMs } from "./process-memory.js";
 
 /**
@@ -9,29 +10,15 @@ import { processTree, readTreeCpuMs } from "./process-memory.js";
  * the server runs as an unprivileged account) the cluster is inside them, not under /var/tmp.
  */
 
-const clusterOf = (dataDir: string) => join(dataDir, "postgres");
-
-/** The running postmaster's pid, from its pid file; undefined when no server runs. */
-export function readPostmasterPid(dataDir: string): number | undefined {
-  let lines: string[];
-  try {
-    lines = readFileSync(join(clusterOf(dataDir), "postmaster.pid"), "utf8").split("\n");
-  } catch {
-    return undefined;
-  }
-  const pid = Number(lines[0]);
-  return pid > 0 && existsSync(`/proc/${pid}`) ? pid : undefined;
-}
-
 /** The postmaster and every process below it; empty when no server runs. */
 export function databaseProcesses(dataDir: string): number[] {
-  const pid = readPostmasterPid(dataDir);
+  const pid = embeddedPostmasterPid(dataDir);
   return pid === undefined ? [] : processTree(pid);
 }
 
 /** CPU of the whole server: the postmaster's own and its reaped backends', its live ones'. */
 export function readDatabaseCpuMs(dataDir: string): number {
-  const pid = readPostmasterPid(dataDir);
+  const pid = embeddedPostmasterPid(dataDir);
   return pid === undefined ? 0 : readTreeCpuMs(pid);
 }
 

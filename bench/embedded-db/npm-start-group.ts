@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { databaseProcesses, readPostmasterPid } from "./embedded-database.js";
+import { embeddedPostmasterPid } from "../../test/data-dir.js";
+import { databaseProcesses } from "./embedded-database.js";
 import {
   type Memory,
   processTree,
@@ -115,7 +116,7 @@ function describeGroup(child: ChildProcess, dataDir: string): Omit<NpmStartGroup
       for (let i = 0; i < 300 && child.pid !== undefined && groupAlive(child.pid); i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      for (let i = 0; i < 300 && readPostmasterPid(dataDir) !== undefined; i++) {
+      for (let i = 0; i < 300 && embeddedPostmasterPid(dataDir) !== undefined; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../src/free-port.js";
 import { stopProcess } from "../portico-process.js";
 
 const SERVERS = fileURLToPath(new URL("./servers/", import.meta.url));
@@ -46,14 +46,4 @@ export async function startPeerServer(
   return { child, url: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };

@@ -1,20 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { porticoCommand } from "../../test/cli-process.js";
+import { freePort } from "../free-port.js";
 
 /** `portico start` as `npm start` runs it, with no Stripe key, for tests of the quick start. */
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+export { freePort };
 
 export interface QuickStartProcess {
   child: ChildProcess;

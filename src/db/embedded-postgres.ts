@@ -11,10 +11,10 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { freePort } from "../free-port.js";
 import { findPostgresRunner, type PostgresRunner, reachableBy } from "./postgres-binaries.js";
 
 /**
@@ -266,15 +266,4 @@ async function withStartLock<T>(dataDir: string, run: () => Promise<T>): Promise
   } finally {
     rmSync(lock, { force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? done(address.port) : fail()));
-    });
-  });
 }
