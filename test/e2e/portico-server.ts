@@ -1,5 +1,5 @@
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../src/free-port.js";
 import { applyCatalog } from "../checkout.js";
 import { type SyncedPortico, startSyncedPortico } from "../sync.js";
 
@@ -12,17 +12,7 @@ import { type SyncedPortico, startSyncedPortico } from "../sync.js";
 export const E2E_BILLING_CONFIG = fileURLToPath(new URL("fixtures/billing.json", import.meta.url));
 
 /** A port nobody listens on right now; APP_URL must name it before the server starts. */
-export function reservePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const reservePort = freePort;
 
 /**
  * listen() starts the setup check in the background, on a still empty account. Let it land
