@@ -12,7 +12,7 @@ import { PorticoError } from "../errors.js";
 import { createGroupCommit } from "../group-commit.js";
 import type { Metrics } from "../metrics.js";
 import { describeError } from "../redact-error.js";
-import { replaceUnstorableText } from "../storable-values.js";
+import { isStorableText, replaceUnstorableText } from "../storable-values.js";
 import { toSyncEvent } from "../stripe/events.js";
 import type { SyncEvent } from "../stripe/sync-types.js";
 import { type VerifiedWebhook, verifyWebhook, WebhookRejectedError } from "../stripe/webhooks.js";
@@ -40,6 +40,9 @@ function laneOf(key: string, lanes: number): number {
 }
 
 const NO_SECRETS: Record<StripeMode, string[]> = { test: [], live: [] };
+
+/** How JSON text spells a NUL or a surrogate, which `JSON.parse` turns into the characters. */
+const ESCAPED_UNSTORABLE = /\\u(?:0000|d[89a-f])/i;
 
 /**
  * The inbox in front of sync. Only a genuine event is stored; storing it first (by id,
@@ -94,7 +97,7 @@ export function createWebhookService(deps: {
   }
 
   function verify(
-    rawBody: Uint8Array,
+    rawBody: string | Uint8Array,
     signature: string | undefined,
     only: StripeMode | undefined,
   ): VerifiedWebhook {
@@ -125,21 +128,24 @@ export function createWebhookService(deps: {
    * signature was checked on the exact bytes; what is stored and applied is this copy.
    */
   function storable(event: VerifiedWebhook): VerifiedWebhook {
+    // The text shows whether the parsed payload can hold any: then only is it searched.
+    if (!ESCAPED_UNSTORABLE.test(event.json) && isStorableText(event.json)) return event;
     const payload = replaceUnstorableText(event.payload);
     if (payload === event.payload) return event;
     logger.warn(
       { event: event.id, type: event.type },
       "event payload held characters PostgreSQL cannot store; stored as U+FFFD",
     );
-    return { ...event, payload };
+    return { ...event, payload, json: JSON.stringify(payload) };
   }
 
   /**
-   * `rawBody`: the request's exact bytes, which is what Stripe signed. `only`: the endpoint
-   * is one mode's, and a signature by the other mode's secret is refused.
+   * `rawBody`: the request's exact bytes, which is what Stripe signed, or their UTF-8 text
+   * (what Stripe's verifier checks). `only`: the endpoint is one mode's, and a signature by
+   * the other mode's secret is refused.
    */
   function receiveWebhook(
-    rawBody: Uint8Array,
+    rawBody: string | Uint8Array,
     signature: string | undefined,
     only?: StripeMode,
   ): Promise<{ eventId: string; status: WebhookOutcome }> {
@@ -151,7 +157,7 @@ export function createWebhookService(deps: {
   }
 
   async function receive(
-    rawBody: Uint8Array,
+    rawBody: string | Uint8Array,
     signature: string | undefined,
     only: StripeMode | undefined,
   ): Promise<{ eventId: string; status: WebhookOutcome }> {
@@ -164,6 +170,7 @@ export function createWebhookService(deps: {
         livemode: event.livemode,
         created: new Date(event.created * 1000),
         payload: event.payload,
+        payloadJson: event.json,
         status: handled ? "processing" : "ignored",
       })
       .catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client.js";
+import { textArray } from "./text-array.js";
 
 /**
  * Runs `work` in a transaction that holds a transaction-scoped advisory lock on `key`
@@ -23,14 +24,10 @@ export function withAdvisoryLocks<T>(
   keys: readonly string[],
   work: (tx: Db) => Promise<T>,
 ): Promise<T> {
-  const list = sql.join(
-    [...new Set(keys)].map((key) => sql`${key}`),
-    sql`, `,
-  );
   return db.transaction(async (tx) => {
     if (keys.length > 0) {
       await tx.execute(
-        sql`select pg_advisory_xact_lock(lock_id) from (select distinct hashtext(key) as lock_id from unnest(array[${list}]::text[]) as key order by lock_id) as ordered`,
+        sql`select pg_advisory_xact_lock(lock_id) from (select distinct hashtext(key) as lock_id from unnest(${textArray(keys)}) as key order by lock_id) as ordered`,
       );
     }
     return work(tx);

@@ -20,29 +20,28 @@ export interface BillingChangeMark {
  * Only while somebody listens: with no webhook endpoint in this database (checked in the same
  * statement) and no in-process listener (`listening`), nothing is marked, and sync pays for
  * no dispatch. Apps are told the state as it is when they start listening and it next changes.
+ * Answers whether anything was marked: only then has the outbox anything to look at.
  */
 export async function markBillingChanged(
   db: Db,
   marks: readonly BillingChangeMark[],
   listening: boolean,
-): Promise<void> {
+): Promise<boolean> {
   // One row per customer, the last mark's: an upsert may not touch the same row twice.
   const rows = [...new Map(marks.map((mark) => [mark.stripeCustomerId, mark])).values()];
-  if (rows.length === 0) return;
-  const values = sql.join(
-    rows.map(
-      (row) => sql`(${row.stripeCustomerId}::text, ${row.livemode}::boolean, ${row.source}::text)`,
-    ),
-    sql`, `,
-  );
-  await db.execute(sql`
+  if (rows.length === 0) return false;
+  const marked = (await db.execute(sql`
     insert into ${pendingBillingChanges} (stripe_customer_id, livemode, source)
-    select * from (values ${values}) as mark (stripe_customer_id, livemode, source)
+    select * from unnest(
+      ${sql.param(rows.map((row) => row.stripeCustomerId))}::text[],
+      ${sql.param(rows.map((row) => row.livemode))}::boolean[],
+      ${sql.param(rows.map((row) => row.source))}::text[])
     where ${listening} or exists (select 1 from ${webhookEndpoints})
     on conflict (stripe_customer_id) do update
       -- marked_at stays the first mark's: a customer marked again and again keeps its
       -- place in the queue instead of going to its back each time.
-      set livemode = excluded.livemode, source = excluded.source`);
+      set livemode = excluded.livemode, source = excluded.source`)) as { rowCount: number | null };
+  return (marked.rowCount ?? 0) > 0;
 }
 
 /**

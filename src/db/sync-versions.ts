@@ -3,6 +3,7 @@ import type { Db } from "./client.js";
 import { withAdvisoryLock } from "./locks.js";
 import { preparedPerDb } from "./prepared.js";
 import { syncVersions } from "./schema.js";
+import { textArray } from "./text-array.js";
 
 const versionQuery = preparedPerDb((db) =>
   db
@@ -40,12 +41,8 @@ export async function watchSyncVersion(db: Db, lockKey: string): Promise<number>
 /** Counts one more write under each watched key; call it in the transaction that writes. */
 export async function bumpSyncVersions(db: Db, lockKeys: readonly string[]): Promise<void> {
   if (lockKeys.length === 0) return;
-  const keys = sql.join(
-    [...new Set(lockKeys)].map((key) => sql`${key}`),
-    sql`, `,
-  );
   // An update, not an upsert: keys nobody watches have no row and cost no write.
   await db.execute(
-    sql`update ${syncVersions} set version = version + 1 where lock_key in (${keys})`,
+    sql`update ${syncVersions} set version = version + 1 where lock_key = any(${textArray(lockKeys)})`,
   );
 }

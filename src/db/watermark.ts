@@ -59,6 +59,13 @@ export function forgetWatermark(db: Db, mirrored: MirroredTable, id: string): vo
   readAhead.get(db)?.delete(readAheadKey(mirrored, id));
 }
 
+/** What a held-back row will hold (an event's row is written only forward). */
+function rememberWatermark(db: Db, mirrored: MirroredTable, id: string, at: Date): void {
+  const ahead = readAhead.get(db) ?? new Map();
+  readAhead.set(db, ahead);
+  ahead.set(readAheadKey(mirrored, id), at);
+}
+
 // Sync reads a watermark per event: built once per table and transaction.
 const watermarkQueries = new WeakMap<MirroredTable, (db: Db) => WatermarkQuery>();
 type WatermarkQuery = { execute(values: { id: string }): Promise<{ at: unknown }[]> };
@@ -101,27 +108,45 @@ export function watermarkedUpsert(mirrored: MirroredTable) {
 }
 
 interface PreparedUpsert {
-  query(db: Db): { execute(values: Record<string, unknown>): Promise<unknown> };
+  query(db: Db): { execute(values: { rows: string }): Promise<unknown> };
+  /** Every column but `synced_at`, by row property. */
   columns: [string, PgColumn][];
-  /** The row property (`stripeSubscriptionId`) holding the table's id. */
+  /** The row properties holding the table's id and its watermark. */
   idKey: string;
+  watermarkKey: string;
 }
 const upserts = new WeakMap<MirroredTable, PreparedUpsert>();
 
+/**
+ * The upsert of any number of rows, as one statement with one parameter: the rows as a JSON
+ * array, which PostgreSQL unpacks with `jsonb_to_recordset`. Its text never changes, so it
+ * is prepared once per table and database; building SQL costs Drizzle as much as running it.
+ */
 function preparedUpsert(mirrored: MirroredTable): PreparedUpsert {
   let upsert = upserts.get(mirrored);
   if (!upsert) {
-    const columns = Object.entries(getTableColumns(mirrored.table)).filter(
-      ([key]) => key !== "syncedAt",
+    const all = Object.entries(getTableColumns(mirrored.table));
+    const columns = all.filter(([key]) => key !== "syncedAt");
+    const keyOf = (wanted: PgColumn) => columns.find(([, column]) => column === wanted)?.[0] ?? "";
+    const record = sql.raw(
+      columns.map(([, column]) => `"${column.name}" ${column.getSQLType()}`).join(", "),
+    );
+    // Drizzle inserts a select into every column, in the table's order.
+    const selected = sql.raw(
+      all
+        .map(([key, column]) => (key === "syncedAt" ? "now()" : `row."${column.name}"`))
+        .join(", "),
     );
     upsert = {
       columns,
-      idKey: columns.find(([, column]) => column === mirrored.id)?.[0] ?? "",
+      idKey: keyOf(mirrored.id),
+      watermarkKey: keyOf(mirrored.stripeUpdated),
       query: preparedPerDb((db) =>
         db
           .insert(mirrored.table)
-          // Bare placeholders: values are encoded below, where a null can skip the encoder.
-          .values(Object.fromEntries(columns.map(([key]) => [key, sql`${sql.placeholder(key)}`])))
+          .select(
+            sql`select ${selected} from jsonb_to_recordset(${sql.placeholder("rows")}::jsonb) as row(${record})`,
+          )
           .onConflictDoUpdate(watermarkedUpsert(mirrored))
           .prepare(`upsert_${getTableName(mirrored.table)}`),
       ),
@@ -131,24 +156,73 @@ function preparedUpsert(mirrored: MirroredTable): PreparedUpsert {
   return upsert;
 }
 
+/** A row as the statement's JSON: an absent column takes its plain default (as an insert's DEFAULT would), else null. */
+function rowJson(columns: PreparedUpsert["columns"], row: Record<string, unknown>) {
+  const json: Record<string, unknown> = {};
+  for (const [key, column] of columns) {
+    const fallback = column.default instanceof SQL ? null : (column.default ?? null);
+    const value = row[key] === undefined ? fallback : row[key];
+    // A jsonb column's value goes in as JSON itself, not as the text Drizzle would send.
+    json[column.name] =
+      value === null || column.getSQLType() === "jsonb" ? value : column.mapToDriverValue(value);
+  }
+  return json;
+}
+
+async function writeRows(db: Db, mirrored: MirroredTable, rows: Record<string, unknown>[]) {
+  const { query, columns } = preparedUpsert(mirrored);
+  await query(db).execute({ rows: JSON.stringify(rows.map((row) => rowJson(columns, row))) });
+}
+
 /**
- * Writes a mirrored row with `watermarkedUpsert`, as a statement built once per table and
- * transaction: a webhook batch writes many rows of one table, and building the SQL costs
- * Drizzle as much as running it. Every column but `synced_at` is bound; an absent one
- * takes its plain default (as an insert's DEFAULT would), else null.
+ * Rows held back by a transaction applying a batch of events (`deferMirroredWrites`), by
+ * table and id: the newest write of each row, to be written in one statement per table.
+ */
+const deferred = new WeakMap<Db, Map<MirroredTable, Map<string, Record<string, unknown>>>>();
+
+/**
+ * From now on, `upsertMirrored` in `tx` holds its rows back until `flushMirroredWrites`, and
+ * reads of their watermarks answer what the rows will hold. Only for work that writes
+ * nothing else and reads these rows only through `readWatermark`: anything else must flush
+ * first.
+ */
+export function deferMirroredWrites(tx: Db): void {
+  if (!deferred.has(tx)) deferred.set(tx, new Map());
+}
+
+/** Writes the rows `tx` held back, one statement per table, and stops holding them. */
+export async function flushMirroredWrites(tx: Db): Promise<void> {
+  const tables = deferred.get(tx);
+  if (!tables) return;
+  deferred.delete(tx);
+  for (const [mirrored, rows] of tables) {
+    for (const id of rows.keys()) forgetWatermark(tx, mirrored, id);
+    await writeRows(tx, mirrored, [...rows.values()]);
+  }
+}
+
+/**
+ * Writes a mirrored row with `watermarkedUpsert`; every column but `synced_at` is written.
+ * While `tx` defers (see `deferMirroredWrites`) an event's row is held back instead.
  */
 export async function upsertMirrored(
   db: Db,
   mirrored: MirroredTable,
   row: Record<string, unknown>,
 ): Promise<void> {
-  const { query, columns, idKey } = preparedUpsert(mirrored);
-  forgetWatermark(db, mirrored, String(row[idKey]));
-  const values: Record<string, unknown> = {};
-  for (const [key, column] of columns) {
-    const fallback = column.default instanceof SQL ? null : (column.default ?? null);
-    const value = row[key] === undefined ? fallback : row[key];
-    values[key] = value === null ? null : column.mapToDriverValue(value);
+  const { idKey, watermarkKey } = preparedUpsert(mirrored);
+  const id = String(row[idKey]);
+  const watermark = row[watermarkKey];
+  const tables = deferred.get(db);
+  // A pull's row (no watermark) is written at once: `greatest` would keep the stored one.
+  if (tables && watermark instanceof Date) {
+    const rows = tables.get(mirrored) ?? new Map();
+    tables.set(mirrored, rows);
+    rows.set(id, row);
+    rememberWatermark(db, mirrored, id, watermark);
+    return;
   }
-  await query(db).execute(values);
+  await flushMirroredWrites(db);
+  forgetWatermark(db, mirrored, id);
+  await writeRows(db, mirrored, [row]);
 }

@@ -28,6 +28,8 @@ export interface VerifiedWebhook {
   livemode: boolean;
   /** The parsed event, exactly as signed: what the inbox stores. */
   payload: Record<string, unknown>;
+  /** The event's JSON text, as signed (the body decoded as UTF-8). */
+  json: string;
 }
 
 /** Stored as `text`: a NUL or an unpaired surrogate would fail the inbox's insert. */
@@ -59,12 +61,14 @@ export function verifyWebhook(
   nowSeconds?: number,
 ): VerifiedWebhook {
   if (!signature) throw new WebhookRejectedError("signature", "Missing Stripe-Signature header");
+  // Decoded once here rather than by the SDK for each secret: it signs and parses the text.
+  const json = typeof rawBody === "string" ? rawBody : utf8.decode(rawBody);
   for (const mode of ["test", "live"] as const) {
     for (const secret of secrets[mode]) {
       let event: unknown;
       try {
         event = Stripe.webhooks.constructEvent(
-          rawBody,
+          json,
           signature,
           secret,
           WEBHOOK_TOLERANCE_SECONDS,
@@ -76,7 +80,7 @@ export function verifyWebhook(
         // Signed by us, but not JSON.
         throw new WebhookRejectedError("payload", "Webhook body is not valid JSON");
       }
-      return readEnvelope(event, mode);
+      return readEnvelope(event, json, mode);
     }
   }
   throw new WebhookRejectedError(
@@ -85,7 +89,9 @@ export function verifyWebhook(
   );
 }
 
-function readEnvelope(event: unknown, mode: StripeMode): VerifiedWebhook {
+const utf8 = new TextDecoder();
+
+function readEnvelope(event: unknown, json: string, mode: StripeMode): VerifiedWebhook {
   const parsed = EventEnvelope.safeParse(event);
   if (!parsed.success) {
     throw new WebhookRejectedError("payload", "Webhook body is not a Stripe event");
@@ -97,7 +103,7 @@ function readEnvelope(event: unknown, mode: StripeMode): VerifiedWebhook {
       `A ${mode}-mode secret signed a ${livemode ? "live" : "test"}-mode event`,
     );
   }
-  return { mode, id, type, created, livemode, payload: parsed.data };
+  return { mode, id, type, created, livemode, payload: parsed.data, json };
 }
 
 /** A valid header for tests and local tooling, as Stripe would sign `payload`. */

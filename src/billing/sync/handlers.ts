@@ -65,6 +65,17 @@ export function lockKeyFor(event: SyncEvent): string {
   }
 }
 
+/**
+ * Whether the event's handler (from its payload) writes only its own mirrored row and reads
+ * only that row's watermark and its customer's owner: a batch may then hold the row back and
+ * write it with its neighbours' (`deferMirroredWrites`).
+ */
+export function writesOnlyItsRow(event: SyncEvent): boolean {
+  const kind = event.object.kind;
+  // `invoice.deleted` marks the row instead; a card's write refreshes its customer's default.
+  return kind === "subscription" || (kind === "invoice" && event.type !== "invoice.deleted");
+}
+
 /** The mirrored object an event's handler reads first, when it has one. */
 function mirroredObjectOf(
   event: SyncEvent,

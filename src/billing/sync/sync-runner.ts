@@ -5,6 +5,7 @@ import { withAdvisoryLocks } from "../../db/locks.js";
 import { type BillingChangeMark, markBillingChanged } from "../../db/pending-billing-changes.js";
 import { completeStripeEvent, completeStripeEvents } from "../../db/stripe-events.js";
 import { bumpSyncVersions } from "../../db/sync-versions.js";
+import { deferMirroredWrites, flushMirroredWrites } from "../../db/watermark.js";
 import { PorticoError } from "../../errors.js";
 import { toSyncEvent } from "../../stripe/events.js";
 import type { StripeGateway } from "../../stripe/gateway.js";
@@ -16,6 +17,7 @@ import {
   lockKeyFor,
   readAheadForBatch,
   readEventObjectAhead,
+  writesOnlyItsRow,
 } from "./handlers.js";
 import { pullCustomer } from "./pull-customer.js";
 import { createReadFirstRunner, noStripeReads } from "./read-first.js";
@@ -29,9 +31,9 @@ export interface SyncDeps {
   config: Pick<Config, "sync">;
   logger: Pick<Logger, "info" | "warn">;
   /**
-   * After a commit changed these customers' rows (events applied, or a pull). The change is
-   * also marked in the database, in the same transaction (`markBillingChanged`): this call
-   * only says the outbox may look now rather than on its next poll.
+   * After a commit marked these customers' rows changed (events applied, or a pull) in the
+   * same transaction (`markBillingChanged`): this call only says the outbox may look now
+   * rather than on its next poll. Nothing marked (nobody listens), no call.
    */
   onApplied?: (mode: StripeMode, customerIds: readonly string[]) => void;
   /** Whether an in-process listener (embedded `onChange`) wants every change marked. */
@@ -84,19 +86,21 @@ export function createSyncRunner(deps: SyncDeps) {
 
   async function applyEvent(event: SyncEvent): Promise<SyncOutcome> {
     const mode = modeOf(event);
-    const outcome = await readFirst.run(
+    const { outcome, marked } = await readFirst.run(
       lockKeyFor(event),
       stripe.sync(mode),
       async (tx, calls) => {
         ensureOpen();
         const outcome = await runHandler(tx, event, calls);
         await completeStripeEvent(tx, event.id, "processed");
-        await markBillingChanged(tx, [changeMarkOf(event)], listening());
-        return outcome;
+        return {
+          outcome,
+          marked: await markBillingChanged(tx, [changeMarkOf(event)], listening()),
+        };
       },
       (db, calls) => readEventObjectAhead(db, event, calls, config.sync.source),
     );
-    applied(mode, [lockKeyFor(event)]);
+    if (marked) applied(mode, [lockKeyFor(event)]);
     return outcome;
   }
 
@@ -112,6 +116,7 @@ export function createSyncRunner(deps: SyncDeps) {
   /**
    * `applyStoredEvent` for a batch of events that carry their objects (`SYNC_SOURCE=payload`),
    * in one transaction: the customers' locks are taken together, events run oldest first,
+   * the rows they write go in one statement per table where nothing in between reads them,
    * and all are marked `processed` with their changes. When any event fails, or one needs a
    * Stripe read (two events of the same second: only Stripe knows which is newer), the
    * batch rolls back and each event runs on its own, reading Stripe first; so one bad event
@@ -120,20 +125,27 @@ export function createSyncRunner(deps: SyncDeps) {
   async function applyEvents(events: readonly SyncEvent[]): Promise<unknown[]> {
     try {
       const oldestFirst = [...events].sort((a, b) => a.created - b.created);
-      await withAdvisoryLocks(db, events.map(lockKeyFor), async (tx) => {
+      const marked = await withAdvisoryLocks(db, events.map(lockKeyFor), async (tx) => {
         ensureOpen();
         await readAheadForBatch(tx, events);
-        for (const event of oldestFirst) await runHandler(tx, event, noStripeReads);
+        for (const event of oldestFirst) {
+          if (writesOnlyItsRow(event)) deferMirroredWrites(tx);
+          else await flushMirroredWrites(tx);
+          await runHandler(tx, event, noStripeReads);
+        }
+        await flushMirroredWrites(tx);
         await bumpSyncVersions(tx, events.map(lockKeyFor));
         await completeStripeEvents(
           tx,
           events.map((event) => event.id),
           "processed",
         );
-        await markBillingChanged(tx, oldestFirst.map(changeMarkOf), listening());
+        return markBillingChanged(tx, oldestFirst.map(changeMarkOf), listening());
       });
-      for (const mode of ["test", "live"] as const) {
-        applied(mode, events.filter((event) => modeOf(event) === mode).map(lockKeyFor));
+      if (marked) {
+        for (const mode of ["test", "live"] as const) {
+          applied(mode, events.filter((event) => modeOf(event) === mode).map(lockKeyFor));
+        }
       }
       return events.map(() => undefined);
     } catch {
@@ -150,16 +162,16 @@ export function createSyncRunner(deps: SyncDeps) {
 
   /** Pulls a customer's current state from Stripe now. */
   async function pull(mode: StripeMode, customerId: string): Promise<void> {
-    await readFirst.run(customerId, stripe.sync(mode), async (tx, calls) => {
+    const marked = await readFirst.run(customerId, stripe.sync(mode), async (tx, calls) => {
       ensureOpen();
       await pullCustomer(contextFor(tx, mode, calls), customerId);
-      await markBillingChanged(
+      return markBillingChanged(
         tx,
         [{ stripeCustomerId: customerId, livemode: mode === "live", source: "sync" }],
         listening(),
       );
     });
-    applied(mode, [customerId]);
+    if (marked) applied(mode, [customerId]);
   }
 
   /** Refuses work not yet begun (see `ensureOpen`); for a graceful shutdown. */

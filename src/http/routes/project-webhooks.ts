@@ -48,9 +48,8 @@ export function createProjectWebhookRoutes(deps: { webhooks: WebhookService; pro
     const { project_id, mode } = c.req.valid("param");
     // The router sends only this project's URL here; anything else is not ours to store.
     if (project_id !== deps.projectId) throw new PorticoError("NOT_FOUND", "Project not found");
-    const rawBody = new Uint8Array(await c.req.arrayBuffer());
     const receipt = await deps.webhooks.receiveWebhook(
-      rawBody,
+      await c.req.text(),
       c.req.header("stripe-signature"),
       mode,
     );

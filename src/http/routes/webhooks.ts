@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import type { WebhookService } from "../../billing/webhooks.js";
 import { PorticoError } from "../../errors.js";
+import { limitBodyTo } from "../body-limit.js";
 import type { AppEnv } from "../context.js";
 import { errorResponses, successEnvelope } from "../schemas/common.js";
 import { validationHook } from "../validation.js";
@@ -37,14 +37,11 @@ const stripeWebhookRoute = createRoute({
 });
 
 /** Stripe's own ceiling, in place of the app-wide one. */
-export const limitWebhookBody = bodyLimit({
-  maxSize: WEBHOOK_BODY_LIMIT,
-  onError: () => {
-    throw new PorticoError(
-      "PAYLOAD_TOO_LARGE",
-      `Webhook body must be at most ${WEBHOOK_BODY_LIMIT} bytes`,
-    );
-  },
+export const limitWebhookBody = limitBodyTo(WEBHOOK_BODY_LIMIT, () => {
+  throw new PorticoError(
+    "PAYLOAD_TOO_LARGE",
+    `Webhook body must be at most ${WEBHOOK_BODY_LIMIT} bytes`,
+  );
 });
 
 export function createWebhookRoutes(deps: { webhooks: WebhookService }) {
@@ -54,8 +51,11 @@ export function createWebhookRoutes(deps: { webhooks: WebhookService }) {
   // No body schema on purpose: the signature covers the exact bytes, so nothing may parse
   // (and re-serialise) the body before it is verified.
   return app.openapi(stripeWebhookRoute, async (c) => {
-    const rawBody = new Uint8Array(await c.req.arrayBuffer());
-    const receipt = await deps.webhooks.receiveWebhook(rawBody, c.req.header("stripe-signature"));
+    // The body's text is what Stripe's verifier checks (it decodes bytes as UTF-8 itself).
+    const receipt = await deps.webhooks.receiveWebhook(
+      await c.req.text(),
+      c.req.header("stripe-signature"),
+    );
     return c.json({ success: true as const, data: receipt }, 200);
   });
 }

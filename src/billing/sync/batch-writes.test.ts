@@ -1,0 +1,146 @@
+import { inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createTestDatabase,
+  openMigratedTestDatabase,
+  type TestDatabase,
+} from "../../../test/database.js";
+import type { Database } from "../../db/client.js";
+import {
+  billingCustomerDetails,
+  billingPaymentMethods,
+  billingSubscriptions,
+  syncVersions,
+} from "../../db/schema.js";
+import type { SubscriptionSnapshot, SyncEvent } from "../../stripe/sync-types.js";
+import { noStripeReads } from "./read-first.js";
+import { createSyncRunner } from "./sync-runner.js";
+
+const BASE = 1_800_000_000;
+
+function subscriptionEvent(id: string, customerId: string, step: number): SyncEvent {
+  const subscription: SubscriptionSnapshot = {
+    id,
+    customerId,
+    livemode: false,
+    status: "active",
+    priceId: "price_batch",
+    priceLookupKey: null,
+    productId: "prod_batch",
+    quantity: step + 1,
+    cancelAtPeriodEnd: false,
+    cancelAt: null,
+    canceledAt: null,
+    cancellationReason: null,
+    currentPeriodStart: BASE,
+    currentPeriodEnd: BASE + 2_592_000,
+    trialEnd: null,
+    pauseCollection: null,
+    defaultPaymentMethodId: null,
+    created: BASE,
+  };
+  return {
+    id: `evt_${id}_${step}`,
+    type: "customer.subscription.updated",
+    created: BASE + step,
+    livemode: false,
+    object: { kind: "subscription", subscription },
+  };
+}
+
+function cardEvent(customerId: string, created: number): SyncEvent {
+  return {
+    id: `evt_card_${customerId}`,
+    type: "payment_method.attached",
+    created,
+    livemode: false,
+    object: {
+      kind: "payment_method",
+      previousCustomerId: null,
+      paymentMethod: {
+        id: `pm_${customerId}`,
+        customerId,
+        livemode: false,
+        type: "card",
+        brand: "visa",
+        last4: "4242",
+        expMonth: 12,
+        expYear: 2040,
+        created: BASE,
+      },
+    },
+  };
+}
+
+/**
+ * A batch of payload events holds its subscription rows back and writes them in one
+ * statement per table. That must change nothing a reader can see: each row ends at its
+ * newest event, and an event whose handler reads the table meanwhile (a card's, which
+ * refreshes its customer's default) finds the rows held back before it already written.
+ */
+describe("a batch of events with rows held back", () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    database = await openMigratedTestDatabase(testDatabase.url);
+  });
+  afterAll(async () => {
+    await database.close();
+    await testDatabase.drop();
+  });
+
+  it("writes each subscription's newest state, in one transaction", async () => {
+    const runner = createSyncRunner({
+      db: database.db,
+      stripe: { sync: () => noStripeReads },
+      plans: { planForPrice: () => undefined },
+      config: {
+        sync: {
+          source: "payload",
+          retry: { intervalMs: 0, backoffSeconds: 1, maxAttempts: 1 },
+          backfillRate: undefined,
+        },
+      },
+      logger: { info() {}, warn() {} },
+    });
+    const customers = ["cus_batch_a", "cus_batch_b", "cus_batch_c"];
+    // Each customer's default card is the one its event attaches: the card's write must
+    // land before the refresh that reads it.
+    await database.db.insert(billingCustomerDetails).values(
+      customers.map((customer) => ({
+        stripeCustomerId: customer,
+        livemode: false,
+        defaultPaymentMethodId: `pm_${customer}`,
+      })),
+    );
+    const events = customers.flatMap((customer, i) => [
+      ...[1, 2, 3].map((step) => subscriptionEvent(`sub_batch_${i}`, customer, step)),
+      cardEvent(customer, BASE + 2),
+    ]);
+    // Newest first: the batch must put them back in order.
+    const results = await runner.applyEvents([...events].reverse());
+    expect(results).toEqual(events.map(() => undefined));
+
+    const { db } = database;
+    const rows = await db
+      .select()
+      .from(billingSubscriptions)
+      .where(inArray(billingSubscriptions.stripeCustomerId, customers));
+    expect(rows.map((row) => [row.quantity, row.stripeUpdated?.getTime()])).toEqual(
+      customers.map(() => [4, (BASE + 3) * 1000]),
+    );
+    const cards = await db
+      .select()
+      .from(billingPaymentMethods)
+      .where(inArray(billingPaymentMethods.stripeCustomerId, customers));
+    expect(cards.map((card) => card.isDefault)).toEqual([true, true, true]);
+    // Had the batch failed, each event would have run on its own, through the read-first
+    // runner, which starts counting the customer's sync versions: nothing here did.
+    const versions = await db
+      .select()
+      .from(syncVersions)
+      .where(inArray(syncVersions.lockKey, customers));
+    expect(versions).toEqual([]);
+  });
+});
