@@ -1,9 +1,11 @@
 import type { Logger } from "pino";
 import type { Config, StripeMode } from "../config.js";
-import { findBillingCustomer, markBillingCustomerDeleted } from "../db/billing-customers.js";
+import {
+  hitRateLimitFindingCustomer,
+  markBillingCustomerDeleted,
+} from "../db/billing-customers.js";
 import type { Db } from "../db/client.js";
 import { type PortalSessionAudit, recordPortalSessions } from "../db/portal-sessions.js";
-import { consumeRateLimit } from "../db/rate-limits.js";
 import { type Subject, subjectKey } from "../db/subjects.js";
 import { PorticoError, validationError } from "../errors.js";
 import { createGroupCommit } from "../group-commit.js";
@@ -57,21 +59,23 @@ export function createPortalService(deps: {
     },
   });
 
-  async function enforceRateLimit(subject: Subject) {
-    const result = await consumeRateLimit(
+  /** The subject's customer id, once the portal rate limit allows another session. */
+  async function admittedCustomerId(subject: Subject, mode: StripeMode): Promise<string> {
+    const hit = await hitRateLimitFindingCustomer(
       db,
-      `portal:${subjectKey(subject)}`,
-      config.rateLimits.portal,
+      { key: `portal:${subjectKey(subject)}`, rule: config.rateLimits.portal },
+      subject,
+      mode === "live",
     );
-    if (!result.allowed) {
+    if (!hit.allowed) {
       throw new PorticoError(
         "RATE_LIMITED",
         "Too many portal sessions requested, try again later",
-        {
-          retryAfter: result.retryAfter,
-        },
+        { retryAfter: hit.retryAfter },
       );
     }
+    if (!hit.also) throw noBillingCustomer();
+    return hit.also;
   }
 
   /** Creates a fresh Stripe portal session for the subject. The URL is never stored. */
@@ -89,19 +93,15 @@ export function createPortalService(deps: {
     }
     if (!stripe.modes().includes(input.mode)) throw new StripeModeNotConfiguredError(input.mode);
 
-    // Side by side: the lookup only reads, and a refused request discards it.
-    const [, customer] = await Promise.all([
-      enforceRateLimit(input.subject),
-      findBillingCustomer(db, input.subject, input.mode === "live"),
-    ]);
-    if (!customer) throw noBillingCustomer();
+    // One round trip: the rate limit's hit and the customer lookup are one statement.
+    const customerId = await admittedCustomerId(input.subject, input.mode);
 
     const [configurationId, flow] = await Promise.all([
       configurations.resolve(input.mode, input.configuration),
       input.flow
         ? resolvePortalFlow(stripe, {
             mode: input.mode,
-            customerId: customer.stripeCustomerId,
+            customerId,
             flow: input.flow,
             afterCompletionUrl: returnUrl.url,
           })
@@ -109,7 +109,7 @@ export function createPortalService(deps: {
     ]);
 
     const params: PortalSessionParams = {
-      customerId: customer.stripeCustomerId,
+      customerId,
       returnUrl: returnUrl.url,
       configurationId,
       locale: input.locale,
@@ -120,7 +120,7 @@ export function createPortalService(deps: {
       session = await stripe.createPortalSession(input.mode, params);
     } catch (error) {
       if (error instanceof StripeMissingError && error.param === "customer") {
-        await markBillingCustomerDeleted(db, customer.stripeCustomerId);
+        await markBillingCustomerDeleted(db, customerId);
         throw noBillingCustomer();
       }
       if (error instanceof StripeMissingError && error.param === "configuration")
@@ -134,7 +134,7 @@ export function createPortalService(deps: {
         organizationId: input.subject.type === "organization" ? input.subject.id : null,
         livemode: input.mode === "live",
         stripeSessionId: session.id,
-        stripeCustomerId: customer.stripeCustomerId,
+        stripeCustomerId: customerId,
         configuration: configurationId ?? null,
         flowType: input.flow?.type ?? null,
         requestId: input.requestId,

@@ -1,7 +1,10 @@
 import { and, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import type { RateLimitRule } from "../config.js";
 import type { Db } from "./client.js";
 import { markLinkedSql } from "./pending-billing-changes.js";
 import { preparedPerDb } from "./prepared.js";
+import { rateLimitHitReading } from "./rate-limits.js";
 import { billingCustomers } from "./schema.js";
 import { type Subject, subjectColumns, subjectOf, whereSubject } from "./subjects.js";
 
@@ -32,6 +35,35 @@ const organizationCustomerQuery = preparedPerDb((db) =>
     .limit(1)
     .prepare("find_organization_billing_customer"),
 );
+
+/** The subject's live customer id in a mode: a scalar subquery on placeholders `id`, `livemode`. */
+const liveCustomerIdOf = (subjectColumn: PgColumn) =>
+  sql<string | null>`(select ${billingCustomers.stripeCustomerId} from ${billingCustomers}
+    where ${subjectColumn} = ${sql.placeholder("id")}
+      and ${billingCustomers.livemode} = ${sql.placeholder("livemode")}
+      and ${billingCustomers.deletedAt} is null
+    limit 1)`;
+
+const customerIdHits = {
+  user: rateLimitHitReading("hit_finding_user_customer", liveCustomerIdOf(billingCustomers.userId)),
+  organization: rateLimitHitReading(
+    "hit_finding_organization_customer",
+    liveCustomerIdOf(billingCustomers.organizationId),
+  ),
+};
+
+/**
+ * Counts a hit against the rate limit `key` and reads the subject's live customer id in one
+ * mode, in one statement: for the portal, which needs both before it may call Stripe.
+ */
+export function hitRateLimitFindingCustomer(
+  db: Db,
+  limit: { key: string; rule: RateLimitRule },
+  subject: Subject,
+  livemode: boolean,
+) {
+  return customerIdHits[subject.type](db, limit.key, limit.rule, { id: subject.id, livemode });
+}
 
 /** The subject's live link to a Stripe customer in one mode. */
 export async function findBillingCustomer(db: Db, subject: Subject, livemode: boolean) {

@@ -1,4 +1,4 @@
-import { and, eq, not, sql } from "drizzle-orm";
+import { and, eq, not, type SQL, sql } from "drizzle-orm";
 import type { RateLimitRule } from "../config.js";
 import type { Db } from "./client.js";
 import { preparedPerDb } from "./prepared.js";
@@ -14,7 +14,8 @@ const resetIn = sql<number>`ceil(extract(epoch from (${rateLimits.windowStart} +
 
 const expired = sql`${rateLimits.windowStart} + make_interval(secs => ${sql.placeholder("windowSeconds")}::int) <= now()`;
 
-const hitQuery = preparedPerDb((db) =>
+/** Counts a hit in `key`'s window, starting a new window when the last one is over. */
+const upsertHit = (db: Db) =>
   db
     .insert(rateLimits)
     .values({ key: sql.placeholder("key"), windowStart: sql`now()`, count: 1 })
@@ -24,13 +25,38 @@ const hitQuery = preparedPerDb((db) =>
         count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
         windowStart: sql`case when ${expired} then now() else ${rateLimits.windowStart} end`,
       },
-    })
-    .returning({
-      count: rateLimits.count,
-      resetIn,
-    })
-    .prepare("consume_rate_limit"),
+    });
+
+const hitQuery = preparedPerDb((db) =>
+  upsertHit(db).returning({ count: rateLimits.count, resetIn }).prepare("consume_rate_limit"),
 );
+
+/**
+ * `consumeRateLimit` whose statement also answers `also` (e.g. a scalar subquery), so a
+ * caller that needs both pays one round trip. `name` names the prepared statement.
+ */
+export function rateLimitHitReading<T>(name: string, also: SQL<T>) {
+  const query = preparedPerDb((db) =>
+    upsertHit(db).returning({ count: rateLimits.count, resetIn, also }).prepare(name),
+  );
+  return async (
+    db: Db,
+    key: string,
+    rule: RateLimitRule,
+    values: Record<string, unknown>,
+  ): Promise<RateLimitResult & { also: T | undefined }> => {
+    const [row] = await query(db).execute({ ...values, key, windowSeconds: rule.windowSeconds });
+    return { ...limitResult(row, rule), also: (row?.also ?? undefined) as T | undefined };
+  };
+}
+
+const limitResult = (
+  row: { count: unknown; resetIn: unknown } | undefined,
+  rule: RateLimitRule,
+): RateLimitResult => ({
+  allowed: Number(row?.count ?? 1) <= rule.max,
+  retryAfter: Math.max(1, Number(row?.resetIn ?? 1)),
+});
 
 const peekQuery = preparedPerDb((db) =>
   db
@@ -50,8 +76,7 @@ export async function consumeRateLimit(
   rule: RateLimitRule,
 ): Promise<RateLimitResult> {
   const [row] = await hitQuery(db).execute({ key, windowSeconds: rule.windowSeconds });
-  const count = Number(row?.count ?? 1);
-  return { allowed: count <= rule.max, retryAfter: Math.max(1, Number(row?.resetIn ?? 1)) };
+  return limitResult(row, rule);
 }
 
 /**
