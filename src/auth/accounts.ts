@@ -14,6 +14,7 @@ import { PorticoError, unauthorized } from "../errors.js";
 import { createJwtVerifier, type TokenOrganization } from "./jwt.js";
 import { createLoginGuard } from "./login-guard.js";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords.js";
+import type { SessionCache } from "./session-cache.js";
 import {
   generateSessionToken,
   hashToken,
@@ -54,8 +55,10 @@ export function createAccountService(deps: {
   config: Pick<Config, "auth" | "rateLimits">;
   /** Accounts of a hosted project: its sessions' tokens name it, and only its own are taken. */
   projectId?: string | undefined;
+  /** Sessions answered from memory while revocations reach this instance (see its docs). */
+  sessionCache?: SessionCache | undefined;
 }): AccountService {
-  const { db, config, projectId } = deps;
+  const { db, config, projectId, sessionCache } = deps;
   const ownToken = (token: string) =>
     looksLikeSessionToken(token) && sessionTokenProject(token) === projectId;
   const verifyJwt = createJwtVerifier(config.auth.jwt);
@@ -122,16 +125,26 @@ export function createAccountService(deps: {
     openSession: (user) => issueSession({ id: user.id, email: user.email }),
 
     async logout(token) {
-      if (ownToken(token)) await revokeSession(db, hashToken(token));
+      if (!ownToken(token)) return;
+      const tokenHash = hashToken(token);
+      await revokeSession(db, tokenHash);
+      // Before the answer: a request after the logout is not answered from memory here.
+      sessionCache?.forget(tokenHash);
     },
 
     async authenticate(token) {
       if (!token) throw unauthorized();
       if (looksLikeSessionToken(token)) {
         if (!ownToken(token)) throw unauthorized();
-        const user = await findSessionUser(db, hashToken(token));
-        if (user) return user;
-        throw unauthorized();
+        const tokenHash = hashToken(token);
+        const cached = sessionCache?.get(tokenHash);
+        if (cached) return cached;
+        const mark = sessionCache?.mark() ?? 0;
+        const session = await findSessionUser(db, tokenHash);
+        if (!session) throw unauthorized();
+        const user = { id: session.id, email: session.email };
+        sessionCache?.remember(tokenHash, user, session.expiresAt, mark);
+        return user;
       }
       const identity = verifyJwt ? await verifyJwt(token) : undefined;
       if (!identity) throw unauthorized();

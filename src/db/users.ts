@@ -2,6 +2,7 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { preparedPerDb } from "./prepared.js";
 import { sessions, users } from "./schema.js";
+import { SESSION_REVOKED_CHANNEL } from "./session-revocations.js";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -73,7 +74,7 @@ export async function insertSession(db: Db, userId: string, tokenHash: string, e
 
 const sessionUserQuery = preparedPerDb((db) =>
   db
-    .select({ id: users.id, email: users.email })
+    .select({ id: users.id, email: users.email, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
@@ -93,9 +94,15 @@ export async function findSessionUser(db: Db, tokenHash: string) {
   return row;
 }
 
+/**
+ * Revokes the session and, in the same statement, announces it on `SESSION_REVOKED_CHANNEL`:
+ * every instance's session cache hears of it when the revocation commits.
+ */
 export async function revokeSession(db: Db, tokenHash: string) {
-  await db
-    .update(sessions)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)));
+  await db.execute(sql`
+    with revoked as (
+      update ${sessions} set revoked_at = now()
+      where token_hash = ${tokenHash} and revoked_at is null
+      returning token_hash)
+    select pg_notify(${SESSION_REVOKED_CHANNEL}, token_hash) from revoked`);
 }
