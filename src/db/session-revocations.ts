@@ -23,13 +23,18 @@ export function listenForRevokedSessions(deps: {
   let retry: NodeJS.Timeout | undefined;
   let failures = 0;
 
-  function lost(error?: unknown) {
+  /** Stops answering from memory and lets go of the current connection, if any. */
+  function disconnect(): Promise<void> {
     deps.connected(false);
-    const lostClient = client;
+    const last = client;
     client = undefined;
-    lostClient?.removeAllListeners();
-    lostClient?.on("error", () => {});
-    void lostClient?.end().catch(() => {});
+    last?.removeAllListeners();
+    last?.on("error", () => {});
+    return last ? last.end().catch(() => {}) : Promise.resolve();
+  }
+
+  function lost(error?: unknown) {
+    void disconnect();
     if (closed) return;
     if (error && failures === 0) {
       deps.logger.warn({ err: error }, "session revocation feed lost; sessions are looked up");
@@ -67,12 +72,7 @@ export function listenForRevokedSessions(deps: {
     async close() {
       closed = true;
       clearTimeout(retry);
-      deps.connected(false);
-      const last = client;
-      client = undefined;
-      last?.removeAllListeners();
-      last?.on("error", () => {});
-      await last?.end().catch(() => {});
+      await disconnect();
     },
   };
 }
