@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { RateLimitRule } from "../config.js";
 import type { Db } from "./client.js";
@@ -189,17 +189,22 @@ export async function findCustomerOwner(
  */
 const ownersAhead = new WeakMap<Db, Map<string, CustomerOwner | undefined>>();
 
-export async function readOwnersAhead(tx: Db, stripeCustomerIds: readonly string[]) {
-  if (stripeCustomerIds.length === 0) return;
-  const rows = await tx
+const ownersQuery = preparedPerDb((db) =>
+  db
     .select({ stripeCustomerId: billingCustomers.stripeCustomerId, ...ownerColumns })
     .from(billingCustomers)
     .where(
       and(
-        inArray(billingCustomers.stripeCustomerId, [...stripeCustomerIds]),
+        sql`${billingCustomers.stripeCustomerId} = any(${sql.placeholder("ids")}::text[])`,
         isNull(billingCustomers.deletedAt),
       ),
-    );
+    )
+    .prepare("read_owners_ahead"),
+);
+
+export async function readOwnersAhead(tx: Db, stripeCustomerIds: readonly string[]) {
+  if (stripeCustomerIds.length === 0) return;
+  const rows = await ownersQuery(tx).execute({ ids: [...stripeCustomerIds] });
   const ahead = ownersAhead.get(tx) ?? new Map();
   ownersAhead.set(tx, ahead);
   for (const id of stripeCustomerIds) ahead.set(id, undefined);

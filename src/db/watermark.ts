@@ -1,4 +1,4 @@
-import { eq, getTableColumns, getTableName, inArray, SQL, sql } from "drizzle-orm";
+import { eq, getTableColumns, getTableName, SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "./client.js";
 import { preparedPerDb } from "./prepared.js";
@@ -43,10 +43,7 @@ export async function readWatermarksAhead(
   ids: readonly string[],
 ): Promise<void> {
   if (ids.length === 0) return;
-  const rows = await tx
-    .select({ id: mirrored.id, at: mirrored.stripeUpdated })
-    .from(mirrored.table)
-    .where(inArray(mirrored.id, [...ids]));
+  const rows = await watermarksQuery(mirrored)(tx).execute({ ids: [...new Set(ids)] });
   const ahead = readAhead.get(tx) ?? new Map();
   readAhead.set(tx, ahead);
   for (const id of ids) ahead.set(readAheadKey(mirrored, id), undefined);
@@ -64,6 +61,27 @@ function rememberWatermark(db: Db, mirrored: MirroredTable, id: string, at: Date
   const ahead = readAhead.get(db) ?? new Map();
   readAhead.set(db, ahead);
   ahead.set(readAheadKey(mirrored, id), at);
+}
+
+/** Watermarks of many rows of one table: one statement, prepared once per table. */
+const watermarksQueries = new WeakMap<MirroredTable, (db: Db) => WatermarksQuery>();
+type WatermarksQuery = {
+  execute(values: { ids: string[] }): Promise<{ id: unknown; at: unknown }[]>;
+};
+
+function watermarksQuery(mirrored: MirroredTable) {
+  let query = watermarksQueries.get(mirrored);
+  if (!query) {
+    query = preparedPerDb((db) =>
+      db
+        .select({ id: mirrored.id, at: mirrored.stripeUpdated })
+        .from(mirrored.table)
+        .where(sql`${mirrored.id} = any(${sql.placeholder("ids")}::text[])`)
+        .prepare(`watermarks_${getTableName(mirrored.table)}`),
+    );
+    watermarksQueries.set(mirrored, query);
+  }
+  return query;
 }
 
 // Sync reads a watermark per event: built once per table and transaction.
