@@ -1,4 +1,4 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { pendingBillingChanges, webhookEndpoints } from "./schema.js";
 
@@ -27,10 +27,24 @@ export async function markBillingChanged(
   marks: readonly BillingChangeMark[],
   listening: boolean,
 ): Promise<boolean> {
+  const statement = markBillingChangedSql(marks, listening);
+  if (!statement) return false;
+  return wroteRows(await db.execute(statement));
+}
+
+/** Whether a statement run by `db.execute` wrote any row (its last part, with CTEs). */
+export const wroteRows = (result: unknown) =>
+  ((result as { rowCount: number | null }).rowCount ?? 0) > 0;
+
+/** The statement of `markBillingChanged` (undefined: nothing to mark), to run with more. */
+export function markBillingChangedSql(
+  marks: readonly BillingChangeMark[],
+  listening: boolean,
+): SQL | undefined {
   // One row per customer, the last mark's: an upsert may not touch the same row twice.
   const rows = [...new Map(marks.map((mark) => [mark.stripeCustomerId, mark])).values()];
-  if (rows.length === 0) return false;
-  const marked = (await db.execute(sql`
+  if (rows.length === 0) return undefined;
+  return sql`
     insert into ${pendingBillingChanges} (stripe_customer_id, livemode, source)
     select * from unnest(
       ${sql.param(rows.map((row) => row.stripeCustomerId))}::text[],
@@ -40,8 +54,7 @@ export async function markBillingChanged(
     on conflict (stripe_customer_id) do update
       -- marked_at stays the first mark's: a customer marked again and again keeps its
       -- place in the queue instead of going to its back each time.
-      set livemode = excluded.livemode, source = excluded.source`)) as { rowCount: number | null };
-  return (marked.rowCount ?? 0) > 0;
+      set livemode = excluded.livemode, source = excluded.source`;
 }
 
 /**

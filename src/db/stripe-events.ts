@@ -109,10 +109,15 @@ export async function completeStripeEvents(
   status: "processed" | "ignored",
 ): Promise<void> {
   if (ids.length === 0) return;
-  await db.execute(sql`
-    update ${stripeEvents} set status = ${status}, processed_at = now(), last_error = null
-    where id = any(${textArray(ids)})`);
+  await db.execute(completeStripeEventsSql(ids, status));
 }
+
+/** The statement of `completeStripeEvents`, for one that does more in the same round trip. */
+export const completeStripeEventsSql = (
+  ids: readonly string[],
+  status: "processed" | "ignored",
+) => sql`update ${stripeEvents} set status = ${status}, processed_at = now(), last_error = null
+    where id = any(${textArray(ids)})`;
 
 export async function failStripeEvent(db: Db, id: string, error: string): Promise<void> {
   await db

@@ -41,8 +41,12 @@ export async function watchSyncVersion(db: Db, lockKey: string): Promise<number>
 /** Counts one more write under each watched key; call it in the transaction that writes. */
 export async function bumpSyncVersions(db: Db, lockKeys: readonly string[]): Promise<void> {
   if (lockKeys.length === 0) return;
-  // An update, not an upsert: keys nobody watches have no row and cost no write.
-  await db.execute(
-    sql`update ${syncVersions} set version = version + 1 where lock_key = any(${textArray(lockKeys)})`,
-  );
+  await db.execute(bumpSyncVersionsSql(lockKeys));
 }
+
+/**
+ * The statement of `bumpSyncVersions`, for one that does more in the same round trip. An
+ * update, not an upsert: keys nobody watches have no row and cost no write.
+ */
+export const bumpSyncVersionsSql = (lockKeys: readonly string[]) =>
+  sql`update ${syncVersions} set version = version + 1 where lock_key = any(${textArray(lockKeys)})`;

@@ -71,7 +71,10 @@ export function hostIdentity(
       resolved = await resolveHostUser(db, user);
     } catch (error) {
       if (error instanceof TypeError) {
-        c.get("logger").error({ err: error }, "identify() returned an unusable user");
+        c.get("logger").error(
+          { err: error, requestId: c.get("requestId") },
+          "identify() returned an unusable user",
+        );
         throw new PorticoError("INTERNAL_ERROR", "Could not identify the user");
       }
       throw error;

@@ -9,6 +9,7 @@ export type ErrorStyle = "envelope" | "detail";
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** The server's logger; a line about the request names `requestId` itself. */
     logger: Logger;
     user: AuthUser;
     /** Embedded: the user as the host app's `identify` returned them (its own id). */

@@ -8,7 +8,9 @@ export function logRequests(logger: Logger) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const started = performance.now();
     const requestId = c.get("requestId");
-    c.set("logger", logger.child({ requestId }));
+    // Not a child logger per request: building one costs every request, and only errors
+    // log here, each naming the request id itself.
+    c.set("logger", logger);
     await next();
     logger.info(
       {

@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
 import type { Config, StripeMode } from "../../config.js";
+import { recordAppliedBatch } from "../../db/applied-batch.js";
 import type { Db } from "../../db/client.js";
 import { withAdvisoryLocks } from "../../db/locks.js";
 import { type BillingChangeMark, markBillingChanged } from "../../db/pending-billing-changes.js";
-import { completeStripeEvent, completeStripeEvents } from "../../db/stripe-events.js";
-import { bumpSyncVersions } from "../../db/sync-versions.js";
+import { completeStripeEvent } from "../../db/stripe-events.js";
 import { deferMirroredWrites, flushMirroredWrites } from "../../db/watermark.js";
 import { PorticoError } from "../../errors.js";
 import { toSyncEvent } from "../../stripe/events.js";
@@ -134,13 +134,12 @@ export function createSyncRunner(deps: SyncDeps) {
           await runHandler(tx, event, noStripeReads);
         }
         await flushMirroredWrites(tx);
-        await bumpSyncVersions(tx, events.map(lockKeyFor));
-        await completeStripeEvents(
-          tx,
-          events.map((event) => event.id),
-          "processed",
-        );
-        return markBillingChanged(tx, oldestFirst.map(changeMarkOf), listening());
+        return recordAppliedBatch(tx, {
+          lockKeys: events.map(lockKeyFor),
+          eventIds: events.map((event) => event.id),
+          marks: oldestFirst.map(changeMarkOf),
+          listening: listening(),
+        });
       });
       if (marked) {
         for (const mode of ["test", "live"] as const) {
