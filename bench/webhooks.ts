@@ -18,7 +18,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { openDatabase } from "../src/db/client.js";
@@ -31,6 +30,7 @@ import {
 } from "../test/emulator-process.js";
 import { signedEvent } from "../test/signed-event.js";
 import { type DatabaseServer, openDatabaseServer } from "./database-server.js";
+import { sendOnce } from "./load.js";
 import { readCpuMs, startPorticoProcess, stopProcess } from "./portico-process.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -106,9 +106,7 @@ async function runRow(
     const prefix = `evt_bench_${source}_`;
     const events = buildEvents(prefix, subscriptions, count);
     const cpuBefore = readCpuMs(portico);
-    const started = performance.now();
-    const result = await send(events);
-    const seconds = (performance.now() - started) / 1000;
+    const { seconds, ...result } = await send(events);
     const cpuMsPerEvent = (readCpuMs(portico) - cpuBefore) / count;
     // Stopped first, so that nothing is still being processed when the rows are counted.
     await stopProcess(portico);
@@ -161,42 +159,19 @@ function buildEvents(prefix: string, subscriptions: Stripe.Subscription[], count
   );
 }
 
-function send(events: SignedEvent[]): Promise<Pick<Row, "p50" | "p99" | "errors">> {
-  let next = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `${APP}/api/webhooks/stripe`,
-        method: "POST",
-        connections: CONNECTIONS,
-        amount: events.length,
-        timeout: 60,
-        requests: [
-          {
-            setupRequest: (request) => {
-              const event = events[next++ % events.length] as SignedEvent;
-              return {
-                ...request,
-                body: event.body,
-                headers: {
-                  "content-type": "application/json",
-                  "stripe-signature": event.signature,
-                },
-              };
-            },
-          },
-        ],
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          errors: result.errors + result.non2xx,
-        });
-      },
-    );
+/** Each event once over CONNECTIONS connections; the run ends at the last answer. */
+async function send(
+  events: SignedEvent[],
+): Promise<Pick<Row, "seconds" | "p50" | "p99" | "errors">> {
+  const result = await sendOnce({
+    url: `${APP}/api/webhooks/stripe`,
+    connections: CONNECTIONS,
+    requests: events.map((event) => ({
+      body: event.body,
+      headers: { "stripe-signature": event.signature },
+    })),
   });
+  return { seconds: result.seconds, p50: result.p50, p99: result.p99, errors: result.errors };
 }
 
 /**
