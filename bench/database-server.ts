@@ -22,7 +22,7 @@ export async function openDatabaseServer(): Promise<DatabaseServer> {
   if (url) {
     return {
       label: `PostgreSQL (${given})`,
-      createDatabase: () => createTestDatabase("postgres", url),
+      createDatabase: () => createTestDatabase(url),
       close: async () => {},
     };
   }
@@ -37,7 +37,7 @@ export async function openDatabaseServer(): Promise<DatabaseServer> {
   }
   return {
     label: "embedded PostgreSQL",
-    createDatabase: () => createTestDatabase("postgres", server.url),
+    createDatabase: () => createTestDatabase(server.url),
     async close() {
       try {
         await server.close();

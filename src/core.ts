@@ -55,9 +55,6 @@ export function createCore(deps: {
     config,
     metrics,
     logger,
-    // One lane: batches then grow with the load, and one transaction of many events costs
-    // the database less than several of a few (docs/benchmarks.md, "Webhooks").
-    applyLanes: 1,
     onApplied: () => outbox?.worker.kick(),
     listening: () => changes.listening(),
   });

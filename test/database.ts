@@ -3,11 +3,10 @@ import pg from "pg";
 import { inject } from "vitest";
 import { type Database, openDatabase } from "../src/db/client.js";
 
-/** Every database test runs on PostgreSQL: TEST_DATABASE_URL's server, else the run's embedded one. */
-export type TestEngine = "postgres";
-export const TEST_ENGINES: TestEngine[] = ["postgres"];
-
-/** The server suites make their databases on (see test/global-setup.ts). */
+/**
+ * The server suites make their databases on: TEST_DATABASE_URL's, else the run's embedded
+ * one (see test/global-setup.ts).
+ */
 export function testServerUrl(): string {
   return process.env.TEST_DATABASE_URL ?? inject("testDatabaseUrl");
 }
@@ -18,10 +17,7 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database per suite, so suites never see each other's rows. */
-export async function createTestDatabase(
-  _engine: TestEngine = "postgres",
-  admin = testServerUrl(),
-): Promise<TestDatabase> {
+export async function createTestDatabase(admin = testServerUrl()): Promise<TestDatabase> {
   const name = `portico_test_${randomBytes(6).toString("hex")}`;
   await withAdmin(admin, (client) => client.query(`create database ${name}`));
   const url = new URL(admin);

@@ -5,7 +5,7 @@ import { inject } from "vitest";
 import { toNodeListener } from "../src/adapters/node.js";
 import { createPortico, type Portico, type PorticoOptions } from "../src/index.js";
 import { applyCatalogFile, EXAMPLE_BILLING_CONFIG } from "./checkout.js";
-import { createTestDatabase, type TestEngine } from "./database.js";
+import { createTestDatabase } from "./database.js";
 import {
   emulatorSdk,
   newStripeKeys,
@@ -37,7 +37,6 @@ export interface EmbeddedHost {
 
 export async function startEmbeddedHost(
   options: {
-    engine?: TestEngine;
     portico?: Partial<PorticoOptions>;
     /** The plans file, applied to the emulator and given to Portico; default the example's. */
     billingConfig?: string;
@@ -53,7 +52,7 @@ export async function startEmbeddedHost(
     url: "http://127.0.0.1:9/",
     enabled_events: ["*"],
   });
-  const database = await createTestDatabase(options.engine);
+  const database = await createTestDatabase();
 
   const sessions = new Map<string, { id: string; email?: string; stripeCustomerId?: string }>();
   let portico: Portico | undefined;

@@ -1,7 +1,6 @@
 import type { Clock } from "../src/billing/outbox/change-dispatcher.js";
 import type { DeliveryListing } from "../src/db/webhook-deliveries.js";
 import { listDeliveries } from "../src/db/webhook-deliveries.js";
-import type { TestEngine } from "./database.js";
 import { newEncryptionKey, startTestPortico, type TestPortico } from "./portico.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";
 
@@ -10,11 +9,9 @@ import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.j
  * can be added), and an app's receiver beside it, not yet registered.
  */
 export async function startOutboxPortico(options: {
-  engine: TestEngine;
   clock?: Clock;
 }): Promise<{ t: TestPortico; receiver: WebhookReceiver; close(): Promise<void> }> {
   const t = await startTestPortico({
-    engine: options.engine,
     ...(options.clock ? { clock: options.clock } : {}),
     env: { PORTICO_ENCRYPTION_KEY: newEncryptionKey(), OUTBOX_INTERVAL_MS: "50" },
   });

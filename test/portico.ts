@@ -10,7 +10,7 @@ import { portalSessions } from "../src/db/schema.js";
 import { userSubjectId } from "../src/db/subjects.js";
 import { createLogger } from "../src/logger.js";
 import { createPorticoService, type PorticoService } from "../src/server.js";
-import { createTestDatabase, dropProjectDatabases, type TestEngine } from "./database.js";
+import { createTestDatabase, dropProjectDatabases } from "./database.js";
 import { emulatorSdk, newStripeKeys, saveDefaultPortalConfiguration } from "./emulator-process.js";
 
 export { emulatorSdk };
@@ -39,7 +39,6 @@ export interface TestPortico {
  */
 export async function startTestPortico(
   options: {
-    engine?: TestEngine;
     env?: Record<string, string>;
     /** Another instance to share the database and Stripe account with. */
     sibling?: TestPortico;
@@ -57,7 +56,7 @@ export async function startTestPortico(
   const keys = options.keys ?? options.sibling?.keys ?? newStripeKeys();
   const database = options.sibling
     ? { url: options.sibling.database, drop: async () => {} }
-    : await createTestDatabase(options.engine);
+    : await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: "test",
     LOG_LEVEL: "silent",

@@ -9,7 +9,6 @@ import {
   billingSubscriptions,
   stripeEvents,
 } from "../src/db/schema.js";
-import type { TestEngine } from "./database.js";
 import { newStripeKeys, postEmulatorControl } from "./emulator-process.js";
 import { emulatorSdk, startTestPortico, type TestPortico } from "./portico.js";
 
@@ -38,12 +37,7 @@ export interface SyncedPortico extends TestPortico {
  * URL once it listens. Retries are fast so that a failing handler settles within a flush.
  */
 export async function startSyncedPortico(
-  options: {
-    engine?: TestEngine;
-    env?: Record<string, string>;
-    deliveryMode?: DeliveryMode;
-    clock?: Clock;
-  } = {},
+  options: { env?: Record<string, string>; deliveryMode?: DeliveryMode; clock?: Clock } = {},
 ): Promise<SyncedPortico> {
   const emulatorUrl = inject("emulatorUrl");
   const keys = newStripeKeys();
@@ -63,7 +57,6 @@ export async function startSyncedPortico(
   };
   const secrets = { test: endpoints.test.secret ?? "", live: endpoints.live.secret ?? "" };
   const t = await startTestPortico({
-    ...(options.engine ? { engine: options.engine } : {}),
     keys,
     ...(options.clock ? { clock: options.clock } : {}),
     env: {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTestDatabase,
   openMigratedTestDatabase,
-  TEST_ENGINES,
   type TestDatabase,
 } from "../../test/database.js";
 import type { Database } from "../db/client.js";
@@ -16,11 +15,11 @@ import { replayStoredEvent } from "./event-replay.js";
 
 const silent = { warn: () => {} };
 
-describe.each(TEST_ENGINES)("replayStoredEvent (%s)", (engine) => {
+describe("replayStoredEvent", () => {
   let testDatabase: TestDatabase;
   let database: Database;
   beforeAll(async () => {
-    testDatabase = await createTestDatabase(engine);
+    testDatabase = await createTestDatabase();
     database = await openMigratedTestDatabase(testDatabase.url);
   });
   afterAll(async () => {

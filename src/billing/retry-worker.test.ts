@@ -1,6 +1,5 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../test/database.js";
 import { createMonthlyPrice } from "../../test/emulator-process.js";
 import { latestEvent, type SyncedPortico, startSyncedPortico } from "../../test/sync.js";
 import { billingSubscriptions, stripeEvents } from "../db/schema.js";
@@ -15,11 +14,10 @@ const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, m
   }
 };
 
-describe.each(TEST_ENGINES)("background retry of failed webhook events (%s)", (engine) => {
+describe("background retry of failed webhook events", () => {
   let t: SyncedPortico;
   beforeAll(async () => {
     t = await startSyncedPortico({
-      engine,
       env: { WEBHOOK_RETRY_INTERVAL_MS: "100", WEBHOOK_RETRY_BACKOFF_SECONDS: "0.2" },
     });
     // Stripe delivers each event once: recovery must come from Portico's own worker.
@@ -67,10 +65,10 @@ describe.each(TEST_ENGINES)("background retry of failed webhook events (%s)", (e
   });
 });
 
-describe.each(TEST_ENGINES)("which inbox events are due for a retry (%s)", (engine) => {
+describe("which inbox events are due for a retry", () => {
   let t: SyncedPortico;
   beforeAll(async () => {
-    t = await startSyncedPortico({ engine, env: { WEBHOOK_RETRY_INTERVAL_MS: "0" } });
+    t = await startSyncedPortico({ env: { WEBHOOK_RETRY_INTERVAL_MS: "0" } });
   });
   afterAll(() => t?.close());
 

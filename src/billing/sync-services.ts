@@ -24,14 +24,12 @@ export function createSyncServices(deps: {
   config: Config;
   metrics: Metrics;
   logger: Logger;
-  /** Webhook batches applied at once (see `createWebhookService`). */
-  applyLanes: number;
   /** After sync committed a change (marked for the outbox in its transaction). */
   onApplied?: () => void;
   /** Whether an in-process listener wants every change marked (see `markBillingChanged`). */
   listening?: () => boolean;
 }) {
-  const { db, stripe, plans, config, metrics, logger, applyLanes } = deps;
+  const { db, stripe, plans, config, metrics, logger } = deps;
   const runner = createSyncRunner({
     db,
     stripe,
@@ -45,7 +43,7 @@ export function createSyncServices(deps: {
   metrics.watchInboxBacklog(() => readInboxBacklog(db));
   return {
     sync: runner,
-    webhooks: createWebhookService({ db, runner, config, metrics, logger, applyLanes }),
+    webhooks: createWebhookService({ db, runner, config, metrics, logger }),
     retries: createRetryWorker({
       listDue: (limit) =>
         listRetryableStripeEvents(db, {

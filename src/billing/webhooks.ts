@@ -16,7 +16,7 @@ import { isStorableText, replaceUnstorableText } from "../storable-values.js";
 import { toSyncEvent } from "../stripe/events.js";
 import type { SyncEvent } from "../stripe/sync-types.js";
 import { type VerifiedWebhook, verifyWebhook, WebhookRejectedError } from "../stripe/webhooks.js";
-import { findEventHandler, lockKeyFor } from "./sync/handlers.js";
+import { findEventHandler } from "./sync/handlers.js";
 import type { SyncRunner } from "./sync/sync-runner.js";
 
 /**
@@ -32,13 +32,6 @@ export type WebhookOutcome = "processed" | "ignored" | "duplicate";
 const INBOX_BATCH = 500;
 const APPLY_BATCH = 100;
 
-/** FNV-1a: spreads customers over the apply lanes, the same customer always on one lane. */
-function laneOf(key: string, lanes: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % lanes;
-}
-
 const NO_SECRETS: Record<StripeMode, string[]> = { test: [], live: [] };
 
 /** How JSON text spells a NUL or a surrogate, which `JSON.parse` turns into the characters. */
@@ -51,18 +44,14 @@ const ESCAPED_UNSTORABLE = /\\u(?:0000|d[89a-f])/i;
  *
  * Under load, concurrent deliveries share their writes (group commit): one insert stores
  * a whole group in the inbox, and with `SYNC_SOURCE=payload` one transaction applies a
- * batch behind it, in one of `applyLanes` lanes chosen by customer, so batches in flight at
- * once never wait on each other's locks. A delivery is answered once its event is stored
- * and applied. With
- * `refetch`, each event reads Stripe under its customer's lock and is applied on its own,
- * so one slow read holds up only its own customer.
+ * batch behind it while the next group is stored. A delivery is answered once its event is
+ * stored and applied. With `refetch`, each event reads Stripe under its customer's lock and
+ * is applied on its own, so one slow read holds up only its own customer.
  */
 export function createWebhookService(deps: {
   db: Db;
   runner: Pick<SyncRunner, "applyStoredEvent" | "applyEvents">;
   config: Pick<Config, "stripe" | "sync">;
-  /** Batches applied at once, each on its own connection. */
-  applyLanes: number;
   metrics: Pick<Metrics, "webhookEvent">;
   logger: Pick<Logger, "warn">;
 }) {
@@ -78,21 +67,19 @@ export function createWebhookService(deps: {
     // A row the database refuses fails the whole insert: find it, and store its neighbours.
     isolate: isDataError,
   });
-  const lanes = Array.from({ length: Math.max(1, deps.applyLanes) }, () =>
-    createGroupCommit<SyncEvent, unknown>({
-      maxBatch: APPLY_BATCH,
-      write: (events) => runner.applyEvents(events),
-    }),
-  );
+  // One batch at a time: under load batches grow instead, and one transaction of many
+  // events costs the database less than several of a few (docs/benchmarks.md, "Webhooks").
+  const batches = createGroupCommit<SyncEvent, unknown>({
+    maxBatch: APPLY_BATCH,
+    write: (events) => runner.applyEvents(events),
+  });
 
   async function apply(payload: Record<string, unknown>): Promise<void> {
     if (deps.config.sync.source === "refetch") {
       await runner.applyStoredEvent(payload);
       return;
     }
-    const event = toSyncEvent(payload);
-    const lane = lanes[laneOf(lockKeyFor(event), lanes.length)] as (typeof lanes)[number];
-    const error = await lane.submit(event);
+    const error = await batches.submit(toSyncEvent(payload));
     if (error !== undefined) throw error;
   }
 
@@ -214,7 +201,7 @@ export function createWebhookService(deps: {
   async function drain(): Promise<void> {
     await Promise.allSettled([...inFlight]);
     await inbox.idle();
-    await Promise.all(lanes.map((lane) => lane.idle()));
+    await batches.idle();
   }
 
   return { receiveWebhook, drain };

@@ -10,7 +10,6 @@ import { porticoCommand } from "../../test/cli-process.js";
 import {
   createTestDatabase,
   openMigratedTestDatabase,
-  TEST_ENGINES,
   type TestDatabase,
 } from "../../test/database.js";
 import { emulatorSdk, newStripeKeys } from "../../test/emulator-process.js";
@@ -46,7 +45,7 @@ const BASE_ENV = Object.fromEntries(
   ),
 );
 
-describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => {
+describe("portico stripe|doctor --project", () => {
   const emulatorUrl = inject("emulatorUrl");
   /** The project's account, and the environment's own: nothing may land in the latter. */
   const projectKeys = newStripeKeys();
@@ -174,7 +173,7 @@ describe.each(TEST_ENGINES)("portico stripe|doctor --project (%s)", (engine) => 
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "portico-project-cli-"));
-    testDatabase = await createTestDatabase(engine);
+    testDatabase = await createTestDatabase();
     app = createServer((_, response) => response.end("ok"));
     await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
     const address = app.address();

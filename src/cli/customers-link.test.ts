@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyCatalog, EXAMPLE_BILLING_CONFIG } from "../../test/checkout.js";
 import { runCustomersCli } from "../../test/customers-cli.js";
-import { TEST_ENGINES } from "../../test/database.js";
 import { giveCustomer, signUp, startTestPortico, type TestPortico } from "../../test/portico.js";
 import { callAs } from "../../test/projects.js";
 import { listAudit } from "../db/audit-log.js";
 import { findBillingCustomer } from "../db/billing-customers.js";
 import { userSubjectId } from "../db/subjects.js";
 
-describe.each(TEST_ENGINES)("portico customers link (%s)", (engine) => {
+describe("portico customers link", () => {
   let t: TestPortico;
   beforeAll(async () => {
-    t = await startTestPortico({ engine, env: { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG } });
+    t = await startTestPortico({ env: { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG } });
     await applyCatalog(t);
   });
   afterAll(() => t.close());

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyCatalogFile, EXAMPLE_BILLING_CONFIG, settleSetupCheck } from "../../test/checkout.js";
 import { porticoCommand, REPO_ROOT } from "../../test/cli-process.js";
 import { runCustomersCli } from "../../test/customers-cli.js";
-import { TEST_ENGINES } from "../../test/database.js";
 import {
   emulatorSdk,
   newStripeKeys,
@@ -49,7 +48,7 @@ async function seedExistingApp(stripe: Stripe) {
   return appUsers;
 }
 
-describe.each(TEST_ENGINES)("portico customers import (%s)", (engine) => {
+describe("portico customers import", () => {
   let t: TestPortico;
   let stripe: Stripe;
   let appUsers: { sub: string; customerId: string; token: string; userId: string }[];
@@ -63,7 +62,6 @@ describe.each(TEST_ENGINES)("portico customers import (%s)", (engine) => {
     const seeded = await seedExistingApp(stripe);
 
     t = await startTestPortico({
-      engine,
       keys,
       env: { AUTH_JWT_SECRET: JWT_SECRET, PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG },
     });

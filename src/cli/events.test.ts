@@ -6,7 +6,6 @@ import { Command } from "commander";
 import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../test/database.js";
 import {
   addEmulatorFault,
   clearEmulatorFaults,
@@ -22,7 +21,7 @@ import { registerEventsCommand } from "./events.js";
 
 const SECRET = `whsec_${randomBytes(16).toString("hex")}`;
 
-describe.each(TEST_ENGINES)("portico events (%s)", (engine) => {
+describe("portico events", () => {
   let t: TestPortico;
   let dataDir: string;
   let subscription: Stripe.Subscription;
@@ -89,7 +88,6 @@ describe.each(TEST_ENGINES)("portico events (%s)", (engine) => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "portico-events-"));
     t = await startTestPortico({
-      engine,
       env: {
         PORTICO_DATA_DIR: dataDir,
         STRIPE_WEBHOOK_SECRETS: SECRET,

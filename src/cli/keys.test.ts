@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../test/database.js";
 import { startTestPortico, type TestPortico } from "../../test/portico.js";
 import { createTestProject } from "../../test/projects.js";
 import { callWithKey, runKeysCli } from "../../test/service-keys.js";
@@ -63,11 +62,11 @@ describe("portico keys", () => {
   });
 });
 
-describe.each(TEST_ENGINES)("portico keys --project (%s)", (engine) => {
+describe("portico keys --project", () => {
   let t: TestPortico;
   let userId: string;
   beforeAll(async () => {
-    t = await startTestPortico({ engine, projects: true });
+    t = await startTestPortico({ projects: true });
     ({ userId } = await createTestProject(t, "shop", { port: 4301 }));
   });
   afterAll(() => t.close());

@@ -10,7 +10,6 @@ import { porticoCommand } from "../../test/cli-process.js";
 import {
   createTestDatabase,
   openMigratedTestDatabase,
-  TEST_ENGINES,
   type TestDatabase,
 } from "../../test/database.js";
 import {
@@ -33,7 +32,7 @@ const WHSEC = `whsec_${randomBytes(12).toString("hex")}aaaa`;
 const JWT_SECRET = `jwt-${randomBytes(24).toString("hex")}`;
 const SECRETS = [TEST_KEY, LIVE_KEY, WHSEC, K1.slice(3), K2.slice(3), JWT_SECRET];
 
-describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
+describe("portico projects", () => {
   let dataDir: string;
   let testDatabase: TestDatabase;
   /** What the in-process commands borrow; the spawned CLI opens the configured one itself. */
@@ -75,7 +74,7 @@ describe.each(TEST_ENGINES)("portico projects (%s)", (engine) => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "portico-projects-"));
-    testDatabase = await createTestDatabase(engine);
+    testDatabase = await createTestDatabase();
     database = await openMigratedTestDatabase(testDatabase.url);
   });
   afterAll(async () => {

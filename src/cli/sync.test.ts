@@ -1,11 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  createTestDatabase,
-  openMigratedTestDatabase,
-  TEST_ENGINES,
-  type TestEngine,
-} from "../../test/database.js";
+import { createTestDatabase, openMigratedTestDatabase } from "../../test/database.js";
 import { addEmulatorFault, newStripeKeys } from "../../test/emulator-process.js";
 import { emulatorSdk } from "../../test/portico.js";
 import { expectedSubscriptionRow } from "../../test/sync-expected.js";
@@ -38,7 +33,7 @@ const LINKED_CUSTOMERS = 5;
  * The backfill is proven on 1,000 subscriptions; resuming, drift and failures on a small
  * account of two pages, where each run is short.
  */
-const SCENARIOS = TEST_ENGINES.map((engine) => ({ engine, customers: 200 }));
+const SCENARIOS = [{ customers: 200 }];
 const SMALL_ACCOUNT_CUSTOMERS = 30;
 
 const isListOf = (resource: string) => (request: LoggedRequest) =>
@@ -50,11 +45,11 @@ const isRetrieve = (request: LoggedRequest) =>
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 /** A seeded emulator account and a migrated database of its own, a few customers linked. */
-async function openAccount(engine: TestEngine, customers: number, proxyUrl: string) {
+async function openAccount(customers: number, proxyUrl: string) {
   const keys = newStripeKeys();
   const stripe = emulatorSdk(keys.test, inject("emulatorUrl"));
   await seedBillingAccount(stripe, customers);
-  const testDatabase = await createTestDatabase(engine);
+  const testDatabase = await createTestDatabase();
   const database = await openMigratedTestDatabase(testDatabase.url);
   const config = loadConfig({
     NODE_ENV: "test",
@@ -126,8 +121,8 @@ async function openAccount(engine: TestEngine, customers: number, proxyUrl: stri
 type Account = Awaited<ReturnType<typeof openAccount>>;
 
 describe.each(SCENARIOS)(
-  "portico sync against $customers customers' subscriptions, canceled ones included ($engine)",
-  ({ engine, customers: CUSTOMERS }) => {
+  "portico sync against $customers customers' subscriptions, canceled ones included",
+  ({ customers: CUSTOMERS }) => {
     let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
     let large: Account;
     let small: Account;
@@ -135,8 +130,8 @@ describe.each(SCENARIOS)(
     beforeAll(async () => {
       proxy = await startCountingProxy(inject("emulatorUrl"));
       [large, small] = await Promise.all([
-        openAccount(engine, CUSTOMERS, proxy.url),
-        openAccount(engine, SMALL_ACCOUNT_CUSTOMERS, proxy.url),
+        openAccount(CUSTOMERS, proxy.url),
+        openAccount(SMALL_ACCOUNT_CUSTOMERS, proxy.url),
       ]);
     }, 300_000);
     afterAll(async () => {

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommandInProcess } from "../../test/cli-in-process.js";
-import { TEST_ENGINES } from "../../test/database.js";
 import { startTestPortico, type TestPortico } from "../../test/portico.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../../test/webhook-receiver.js";
 import { linkBillingCustomer } from "../db/billing-customers.js";
@@ -12,11 +11,11 @@ import { registerEventsCommand } from "./events.js";
 import { registerWebhooksCommand } from "./webhooks.js";
 
 /** `--project <id>`: a hosted project's endpoints live in its own database, signed for it. */
-describe.each(TEST_ENGINES)("portico webhooks --project (%s)", (engine) => {
+describe("portico webhooks --project", () => {
   let t: TestPortico;
   let receiver: WebhookReceiver;
   beforeAll(async () => {
-    t = await startTestPortico({ engine, projects: true, env: { OUTBOX_INTERVAL_MS: "50" } });
+    t = await startTestPortico({ projects: true, env: { OUTBOX_INTERVAL_MS: "50" } });
     await t.portico.projects?.service.create({ id: "acme", name: "Acme" });
     receiver = await startWebhookReceiver();
   });

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommandInProcess } from "../../test/cli-in-process.js";
-import { TEST_ENGINES } from "../../test/database.js";
 import { noneInFlight, startOutboxPortico, waitForDeliveries } from "../../test/outbox.js";
 import { giveCustomer, signUp, type TestPortico } from "../../test/portico.js";
 import { createTestClock, type WebhookReceiver } from "../../test/webhook-receiver.js";
@@ -12,13 +11,13 @@ import { registerWebhooksCommand } from "./webhooks.js";
 
 const HOURS = 3_600_000;
 
-describe.each(TEST_ENGINES)("portico webhooks and events deliveries (%s)", (engine) => {
+describe("portico webhooks and events deliveries", () => {
   const clock = createTestClock();
   let t: TestPortico;
   let receiver: WebhookReceiver;
   let close = async () => {};
   beforeAll(async () => {
-    ({ t, receiver, close } = await startOutboxPortico({ engine, clock }));
+    ({ t, receiver, close } = await startOutboxPortico({ clock }));
   });
   afterAll(() => close());
 

@@ -3,7 +3,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestDatabase, TEST_ENGINES, type TestEngine } from "../../test/database.js";
+import { createTestDatabase } from "../../test/database.js";
 import { migrationsBefore as oldMigrations } from "../../test/old-migrations.js";
 import type { Db } from "./client.js";
 import { runMigrations } from "./migrations.js";
@@ -22,8 +22,8 @@ function migrationsBefore(tag: string): string {
 }
 
 /** A fresh database that can be migrated from any folder. */
-async function openBareDatabase(engine: TestEngine) {
-  const created = await createTestDatabase(engine);
+async function openBareDatabase() {
+  const created = await createTestDatabase();
   cleanups.push(created.drop);
   const pool = new pg.Pool({ connectionString: created.url, max: 2 });
   cleanups.push(() => pool.end());
@@ -44,9 +44,9 @@ async function openBareDatabase(engine: TestEngine) {
   };
 }
 
-describe.each(TEST_ENGINES)("external identity migration (%s)", (engine) => {
+describe("external identity migration", () => {
   it("splits each `iss|sub` key at the first `|`, and the user signs in as before", async () => {
-    const database = await openBareDatabase(engine);
+    const database = await openBareDatabase();
     await database.migrateOld(migrationsBefore("0004_external_identity"));
     // The older schema's `external_id` is gone from schema.ts, so the rows are written in SQL.
     const inserted = (await database.db.execute(sql`

@@ -174,7 +174,10 @@ function preparedUpsert(mirrored: MirroredTable): PreparedUpsert {
   return upsert;
 }
 
-/** A row as the statement's JSON: an absent column takes its plain default (as an insert's DEFAULT would), else null. */
+/**
+ * A row as the statement's JSON: an absent column takes its plain default (as an insert's
+ * DEFAULT would), else null.
+ */
 function rowJson(columns: PreparedUpsert["columns"], row: Record<string, unknown>) {
   const json: Record<string, unknown> = {};
   for (const [key, column] of columns) {

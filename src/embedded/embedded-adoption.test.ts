@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../test/database.js";
 import { type EmbeddedHost, startEmbeddedHost } from "../../test/embedded.js";
 
 type View = { data: { plan: string | null; status: string | null } };
 
-describe.each(TEST_ENGINES)("identify() naming a user's Stripe customer (%s)", (engine) => {
+describe("identify() naming a user's Stripe customer", () => {
   let host: EmbeddedHost;
   let priceId: string;
   beforeAll(async () => {
-    host = await startEmbeddedHost({ engine });
+    host = await startEmbeddedHost();
     const [price] = (await host.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
     priceId = price?.id ?? "";
   });

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { payOnHostedCheckout } from "../../test/checkout.js";
-import { TEST_ENGINES } from "../../test/database.js";
 import { type EmbeddedHost, startEmbeddedHost } from "../../test/embedded.js";
 import type { HostBillingChange } from "../index.js";
 
@@ -9,12 +8,11 @@ import type { HostBillingChange } from "../index.js";
  * `onChange`: the host app is told when a user's billing changed, in its own ids, with the
  * view `GET /subscription` answers, after the change is stored; never for a repeat.
  */
-describe.each(TEST_ENGINES)("onChange in an embedded Portico (%s)", (engine) => {
+describe("onChange in an embedded Portico", () => {
   let host: EmbeddedHost;
   const told: HostBillingChange[] = [];
   beforeAll(async () => {
     host = await startEmbeddedHost({
-      engine,
       portico: {
         onChange: async (change) => {
           told.push(change);

@@ -2,17 +2,17 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { payOnHostedCheckout } from "../../test/checkout.js";
-import { createTestDatabase, TEST_ENGINES } from "../../test/database.js";
+import { createTestDatabase } from "../../test/database.js";
 import { type EmbeddedHost, startEmbeddedHost } from "../../test/embedded.js";
 import { APP_URL } from "../../test/portico.js";
 import { createPortico } from "../index.js";
 
 type Envelope<T> = { success: boolean; data: T; error: { code: string; message: string } };
 
-describe.each(TEST_ENGINES)("Portico embedded in a host app (%s)", (engine) => {
+describe("Portico embedded in a host app", () => {
   let host: EmbeddedHost;
   beforeAll(async () => {
-    host = await startEmbeddedHost({ engine });
+    host = await startEmbeddedHost();
   });
   afterAll(() => host.close());
 

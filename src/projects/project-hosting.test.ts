@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { TEST_ENGINES, type TestEngine } from "../../test/database.js";
 import { startTestPortico, type TestPortico } from "../../test/portico.js";
 import {
   callAs,
@@ -20,8 +19,8 @@ afterEach(async () => {
   for (const suite of suites.splice(0)) await suite.close();
 });
 
-async function start(engine: TestEngine, options = {}) {
-  const t = await startTestPortico({ engine, projects: true, ...options });
+async function start(options = {}) {
+  const t = await startTestPortico({ projects: true, ...options });
   suites.push(t);
   return t;
 }
@@ -31,10 +30,10 @@ const portalFor = async (t: TestPortico, project: TestProject) =>
     body: { return_url: `${project.origin}/billing` },
   });
 
-describe.each(TEST_ENGINES)("hosting projects (%s)", (engine) => {
+describe("hosting projects", () => {
   it("labels each project's metrics and log lines with the project", async () => {
     const lines: { msg?: string; project?: string; url?: string }[] = [];
-    const t = await start(engine, {
+    const t = await start({
       logger: (config: Parameters<typeof createLogger>[0]) =>
         createLogger(
           { ...config, logLevel: "info" },
@@ -63,7 +62,7 @@ describe.each(TEST_ENGINES)("hosting projects (%s)", (engine) => {
   });
 
   it("serves a change of settings at once when told, and stops serving a deleted project", async () => {
-    const t = await start(engine);
+    const t = await start();
     const acme = await createTestProject(t, "acme", { port: 4211 });
     const hosting = t.portico.projects;
     if (!hosting) throw new Error("no projects");
@@ -85,7 +84,7 @@ describe.each(TEST_ENGINES)("hosting projects (%s)", (engine) => {
   });
 
   it("applies each project's own rate limits, apart from the others'", async () => {
-    const t = await start(engine);
+    const t = await start();
     const acme = await createTestProject(t, "acme", { port: 4231 });
     const globex = await createTestProject(t, "globex", { port: 4232 });
     const hosting = t.portico.projects;
@@ -106,7 +105,7 @@ describe.each(TEST_ENGINES)("hosting projects (%s)", (engine) => {
     const k2: EncryptionKey = { id: "k2", key: randomBytes(32) };
     const env = (key: EncryptionKey) => `${key.id}:${key.key.toString("base64")}`;
     // The documented order: servers get k2 (k1 kept as previous), then the rotation runs.
-    const t = await start(engine, {
+    const t = await start({
       env: { PORTICO_ENCRYPTION_KEY: env(k2), PORTICO_ENCRYPTION_PREVIOUS_KEYS: env(k1) },
     });
     const onK1 = createProjectService({

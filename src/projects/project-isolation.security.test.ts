@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../test/database.js";
 import { startTestPortico, type TestPortico } from "../../test/portico.js";
 import {
   callAs,
@@ -17,7 +16,7 @@ import { signedEvent } from "../../test/signed-event.js";
  * project, against every route and every object of another, gets 401 or 404 and no data,
  * and the other project's Stripe key is never used (counted at the emulator).
  */
-describe.each(TEST_ENGINES)("projects are isolated from each other (%s)", (engine) => {
+describe("projects are isolated from each other", () => {
   let t: TestPortico;
   let a: TestProject;
   let b: TestProject;
@@ -46,7 +45,7 @@ describe.each(TEST_ENGINES)("projects are isolated from each other (%s)", (engin
   };
 
   beforeAll(async () => {
-    t = await startTestPortico({ engine, projects: true });
+    t = await startTestPortico({ projects: true });
     a = await createTestProject(t, "acme", { port: 4101 });
     b = await createTestProject(t, "globex", { port: 4102 });
     c = await createTestProject(t, "initech", { port: 4103, live: false });

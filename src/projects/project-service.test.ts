@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTestDatabase,
   openMigratedTestDatabase,
-  TEST_ENGINES,
   type TestDatabase,
 } from "../../test/database.js";
 import type { Database } from "../db/client.js";
@@ -35,18 +34,18 @@ async function failure(work: Promise<unknown>): Promise<PorticoError> {
   return error as PorticoError;
 }
 
-describe.each(TEST_ENGINES)("the project service (%s)", (engine) => {
+describe("the project service", () => {
   let testDatabase: TestDatabase;
   let database: Database;
   let service: ProjectService;
   const box = createSecretBox({ current: { id: "k1", key: randomBytes(32) }, previous: [] });
   let sequence = 0;
-  const newId = () => `acme-${engine}-${++sequence}`;
+  const newId = () => `acme-${++sequence}`;
   const rawRow = async (id: string) =>
     (await database.db.select().from(projects).where(eq(projects.id, id)))[0];
 
   beforeAll(async () => {
-    testDatabase = await createTestDatabase(engine);
+    testDatabase = await createTestDatabase();
     database = await openMigratedTestDatabase(testDatabase.url);
     service = createProjectService({ db: database.db, box });
   });

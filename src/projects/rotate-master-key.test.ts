@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTestDatabase,
   openMigratedTestDatabase,
-  TEST_ENGINES,
   type TestDatabase,
 } from "../../test/database.js";
 import type { EncryptionKey } from "../config.js";
@@ -17,7 +16,7 @@ import { createSecretBox } from "./secret-box.js";
 const key = (id: string): EncryptionKey => ({ id, key: randomBytes(32) });
 const secret = (prefix: string) => `${prefix}${randomBytes(12).toString("hex")}`;
 
-describe.each(TEST_ENGINES)("rotating the master key (%s)", (engine) => {
+describe("rotating the master key", () => {
   let testDatabase: TestDatabase;
   let database: Database;
   const [k1, k2, k3] = [key("k1"), key("k2"), key("k3")];
@@ -31,7 +30,7 @@ describe.each(TEST_ENGINES)("rotating the master key (%s)", (engine) => {
     });
 
   beforeAll(async () => {
-    testDatabase = await createTestDatabase(engine);
+    testDatabase = await createTestDatabase();
     database = await openMigratedTestDatabase(testDatabase.url);
   });
   afterAll(async () => {

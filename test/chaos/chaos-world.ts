@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type Stripe from "stripe";
 import { applyCatalog, settleSetupCheck } from "../checkout.js";
-import type { TestEngine } from "../database.js";
 import { clearEmulatorFaults } from "../emulator-process.js";
 import { startTestPortico, type TestPortico } from "../portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../sync.js";
@@ -54,7 +53,6 @@ export interface ChaosWorld {
 }
 
 export interface ChaosWorldOptions {
-  engine: TestEngine;
   /** One `SYNC_SOURCE` per instance; the instances share the first one's database. */
   sources: readonly ("refetch" | "payload")[];
   /** Share of deliveries the proxy answers 503 without forwarding. */
@@ -115,7 +113,6 @@ export const CHAOS_ENV = {
 export async function startChaosWorld(options: ChaosWorldOptions): Promise<ChaosWorld> {
   const [mainSource = "refetch", ...siblingSources] = options.sources;
   const main = await startSyncedPortico({
-    engine: options.engine,
     deliveryMode: "shuffled+duplicated",
     env: { ...CHAOS_ENV, SYNC_SOURCE: mainSource },
   });

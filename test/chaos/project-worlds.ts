@@ -14,7 +14,7 @@ import {
 } from "./chaos-world.js";
 
 /**
- * Chaos worlds that share one server (and its sibling on PostgreSQL): one per project, each
+ * Chaos worlds that share one server (and its sibling): one per project, each
  * on its own emulator account, with the chaos billing file as the project's own and its
  * account's endpoints pointed at the project's webhook URL through its own proxy.
  */
@@ -23,7 +23,6 @@ export async function startProjectChaosWorlds(
 ): Promise<{ worlds: ChaosWorld[]; close(): Promise<void> }> {
   const [mainSource = "refetch", ...siblingSources] = options.sources;
   const server = await startTestPortico({
-    engine: options.engine,
     projects: true,
     env: { ...CHAOS_ENV, SYNC_SOURCE: mainSource },
   });

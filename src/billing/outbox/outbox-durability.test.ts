@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { addReceiverEndpoint, waitForDeliveries } from "../../../test/outbox.js";
 import {
   giveCustomer,
@@ -27,7 +26,7 @@ const seconds = (from: Date, n: number) => new Date(from.getTime() + n * 1000);
  * claimed with a lease, so two instances never send one at once and a dead instance's
  * attempt is taken over.
  */
-describe.each(TEST_ENGINES)("the outbox across a crash (%s)", (engine) => {
+describe("the outbox across a crash", () => {
   const key = newEncryptionKey();
   const withWorker = (intervalMs: string) => ({
     PORTICO_ENCRYPTION_KEY: key,
@@ -38,7 +37,7 @@ describe.each(TEST_ENGINES)("the outbox across a crash (%s)", (engine) => {
   const started: TestPortico[] = [];
   beforeAll(async () => {
     // The first instance never dispatches: it "dies" right after its commits.
-    first = await startTestPortico({ engine, env: withWorker("0") });
+    first = await startTestPortico({ env: withWorker("0") });
     receiver = await startWebhookReceiver();
     await addReceiverEndpoint(first, receiver);
   });
@@ -58,7 +57,7 @@ describe.each(TEST_ENGINES)("the outbox across a crash (%s)", (engine) => {
     expect(await listOutboxEvents(db, { limit: 10 })).toEqual([]);
     await first.stop();
 
-    const second = await startTestPortico({ engine, sibling: first, env: withWorker("50") });
+    const second = await startTestPortico({ sibling: first, env: withWorker("50") });
     started.push(second);
     await receiver.waitFor((accepted) => accepted.length >= 2);
     expect(receiver.accepted.map((event) => event.type)).toEqual([
@@ -69,7 +68,7 @@ describe.each(TEST_ENGINES)("the outbox across a crash (%s)", (engine) => {
     await second.stop();
 
     // Another restart: what was told is stored, so the same state is not told again.
-    const third = await startTestPortico({ engine, sibling: first, env: withWorker("0") });
+    const third = await startTestPortico({ sibling: first, env: withWorker("0") });
     started.push(third);
     const thirdDb = third.portico.database.db;
     await markBillingChanged(
@@ -131,14 +130,14 @@ describe.each(TEST_ENGINES)("the outbox across a crash (%s)", (engine) => {
   });
 });
 
-describe.each(TEST_ENGINES)("two instances on one database (%s)", (engine) => {
+describe("two instances on one database", () => {
   const env = { PORTICO_ENCRYPTION_KEY: newEncryptionKey(), OUTBOX_INTERVAL_MS: "20" };
   let one: TestPortico;
   let two: TestPortico;
   const receivers: WebhookReceiver[] = [];
   beforeAll(async () => {
-    one = await startTestPortico({ engine, env });
-    two = await startTestPortico({ engine, sibling: one, env });
+    one = await startTestPortico({ env });
+    two = await startTestPortico({ sibling: one, env });
     for (let i = 0; i < 2; i++) {
       const receiver = await startWebhookReceiver();
       receivers.push(receiver);

@@ -6,7 +6,6 @@ import {
   payOnHostedCheckout,
   settleSetupCheck,
 } from "../../../test/checkout.js";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { cancelInPortal, changeQuantityInPortal } from "../../../test/portal-page.js";
 import { APP_URL, newEncryptionKey, postJson, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
@@ -23,13 +22,12 @@ import { webhookEndpoints } from "../../db/schema.js";
  * `stripe.webhooks.constructEvent` and the endpoint's secret, told of a checkout (the link,
  * the plan, its entitlements), a plan change and a cancellation made in the hosted portal.
  */
-describe.each(TEST_ENGINES)("outgoing webhooks to an app (%s)", (engine) => {
+describe("outgoing webhooks to an app", () => {
   let t: SyncedPortico;
   let app: WebhookReceiver;
   let entitlementsOnly: WebhookReceiver;
   beforeAll(async () => {
     t = await startSyncedPortico({
-      engine,
       env: {
         PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG,
         PORTICO_ENCRYPTION_KEY: newEncryptionKey(),

@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { giveCustomer, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { expectedDetails } from "../../../test/sync-expected.js";
@@ -8,10 +7,10 @@ import { findBillingCustomer } from "../../db/billing-customers.js";
 import { billingCustomerDetails, stripeEvents } from "../../db/schema.js";
 import { userSubjectId } from "../../db/subjects.js";
 
-describe.each(TEST_ENGINES)("customer.* from the emulator (%s)", (engine) => {
+describe("customer.* from the emulator", () => {
   let t: SyncedPortico;
   beforeAll(async () => {
-    t = await startSyncedPortico({ engine });
+    t = await startSyncedPortico();
   });
   afterAll(() => t.close());
 

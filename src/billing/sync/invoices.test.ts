@@ -1,18 +1,17 @@
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { createMonthlyPrice } from "../../../test/emulator-process.js";
 import { giveCustomer, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { expectedInvoice } from "../../../test/sync-expected.js";
 import { billingInvoices, stripeEvents } from "../../db/schema.js";
 
-describe.each(TEST_ENGINES)("invoice.* from the emulator (%s)", (engine) => {
+describe("invoice.* from the emulator", () => {
   let t: SyncedPortico;
   let price: Stripe.Price;
   beforeAll(async () => {
-    t = await startSyncedPortico({ engine });
+    t = await startSyncedPortico();
     price = await createMonthlyPrice(t.stripe.test, "Team", 1200);
   });
   afterAll(() => t.close());

@@ -1,29 +1,23 @@
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { giveCustomer, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { expectedDetails, expectedSubscriptionRow } from "../../../test/sync-expected.js";
 import { billingCustomerDetails, billingSubscriptions, stripeEvents } from "../../db/schema.js";
-
-const cases = TEST_ENGINES.flatMap((engine) =>
-  (["refetch", "payload"] as const).map((source) => ({ engine, source })),
-);
 
 /**
  * Stripe promises neither order nor once. Many changes in a few seconds, delivered
  * shuffled with copies, must end in Stripe's final state: older events skipped by the
  * watermark, same-second ones settled by refetching, copies removed by event id.
  */
-describe.each(cases)(
-  "out-of-order and duplicated delivery ($engine, SYNC_SOURCE=$source)",
-  ({ engine, source }) => {
+describe.each(["refetch", "payload"] as const)(
+  "out-of-order and duplicated delivery (SYNC_SOURCE=%s)",
+  (source) => {
     let t: SyncedPortico;
     let price: Stripe.Price;
     beforeAll(async () => {
       t = await startSyncedPortico({
-        engine,
         deliveryMode: "shuffled+duplicated",
         env: { SYNC_SOURCE: source },
       });

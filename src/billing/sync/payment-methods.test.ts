@@ -1,15 +1,14 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { giveCustomer, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { expectedCard } from "../../../test/sync-expected.js";
 import { billingPaymentMethods } from "../../db/schema.js";
 
-describe.each(TEST_ENGINES)("payment_method.* from the emulator (%s)", (engine) => {
+describe("payment_method.* from the emulator", () => {
   let t: SyncedPortico;
   beforeAll(async () => {
-    t = await startSyncedPortico({ engine });
+    t = await startSyncedPortico();
   });
   afterAll(() => t.close());
 

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTestDatabase,
   openMigratedTestDatabase,
-  TEST_ENGINES,
   type TestDatabase,
 } from "../../../test/database.js";
 import type { Database } from "../../db/client.js";
@@ -26,11 +25,11 @@ function scriptedStripe(onRead: (reads: number) => Promise<void> = async () => {
   return { stripe, reads: () => reads };
 }
 
-describe.each(TEST_ENGINES)("read-first sync work (%s)", (engine) => {
+describe("read-first sync work", () => {
   let testDatabase: TestDatabase;
   let database: Database;
   beforeAll(async () => {
-    testDatabase = await createTestDatabase(engine);
+    testDatabase = await createTestDatabase();
     database = await openMigratedTestDatabase(testDatabase.url, { poolSize: 2 });
   });
   afterAll(async () => {

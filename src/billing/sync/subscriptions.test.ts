@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { createMonthlyPrice } from "../../../test/emulator-process.js";
 import { giveCustomer, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
@@ -10,11 +9,11 @@ import { billingSubscriptions, stripeEvents } from "../../db/schema.js";
 
 const DAY = 86_400;
 
-describe.each(TEST_ENGINES)("customer.subscription.* from the emulator (%s)", (engine) => {
+describe("customer.subscription.* from the emulator", () => {
   let t: SyncedPortico;
   let price: Stripe.Price;
   beforeAll(async () => {
-    t = await startSyncedPortico({ engine });
+    t = await startSyncedPortico();
     price = await createMonthlyPrice(t.stripe.test, "Pro", 2900);
   });
   afterAll(() => t.close());

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_ONLY_ENV, adminCustomers } from "../../../test/admin-customers.js";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { giveCustomer, signUp, startTestPortico, type TestPortico } from "../../../test/portico.js";
 import { listAudit } from "../../db/audit-log.js";
 
-describe.each(TEST_ENGINES)("admin customer links (%s)", (engine) => {
+describe("admin customer links", () => {
   let t: TestPortico;
   beforeAll(async () => {
     // Only the admin token: customer links need no projects (no PORTICO_ENCRYPTION_KEY).
-    t = await startTestPortico({ engine, env: ADMIN_ONLY_ENV });
+    t = await startTestPortico({ env: ADMIN_ONLY_ENV });
   });
   afterAll(() => t.close());
 

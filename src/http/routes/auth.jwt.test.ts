@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyCatalog, EXAMPLE_BILLING_CONFIG } from "../../../test/checkout.js";
-import { TEST_ENGINES } from "../../../test/database.js";
 import {
   postJson,
   signUp,
@@ -25,11 +24,10 @@ const sign = (claims: Record<string, unknown>) =>
 
 const newSubject = () => `user-${randomBytes(6).toString("hex")}`;
 
-describe.each(TEST_ENGINES)("auth with the host app's JWT (%s)", (engine) => {
+describe("auth with the host app's JWT", () => {
   let t: TestPortico;
   beforeAll(async () => {
     t = await startTestPortico({
-      engine,
       env: { AUTH_JWT_SECRET: JWT_SECRET, PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG },
     });
     await applyCatalog(t);

@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { startTestPortico, type TestPortico, uniqueEmail } from "../../../test/portico.js";
 import { sessions, users } from "../../db/schema.js";
 
@@ -11,12 +10,11 @@ interface SessionBody {
   data: { token: string; user: { id: string; email: string } };
 }
 
-describe.each(TEST_ENGINES)("auth routes, security (%s)", (engine) => {
+describe("auth routes, security", () => {
   let t: TestPortico;
   beforeAll(async () => {
     // TRUST_PROXY lets each test speak from its own addresses through X-Forwarded-For.
     t = await startTestPortico({
-      engine,
       env: { TRUST_PROXY: "true", RATE_LIMIT_LOGIN: "3/60s", RATE_LIMIT_SIGNUP: "3/60s" },
     });
   });

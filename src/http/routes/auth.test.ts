@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../../test/database.js";
 import {
   postJson,
   signUp,
@@ -14,11 +13,10 @@ import { sessions, users } from "../../db/schema.js";
 
 const JWT_SECRET = "host-app-shared-secret-0123456789abcdef";
 
-describe.each(TEST_ENGINES)("auth routes (%s)", (engine) => {
+describe("auth routes", () => {
   let t: TestPortico;
   beforeAll(async () => {
     t = await startTestPortico({
-      engine,
       env: { RATE_LIMIT_LOGIN: "3/60s", AUTH_JWT_SECRET: JWT_SECRET },
     });
   });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyCatalog, EXAMPLE_BILLING_CONFIG, settleSetupCheck } from "../../../test/checkout.js";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { addEmulatorFault } from "../../../test/emulator-process.js";
 import {
   APP_URL,
@@ -16,11 +15,10 @@ import { userSubjectId } from "../../db/subjects.js";
 type CheckoutAnswer = { success: true; data: { id: string; url: string } };
 
 /** One Stripe customer per user, made without a lock held across Stripe (issue 11). */
-describe.each(TEST_ENGINES)("checkout's Stripe customer (%s)", (engine) => {
+describe("checkout's Stripe customer", () => {
   let t: TestPortico;
   beforeAll(async () => {
     t = await startTestPortico({
-      engine,
       env: { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG, RATE_LIMIT_CHECKOUT: "100/60s" },
     });
     await applyCatalog(t);

@@ -5,7 +5,6 @@ import {
   getJson,
   payOnHostedCheckout,
 } from "../../../test/checkout.js";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { APP_URL, giveCustomer, postJson, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 
@@ -13,11 +12,10 @@ async function errorOf(response: Response) {
   return ((await response.json()) as { error: { code: string; message: string } }).error;
 }
 
-describe.each(TEST_ENGINES)("billing checkout and subscription, errors (%s)", (engine) => {
+describe("billing checkout and subscription, errors", () => {
   let t: SyncedPortico;
   beforeAll(async () => {
     t = await startSyncedPortico({
-      engine,
       env: {
         PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG,
         RATE_LIMIT_SYNC: "2/60s",

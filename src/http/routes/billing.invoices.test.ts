@@ -1,7 +1,6 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyCatalog, EXAMPLE_BILLING_CONFIG, getJson } from "../../../test/checkout.js";
-import { TEST_ENGINES } from "../../../test/database.js";
 import {
   createResponseValidator,
   fetchOpenApiDocument,
@@ -40,13 +39,13 @@ const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1010 - (Da
 const newestFirst = (a: Stripe.Invoice, b: Stripe.Invoice) =>
   b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
-describe.each(TEST_ENGINES)("GET /api/billing/invoices (%s)", (engine) => {
+describe("GET /api/billing/invoices", () => {
   let t: SyncedPortico;
   let document: OpenApiDocument;
   let validator: ReturnType<typeof createResponseValidator>;
   let prices: Map<string, string>;
   beforeAll(async () => {
-    t = await startSyncedPortico({ engine, env: { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG } });
+    t = await startSyncedPortico({ env: { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG } });
     await applyCatalog(t);
     document = await fetchOpenApiDocument(t.url);
     validator = createResponseValidator(document);

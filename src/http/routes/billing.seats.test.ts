@@ -7,7 +7,6 @@ import {
   payOnHostedCheckout,
   settleSetupCheck,
 } from "../../../test/checkout.js";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { addMember, PER_SEAT_BILLING_CONFIG, startTeam } from "../../../test/organizations.js";
 import { changeQuantityInPortal } from "../../../test/portal-page.js";
 import { APP_URL, postJson, signUp } from "../../../test/portico.js";
@@ -17,7 +16,7 @@ import { createSeatService } from "../../billing/seat-changes.js";
 import type { SubscriptionView } from "../../billing/subscription-view.js";
 import { billingSubscriptions } from "../../db/schema.js";
 
-describe.each(TEST_ENGINES)("per-seat plans for an organization (%s)", (engine) => {
+describe("per-seat plans for an organization", () => {
   let t: SyncedPortico;
   let team: Awaited<ReturnType<typeof startTeam<"admin" | "member">>>;
   let subscription: Stripe.Subscription;
@@ -46,7 +45,7 @@ describe.each(TEST_ENGINES)("per-seat plans for an organization (%s)", (engine) 
   };
 
   beforeAll(async () => {
-    t = await startSyncedPortico({ engine, env: { PORTICO_CONFIG: PER_SEAT_BILLING_CONFIG } });
+    t = await startSyncedPortico({ env: { PORTICO_CONFIG: PER_SEAT_BILLING_CONFIG } });
     await applyCatalog(t);
     await settleSetupCheck(t);
     team = await startTeam(t, ["admin", "member"], "Seats Inc");

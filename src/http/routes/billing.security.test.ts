@@ -5,17 +5,16 @@ import {
   EXAMPLE_BILLING_CONFIG,
   payOnHostedCheckout,
 } from "../../../test/checkout.js";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { APP_URL, postJson, signUp } from "../../../test/portico.js";
 import { type SyncedPortico, startSyncedPortico } from "../../../test/sync.js";
 import { findBillingCustomer } from "../../db/billing-customers.js";
 import { billingCustomers, stripeEvents } from "../../db/schema.js";
 import { userSubjectId } from "../../db/subjects.js";
 
-describe.each(TEST_ENGINES)("billing checkout, security (%s)", (engine) => {
+describe("billing checkout, security", () => {
   let t: SyncedPortico;
   beforeAll(async () => {
-    t = await startSyncedPortico({ engine, env: { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG } });
+    t = await startSyncedPortico({ env: { PORTICO_CONFIG: EXAMPLE_BILLING_CONFIG } });
     await applyCatalog(t);
   });
   afterAll(() => t.close());

@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ENGINES } from "../../../test/database.js";
 import { startTestPortico } from "../../../test/portico.js";
 import {
   latestEvent,
@@ -12,10 +11,10 @@ import {
 import { stripeEvents } from "../../db/schema.js";
 import { signWebhookPayload } from "../../stripe/webhooks.js";
 
-describe.each(TEST_ENGINES)("POST /api/webhooks/stripe, happy paths (%s)", (engine) => {
+describe("POST /api/webhooks/stripe, happy paths", () => {
   let t: SyncedPortico;
   beforeAll(async () => {
-    t = await startSyncedPortico({ engine });
+    t = await startSyncedPortico();
   });
   afterAll(() => t.close());
 
