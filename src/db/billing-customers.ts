@@ -1,5 +1,5 @@
 import { and, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
+import { type PgColumn, QueryBuilder } from "drizzle-orm/pg-core";
 import type { RateLimitRule } from "../config.js";
 import type { Db } from "./client.js";
 import { markLinkedSql } from "./pending-billing-changes.js";
@@ -38,11 +38,11 @@ const organizationCustomerQuery = preparedPerDb((db) =>
 
 /** The subject's live customer id in a mode: a scalar subquery on placeholders `id`, `livemode`. */
 const liveCustomerIdOf = (subjectColumn: PgColumn) =>
-  sql<string | null>`(select ${billingCustomers.stripeCustomerId} from ${billingCustomers}
-    where ${subjectColumn} = ${sql.placeholder("id")}
-      and ${billingCustomers.livemode} = ${sql.placeholder("livemode")}
-      and ${billingCustomers.deletedAt} is null
-    limit 1)`;
+  sql<string | null>`(${new QueryBuilder()
+    .select({ id: billingCustomers.stripeCustomerId })
+    .from(billingCustomers)
+    .where(and(eq(subjectColumn, sql.placeholder("id")), liveLink))
+    .limit(1)})`;
 
 const customerIdHits = {
   user: rateLimitHitReading("hit_finding_user_customer", liveCustomerIdOf(billingCustomers.userId)),

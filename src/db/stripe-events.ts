@@ -100,19 +100,10 @@ export async function completeStripeEvent(
   id: string,
   status: "processed" | "ignored",
 ): Promise<void> {
-  await completeStripeEvents(db, [id], status);
+  await db.execute(completeStripeEventsSql([id], status));
 }
 
-export async function completeStripeEvents(
-  db: Db,
-  ids: readonly string[],
-  status: "processed" | "ignored",
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db.execute(completeStripeEventsSql(ids, status));
-}
-
-/** The statement of `completeStripeEvents`, for one that does more in the same round trip. */
+/** Marks events done, as one statement to run on its own or with more (`applied-batch.ts`). */
 export const completeStripeEventsSql = (
   ids: readonly string[],
   status: "processed" | "ignored",

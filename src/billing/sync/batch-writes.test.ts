@@ -1,10 +1,6 @@
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createTestDatabase,
-  openMigratedTestDatabase,
-  type TestDatabase,
-} from "../../../test/database.js";
+import { openMigratedTestDatabase } from "../../../test/database.js";
 import type { Database } from "../../db/client.js";
 import {
   billingCustomerDetails,
@@ -79,16 +75,12 @@ function cardEvent(customerId: string, created: number): SyncEvent {
  * refreshes its customer's default) finds the rows held back before it already written.
  */
 describe("a batch of events with rows held back", () => {
-  let testDatabase: TestDatabase;
   let database: Database;
+  // A fresh database of its own, dropped when closed.
   beforeAll(async () => {
-    testDatabase = await createTestDatabase();
-    database = await openMigratedTestDatabase(testDatabase.url);
+    database = await openMigratedTestDatabase();
   });
-  afterAll(async () => {
-    await database.close();
-    await testDatabase.drop();
-  });
+  afterAll(() => database.close());
 
   it("writes each subscription's newest state, in one transaction", async () => {
     const runner = createSyncRunner({
