@@ -4,10 +4,13 @@ import { createGroupCommit } from "./group-commit.js";
 class BadItemError extends Error {}
 
 /** A group commit over numbers whose write fails for a batch holding any `bad` item. */
-function numbers(options: { bad?: number[]; outage?: boolean; isolate?: boolean } = {}) {
+function numbers(
+  options: { bad?: number[]; outage?: boolean; isolate?: boolean; linger?: number } = {},
+) {
   const writes: number[][] = [];
   const group = createGroupCommit<number, string>({
     maxBatch: 100,
+    linger: options.linger,
     async write(items) {
       writes.push(items);
       if (options.outage) throw new Error("connection refused");
@@ -65,5 +68,26 @@ describe("group commit", () => {
     const results = await submitAll(range(10));
     expect(results.every((result) => result.status === "rejected")).toBe(true);
     expect(writes).toHaveLength(1);
+  });
+
+  it("lingers for company when asked, and idle() still waits for the lingering batch", async () => {
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const spaced = async (group: ReturnType<typeof numbers>["group"]) => {
+      const first = group.submit(0);
+      await nextTurn();
+      const second = group.submit(1);
+      return Promise.all([first, second]);
+    };
+
+    const eager = numbers();
+    await spaced(eager.group);
+    expect(eager.writes).toEqual([[0], [1]]);
+
+    const lingering = numbers({ linger: 30 });
+    void spaced(lingering.group);
+    await nextTurn();
+    expect(lingering.writes).toEqual([]);
+    await lingering.group.idle();
+    expect(lingering.writes).toEqual([[0, 1]]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Group commit: callers submit one item each; while a batch is being written, newer items
  * wait and are written together in the next one. A lone caller is written on the next turn
- * of the event loop (no timer, no added latency); under load, batches grow with the load,
- * so a write per batch replaces a write per item.
+ * of the event loop (no timer, no added latency), unless the group lingers; under load,
+ * batches grow with the load, so a write per batch replaces a write per item.
  */
 export interface GroupCommit<T, R> {
   submit(item: T): Promise<R>;
@@ -26,6 +26,12 @@ export function createGroupCommit<T, R>(options: {
    * culprit fails: one bad item among n costs about 2·log2(n) writes, not n.
    */
   isolate?(error: unknown): boolean;
+  /**
+   * Milliseconds a first item waits for company before its batch is written. For writes
+   * nobody awaits (rows written behind a response), where fewer, larger batches are worth
+   * more than the delay. Default 0: the next turn of the event loop.
+   */
+  linger?: number;
 }): GroupCommit<T, R> {
   const queue: Pending<T, R>[] = [];
   let draining: Promise<void> | undefined;
@@ -47,7 +53,9 @@ export function createGroupCommit<T, R>(options: {
 
   async function drain() {
     // One turn of the event loop lets requests parsed together share the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) =>
+      options.linger ? setTimeout(resolve, options.linger) : setImmediate(resolve),
+    );
     while (queue.length > 0) await settle(queue.splice(0, options.maxBatch));
     draining = undefined;
   }

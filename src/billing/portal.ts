@@ -35,6 +35,9 @@ export interface PortalSessionInput {
   requestId: string;
 }
 
+/** How long a portal session's audit row waits for others to share its insert. */
+const AUDIT_LINGER_MS = 20;
+
 export const noBillingCustomer = () =>
   new PorticoError("NOT_FOUND", "No billing customer record found");
 
@@ -49,10 +52,11 @@ export function createPortalService(deps: {
   const { db, stripe, config, metrics, logger } = deps;
   const configurations = createPortalConfigurationResolver(deps);
   // The audit row is written behind the response: the session exists at Stripe whatever
-  // happens to the row, so the user need not wait for it. Concurrent rows share one insert,
-  // and `flush()` (at shutdown) waits for every row still queued.
+  // happens to the row, so the user need not wait for it. Rows of the same 20 ms share one
+  // insert (one commit), and `flush()` (at shutdown) waits for every row still queued.
   const audits = createGroupCommit<PortalSessionAudit, void>({
     maxBatch: 200,
+    linger: AUDIT_LINGER_MS,
     write: async (rows) => {
       await recordPortalSessions(db, rows);
       return rows.map(() => undefined);

@@ -80,6 +80,13 @@ describe("Portico's tables live in the portico schema", () => {
     expect(portico).toEqual({ n: 0 });
     const [searchPath] = await rowsOf(client, "show search_path");
     expect(searchPath).toEqual(searchPathBefore);
+    // Only the rate-limit windows are unlogged (their commits wait for no disk flush).
+    expect(
+      await rowsOf(
+        client,
+        "select relname from pg_class where relnamespace = 'portico'::regnamespace and relpersistence = 'u' and relkind = 'r'",
+      ),
+    ).toEqual([{ relname: "rate_limits" }]);
   });
 
   it("puts them in PORTICO_DB_SCHEMA's schema instead, and refuses public", async () => {

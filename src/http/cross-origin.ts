@@ -1,5 +1,5 @@
-import { except } from "hono/combine";
 import { cors } from "hono/cors";
+import { exceptUnder } from "./except-paths.js";
 
 /** Origins a browser app may call the API from, read per preflight (projects change). */
 export type CrossOrigins = (origin: string) => boolean | Promise<boolean>;
@@ -12,7 +12,7 @@ export type CrossOrigins = (origin: string) => boolean | Promise<boolean>;
  * not browsers, and answer no preflight.
  */
 export function allowCrossOrigins(isAllowed: CrossOrigins, exceptPaths: string[]) {
-  return except(
+  return exceptUnder(
     exceptPaths,
     cors({
       origin: async (origin) => (origin && (await isAllowed(origin)) ? origin : null),

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { except } from "hono/combine";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
@@ -9,6 +8,7 @@ import type { Metrics } from "../metrics.js";
 import { limitBody } from "./body-limit.js";
 import type { AppEnv } from "./context.js";
 import { renderError } from "./errors.js";
+import { exceptUnder } from "./except-paths.js";
 import { logRequests } from "./request-log.js";
 import { observeRequests } from "./request-metrics.js";
 
@@ -32,7 +32,7 @@ export function useRequestPipeline(
   app.use(logRequests(deps.logger));
   app.use(observeRequests(deps.metrics));
   app.use(secureHeaders());
-  app.use(except(webhookPaths, limitBody(GLOBAL_BODY_LIMIT)));
+  app.use(exceptUnder(webhookPaths, limitBody(GLOBAL_BODY_LIMIT)));
 }
 
 /** Portico's envelope for unknown routes and for every error, with no stack or secret. */
