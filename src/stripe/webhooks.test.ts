@@ -54,10 +54,51 @@ describe("verifyWebhook", () => {
   });
 
   it("refuses signed bodies that are not events", () => {
-    for (const body of ["not json", "[]", eventBody(false, { object: "customer" })]) {
+    const notEvents = [
+      "not json",
+      "[]",
+      "null",
+      eventBody(false, { object: "customer" }),
+      eventBody(false, { id: "" }),
+      eventBody(false, { id: "e".repeat(256) }),
+      eventBody(false, { id: "evt_\u0000" }),
+      eventBody(false, { id: 1 }),
+      eventBody(false, { type: undefined }),
+      eventBody(false, { type: "customer.\ud800" }),
+      eventBody(false, { created: -1 }),
+      eventBody(false, { created: 1.5 }),
+      eventBody(false, { created: String(NOW) }),
+      eventBody(false, { created: 1e13 }),
+      eventBody(false, { livemode: "false" }),
+      eventBody(false, { data: undefined }),
+      eventBody(false, { data: { object: [] } }),
+      eventBody(false, { data: { object: null } }),
+      eventBody(false, { data: [] }),
+    ];
+    for (const body of notEvents) {
       const signature = signWebhookPayload(body, "whsec_test_old", NOW);
-      expect(rejection(() => verifyWebhook(body, signature, SECRETS, NOW))).toBe("payload");
+      expect(
+        rejection(() => verifyWebhook(body, signature, SECRETS, NOW)),
+        body,
+      ).toBe("payload");
     }
+  });
+
+  it("keeps the event as parsed, with fields the envelope does not check", () => {
+    const body = eventBody(false, { id: "e".repeat(255), request: { id: null }, extra: [1] });
+    const verified = verifyWebhook(
+      body,
+      signWebhookPayload(body, "whsec_test_old", NOW),
+      SECRETS,
+      NOW,
+    );
+    expect(verified).toMatchObject({
+      id: "e".repeat(255),
+      type: "customer.updated",
+      created: NOW - 10,
+    });
+    expect(verified.payload).toEqual(JSON.parse(body));
+    expect(verified.json).toBe(body);
   });
 
   it("refuses a missing header, an unknown secret and an empty secret list", () => {
