@@ -188,11 +188,15 @@ async function checkExactlyOnce(url: string, prefix: string, expected: number): 
       from ${stripeEvents} where id like ${`${prefix}%`}`)) as unknown as {
       rows: { events: number; once: number }[];
     };
+    // Each subscription's newest event, grouped once (a subquery per subscription would
+    // scan every event's payload for each: tens of seconds).
     const newest = (await database.db.execute(sql`
+      with newest as (
+        select e.payload->'data'->'object'->>'id' as id, max(e.created) as created
+        from ${stripeEvents} e where e.id like ${`${prefix}%`} group by 1)
       select count(*)::int as behind from ${billingSubscriptions} s
-      where s.stripe_updated < (select max(created) from ${stripeEvents} e
-        where e.id like ${`${prefix}%`}
-          and e.payload->'data'->'object'->>'id' = s.stripe_subscription_id)`)) as unknown as {
+        join newest on newest.id = s.stripe_subscription_id
+      where s.stripe_updated < newest.created`)) as unknown as {
       rows: { behind: number }[];
     };
     const [counts] = rows;
