@@ -20,8 +20,9 @@ export const newRequestId = () => `req_${randomUUID().replaceAll("-", "")}`;
 
 /**
  * What every request goes through, embedded or standalone: an id, a log line, metrics,
- * security headers and the body ceiling. Stripe's events can be larger: the webhook
- * routes at `webhookPaths` (patterns like `/api/webhooks/*`) set their own limit (1 MB).
+ * security headers and the body ceiling. The webhook routes at `webhookPaths` (patterns
+ * like `/api/webhooks/*`) set their own limit (1 MB: Stripe's events can be larger), and
+ * answer Stripe's servers, not a browser: the security headers are for browsers.
  */
 export function useRequestPipeline(
   app: OpenAPIHono<AppEnv>,
@@ -31,7 +32,7 @@ export function useRequestPipeline(
   app.use(requestId({ generator: newRequestId, limitLength: 128 }));
   app.use(logRequests(deps.logger));
   app.use(observeRequests(deps.metrics));
-  app.use(secureHeaders());
+  app.use(exceptUnder(webhookPaths, secureHeaders()));
   app.use(exceptUnder(webhookPaths, limitBody(GLOBAL_BODY_LIMIT)));
 }
 
