@@ -1,6 +1,7 @@
-import { eq, getTableColumns, getTableName, SQL, sql } from "drizzle-orm";
+import { eq, getTableColumns, getTableName, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "./client.js";
+import { jsonRows } from "./json-rows.js";
 import { preparedPerDb } from "./prepared.js";
 
 /**
@@ -127,44 +128,29 @@ export function watermarkedUpsert(mirrored: MirroredTable) {
 
 interface PreparedUpsert {
   query(db: Db): { execute(values: { rows: string }): Promise<unknown> };
-  /** Every column but `synced_at`, by row property. */
-  columns: [string, PgColumn][];
+  rows: ReturnType<typeof jsonRows>;
   /** The row properties holding the table's id and its watermark. */
   idKey: string;
   watermarkKey: string;
 }
 const upserts = new WeakMap<MirroredTable, PreparedUpsert>();
 
-/**
- * The upsert of any number of rows, as one statement with one parameter: the rows as a JSON
- * array, which PostgreSQL unpacks with `jsonb_to_recordset`. Its text never changes, so it
- * is prepared once per table and database; building SQL costs Drizzle as much as running it.
- */
+/** The upsert of any number of rows (`jsonRows`), prepared once per table and database. */
 function preparedUpsert(mirrored: MirroredTable): PreparedUpsert {
   let upsert = upserts.get(mirrored);
   if (!upsert) {
-    const all = Object.entries(getTableColumns(mirrored.table));
-    const columns = all.filter(([key]) => key !== "syncedAt");
-    const keyOf = (wanted: PgColumn) => columns.find(([, column]) => column === wanted)?.[0] ?? "";
-    const record = sql.raw(
-      columns.map(([, column]) => `"${column.name}" ${column.getSQLType()}`).join(", "),
-    );
-    // Drizzle inserts a select into every column, in the table's order.
-    const selected = sql.raw(
-      all
-        .map(([key, column]) => (key === "syncedAt" ? "now()" : `row."${column.name}"`))
-        .join(", "),
-    );
+    // Every column but `synced_at`, which is the write's own time.
+    const rows = jsonRows(mirrored.table, { syncedAt: sql`now()` });
+    const keyOf = (wanted: PgColumn) =>
+      rows.columns.find(([, column]) => column === wanted)?.[0] ?? "";
     upsert = {
-      columns,
+      rows,
       idKey: keyOf(mirrored.id),
       watermarkKey: keyOf(mirrored.stripeUpdated),
       query: preparedPerDb((db) =>
         db
           .insert(mirrored.table)
-          .select(
-            sql`select ${selected} from jsonb_to_recordset(${sql.placeholder("rows")}::jsonb) as row(${record})`,
-          )
+          .select(rows.select())
           .onConflictDoUpdate(watermarkedUpsert(mirrored))
           .prepare(`upsert_${getTableName(mirrored.table)}`),
       ),
@@ -174,25 +160,9 @@ function preparedUpsert(mirrored: MirroredTable): PreparedUpsert {
   return upsert;
 }
 
-/**
- * A row as the statement's JSON: an absent column takes its plain default (as an insert's
- * DEFAULT would), else null.
- */
-function rowJson(columns: PreparedUpsert["columns"], row: Record<string, unknown>) {
-  const json: Record<string, unknown> = {};
-  for (const [key, column] of columns) {
-    const fallback = column.default instanceof SQL ? null : (column.default ?? null);
-    const value = row[key] === undefined ? fallback : row[key];
-    // A jsonb column's value goes in as JSON itself, not as the text Drizzle would send.
-    json[column.name] =
-      value === null || column.getSQLType() === "jsonb" ? value : column.mapToDriverValue(value);
-  }
-  return json;
-}
-
 async function writeRows(db: Db, mirrored: MirroredTable, rows: Record<string, unknown>[]) {
-  const { query, columns } = preparedUpsert(mirrored);
-  await query(db).execute({ rows: JSON.stringify(rows.map((row) => rowJson(columns, row))) });
+  const upsert = preparedUpsert(mirrored);
+  await upsert.query(db).execute({ rows: upsert.rows.param(rows) });
 }
 
 /**
