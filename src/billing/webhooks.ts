@@ -28,9 +28,15 @@ export const PROCESSING_LEASE_SECONDS = 120;
 /** `duplicate`: the inbox already had the event, processed or in hand elsewhere. */
 export type WebhookOutcome = "processed" | "ignored" | "duplicate";
 
-/** Deliveries written to the inbox in one statement, and events applied in one transaction. */
+/** Deliveries written to the inbox in one statement, and stored and applied in one transaction. */
 const INBOX_BATCH = 500;
 const APPLY_BATCH = 100;
+
+/** A delivery's event, as the inbox stores it and as sync applies it. */
+interface Delivery {
+  row: NewStripeEvent;
+  event: SyncEvent;
+}
 
 const NO_SECRETS: Record<StripeMode, string[]> = { test: [], live: [] };
 
@@ -42,11 +48,13 @@ const ESCAPED_UNSTORABLE = /\\u(?:0000|d[89a-f])/i;
  * once) is what makes redeliveries and concurrent instances harmless; an event that
  * cannot be applied answers 5xx so that Stripe tries again, and stays `failed` for a retry.
  *
- * Under load, concurrent deliveries share their writes (group commit): one insert stores
- * a whole group in the inbox, and with `SYNC_SOURCE=payload` one transaction applies a
- * batch behind it while the next group is stored. A delivery is answered once its event is
- * stored and applied. With `refetch`, each event reads Stripe under its customer's lock and
- * is applied on its own, so one slow read holds up only its own customer.
+ * Under load, concurrent deliveries share their writes (group commit). With
+ * `SYNC_SOURCE=payload`, one transaction stores a whole group in the inbox and applies it,
+ * while the next group gathers; when that transaction fails, each of its events goes the
+ * long way: stored (one insert for a group), then applied on its own, so only a bad event
+ * fails. With `refetch`, each event is stored that way, then reads Stripe under its
+ * customer's lock and is applied on its own, so one slow read holds up only its own
+ * customer. A delivery is answered once its event is stored and applied.
  */
 export function createWebhookService(deps: {
   db: Db;
@@ -67,20 +75,31 @@ export function createWebhookService(deps: {
     // A row the database refuses fails the whole insert: find it, and store its neighbours.
     isolate: isDataError,
   });
-  // One batch at a time: under load batches grow instead, and one transaction of many
+  // One transaction at a time: under load groups grow instead, and one transaction of many
   // events costs the database less than several of a few (docs/benchmarks.md, "Webhooks").
-  const batches = createGroupCommit<SyncEvent, unknown>({
+  const together = createGroupCommit<Delivery, boolean>({
     maxBatch: APPLY_BATCH,
-    write: (events) => runner.applyEvents(events),
+    async write(deliveries) {
+      const rows = deliveries.map((delivery) => delivery.row);
+      const events = deliveries.map((delivery) => delivery.event);
+      const stored = new Set(await runner.applyEvents(events, (tx) => insertStripeEvents(tx, rows)));
+      // A group can hold two copies of one event; only the first is new.
+      return deliveries.map((delivery) => stored.delete(delivery.row.id));
+    },
   });
 
-  async function apply(payload: Record<string, unknown>): Promise<void> {
-    if (deps.config.sync.source === "refetch") {
-      await runner.applyStoredEvent(payload);
-      return;
+  /**
+   * Stores and applies a handled event with its group, in one transaction. False when it
+   * was stored before (a redelivery), or when its group could not be applied whole: then
+   * nothing of it is stored, and the caller takes the long way.
+   */
+  async function storeAndApply(row: NewStripeEvent): Promise<boolean> {
+    try {
+      const event = toSyncEvent(row.payload);
+      return await together.submit({ row: { ...row, status: "processed" }, event });
+    } catch {
+      return false;
     }
-    const error = await batches.submit(toSyncEvent(payload));
-    if (error !== undefined) throw error;
   }
 
   function verify(
@@ -150,31 +169,34 @@ export function createWebhookService(deps: {
   ): Promise<{ eventId: string; status: WebhookOutcome }> {
     const event = storable(verify(rawBody, signature, only));
     const handled = findEventHandler(event.type) !== undefined;
-    const inserted = await inbox
-      .submit({
-        id: event.id,
-        type: event.type,
-        livemode: event.livemode,
-        created: new Date(event.created * 1000),
-        payload: event.payload,
-        payloadJson: event.json,
-        status: handled ? "processing" : "ignored",
-      })
-      .catch((error: unknown) => {
-        if (!isDataError(error)) throw error;
-        // Only this event: its neighbours in the insert were stored without it. Stripe will
-        // redeliver it, to the same answer; the log says which event and why (no values).
-        logger.warn({ err: error, event: event.id }, "the inbox refused an event's data");
-        throw new PorticoError(
-          "INVALID_WEBHOOK",
-          `Event ${event.id} holds a value the database cannot store`,
-          { cause: error },
-        );
-      });
     const answer = (status: WebhookOutcome) => {
       metrics.webhookEvent(event.type, status);
       return { eventId: event.id, status };
     };
+    const row: NewStripeEvent = {
+      id: event.id,
+      type: event.type,
+      livemode: event.livemode,
+      created: new Date(event.created * 1000),
+      payload: event.payload,
+      payloadJson: event.json,
+      status: handled ? "processing" : "ignored",
+    };
+    if (handled && deps.config.sync.source === "payload" && (await storeAndApply(row))) {
+      return answer("processed");
+    }
+
+    const inserted = await inbox.submit(row).catch((error: unknown) => {
+      if (!isDataError(error)) throw error;
+      // Only this event: its neighbours in the insert were stored without it. Stripe will
+      // redeliver it, to the same answer; the log says which event and why (no values).
+      logger.warn({ err: error, event: event.id }, "the inbox refused an event's data");
+      throw new PorticoError(
+        "INVALID_WEBHOOK",
+        `Event ${event.id} holds a value the database cannot store`,
+        { cause: error },
+      );
+    });
     if (!handled) return answer(inserted ? "ignored" : "duplicate");
     // A redelivery of an event that failed before is this delivery's to retry.
     if (!inserted && !(await claimStripeEvent(db, event.id, PROCESSING_LEASE_SECONDS))) {
@@ -182,7 +204,7 @@ export function createWebhookService(deps: {
     }
 
     try {
-      await apply(event.payload);
+      await runner.applyStoredEvent(event.payload);
     } catch (error) {
       metrics.webhookEvent(event.type, "failed");
       await failStripeEvent(db, event.id, describeError(error)).catch((recordError: unknown) =>
@@ -201,7 +223,7 @@ export function createWebhookService(deps: {
   async function drain(): Promise<void> {
     await Promise.allSettled([...inFlight]);
     await inbox.idle();
-    await batches.idle();
+    await together.idle();
   }
 
   return { receiveWebhook, drain };

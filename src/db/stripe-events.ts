@@ -2,7 +2,6 @@ import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { InboxBacklog } from "../metrics.js";
 import type { Db } from "./client.js";
 import { stripeEvents } from "./schema.js";
-import { textArray } from "./text-array.js";
 
 /** The inbox's statuses; stored as text. */
 export type StripeEventStatus = "processing" | "processed" | "ignored" | "failed";
@@ -20,8 +19,11 @@ export interface NewStripeEvent {
    * instead of serialising `payload` again.
    */
   payloadJson?: string | undefined;
-  /** `processing`: this caller processes it now; `ignored`: a type nobody handles. */
-  status: "processing" | "ignored";
+  /**
+   * `processing`: this caller processes it now; `processed`: it is applied in the same
+   * transaction; `ignored`: a type nobody handles.
+   */
+  status: "processing" | "processed" | "ignored";
 }
 
 /** One event as an element of the batch's JSON array; the payload goes in as its text. */
@@ -48,8 +50,8 @@ export async function insertStripeEvents(
   const result = (await db.execute(sql`insert into ${stripeEvents}
       (id, type, livemode, created, status, attempts, claimed_at, processed_at, payload)
     select id, type, livemode, created, status,
-      case when status = 'processing' then 1 else 0 end,
-      case when status = 'processing' then now() end,
+      case when status = 'ignored' then 0 else 1 end,
+      case when status = 'ignored' then null else now() end,
       case when status = 'processing' then null else now() end,
       payload
     from jsonb_to_recordset(${batch}::jsonb)
@@ -100,15 +102,11 @@ export async function completeStripeEvent(
   id: string,
   status: "processed" | "ignored",
 ): Promise<void> {
-  await db.execute(completeStripeEventsSql([id], status));
+  await db
+    .update(stripeEvents)
+    .set({ status, processedAt: sql`now()`, lastError: null })
+    .where(eq(stripeEvents.id, id));
 }
-
-/** Marks events done, as one statement to run on its own or with more (`applied-batch.ts`). */
-export const completeStripeEventsSql = (
-  ids: readonly string[],
-  status: "processed" | "ignored",
-) => sql`update ${stripeEvents} set status = ${status}, processed_at = now(), last_error = null
-    where id = any(${textArray(ids)})`;
 
 export async function failStripeEvent(db: Db, id: string, error: string): Promise<void> {
   await db

@@ -1,13 +1,15 @@
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openMigratedTestDatabase } from "../../../test/database.js";
-import type { Database } from "../../db/client.js";
+import type { Database, Db } from "../../db/client.js";
 import {
   billingCustomerDetails,
   billingPaymentMethods,
   billingSubscriptions,
+  stripeEvents,
   syncVersions,
 } from "../../db/schema.js";
+import { insertStripeEvents } from "../../db/stripe-events.js";
 import type { SubscriptionSnapshot, SyncEvent } from "../../stripe/sync-types.js";
 import { noStripeReads } from "./read-first.js";
 import { createSyncRunner } from "./sync-runner.js";
@@ -68,6 +70,20 @@ function cardEvent(customerId: string, created: number): SyncEvent {
   };
 }
 
+/** The batch's inbox insert, as a webhook group stores it: every event `processed`. */
+const storeAll = (events: readonly SyncEvent[]) => (tx: Db) =>
+  insertStripeEvents(
+    tx,
+    events.map((event) => ({
+      id: event.id,
+      type: event.type,
+      livemode: event.livemode,
+      created: new Date(event.created * 1000),
+      payload: { id: event.id },
+      status: "processed" as const,
+    })),
+  );
+
 /**
  * A batch of payload events holds its subscription rows back and writes them in one
  * statement per table. That must change nothing a reader can see: each row ends at its
@@ -82,8 +98,8 @@ describe("a batch of events with rows held back", () => {
   });
   afterAll(() => database.close());
 
-  it("writes each subscription's newest state, in one transaction", async () => {
-    const runner = createSyncRunner({
+  const runner = () =>
+    createSyncRunner({
       db: database.db,
       stripe: { sync: () => noStripeReads },
       plans: { planForPrice: () => undefined },
@@ -96,6 +112,8 @@ describe("a batch of events with rows held back", () => {
       },
       logger: { info() {}, warn() {} },
     });
+
+  it("writes each subscription's newest state, in one transaction", async () => {
     const customers = ["cus_batch_a", "cus_batch_b", "cus_batch_c"];
     // Each customer's default card is the one its event attaches: the card's write must
     // land before the refresh that reads it.
@@ -111,8 +129,8 @@ describe("a batch of events with rows held back", () => {
       cardEvent(customer, BASE + 2),
     ]);
     // Newest first: the batch must put them back in order.
-    const results = await runner.applyEvents([...events].reverse());
-    expect(results).toEqual(events.map(() => undefined));
+    const stored = await runner().applyEvents([...events].reverse(), storeAll(events));
+    expect([...stored].sort()).toEqual(events.map((event) => event.id).sort());
 
     const { db } = database;
     const rows = await db
@@ -134,5 +152,62 @@ describe("a batch of events with rows held back", () => {
       .from(syncVersions)
       .where(inArray(syncVersions.lockKey, customers));
     expect(versions).toEqual([]);
+  });
+
+  it("stores the batch's events with its writes, and applies only those it stored", async () => {
+    const [before, fresh] = [
+      subscriptionEvent("sub_stored", "cus_stored", 1),
+      subscriptionEvent("sub_stored", "cus_stored", 2),
+    ];
+    // A copy of `before` was stored (and applied) by an earlier delivery.
+    await storeAll([before])(database.db);
+    const stored = await runner().applyEvents(
+      [before, fresh, fresh],
+      storeAll([before, fresh, fresh]),
+    );
+    expect([...stored]).toEqual([fresh.id]);
+
+    const { db } = database;
+    const [row] = await db
+      .select()
+      .from(billingSubscriptions)
+      .where(inArray(billingSubscriptions.stripeSubscriptionId, ["sub_stored"]));
+    expect(row?.quantity).toBe(3);
+    const inbox = await db
+      .select()
+      .from(stripeEvents)
+      .where(inArray(stripeEvents.id, [before.id, fresh.id]));
+    expect(
+      inbox.map((event) => [event.status, event.attempts, event.processedAt !== null]),
+    ).toEqual([
+      ["processed", 1, true],
+      ["processed", 1, true],
+    ]);
+  });
+
+  it("stores nothing of a batch it cannot apply whole", async () => {
+    const good = subscriptionEvent("sub_rolled_back", "cus_rolled_back", 1);
+    // Two events of one subscription in the same second: only Stripe knows which is newer.
+    const first = subscriptionEvent("sub_tie", "cus_tie", 1);
+    const second = { ...subscriptionEvent("sub_tie", "cus_tie", 2), created: first.created };
+    const batch = [good, first, second];
+    await expect(runner().applyEvents(batch, storeAll(batch))).rejects.toThrow(/Stripe reads/);
+
+    const { db } = database;
+    const inbox = await db
+      .select()
+      .from(stripeEvents)
+      .where(
+        inArray(
+          stripeEvents.id,
+          batch.map((event) => event.id),
+        ),
+      );
+    expect(inbox).toEqual([]);
+    const rows = await db
+      .select()
+      .from(billingSubscriptions)
+      .where(inArray(billingSubscriptions.stripeSubscriptionId, ["sub_rolled_back", "sub_tie"]));
+    expect(rows).toEqual([]);
   });
 });

@@ -114,49 +114,53 @@ export function createSyncRunner(deps: SyncDeps) {
   }
 
   /**
-   * `applyStoredEvent` for a batch of events that carry their objects (`SYNC_SOURCE=payload`),
-   * in one transaction: the customers' locks are taken together, events run oldest first,
-   * the rows they write go in one statement per table where nothing in between reads them,
-   * and all are marked `processed` with their changes. When any event fails, or one needs a
-   * Stripe read (two events of the same second: only Stripe knows which is newer), the
-   * batch rolls back and each event runs on its own, reading Stripe first; so one bad event
-   * fails alone. Answers each event's error, or undefined when it was applied.
+   * Applies a batch of deliveries' events that carry their objects (`SYNC_SOURCE=payload`)
+   * in one transaction, together with `store`: the statement that puts them in the inbox as
+   * `processed`. So storing and applying a delivery take one commit, and an event is never
+   * stored without its writes or written without its record.
+   *
+   * `store` runs first, under the customers' locks (taken together), and answers the ids it
+   * stored: only those events are applied; one it did not store was stored before, and is
+   * that copy's. Events then run oldest first, the rows they write go in one statement per
+   * table where nothing in between reads them, and their changes are marked. Answers the ids
+   * stored and applied.
+   *
+   * Throws when any event fails, or one needs a Stripe read (two events of the same second:
+   * only Stripe knows which is newer): the whole transaction rolls back, nothing of the
+   * batch is stored, and each event is for the caller to store and apply on its own
+   * (`applyStoredEvent`), so one bad event fails alone.
    */
-  async function applyEvents(events: readonly SyncEvent[]): Promise<unknown[]> {
-    try {
-      const oldestFirst = [...events].sort((a, b) => a.created - b.created);
-      const marked = await withAdvisoryLocks(db, events.map(lockKeyFor), async (tx) => {
-        ensureOpen();
-        await readAheadForBatch(tx, events);
-        for (const event of oldestFirst) {
-          if (writesOnlyItsRow(event)) deferMirroredWrites(tx);
-          else await flushMirroredWrites(tx);
-          await runHandler(tx, event, noStripeReads);
-        }
-        await flushMirroredWrites(tx);
-        return recordAppliedBatch(tx, {
-          lockKeys: events.map(lockKeyFor),
-          eventIds: events.map((event) => event.id),
-          marks: oldestFirst.map(changeMarkOf),
-          listening: listening(),
-        });
-      });
-      if (marked) {
-        for (const mode of ["test", "live"] as const) {
-          applied(mode, events.filter((event) => modeOf(event) === mode).map(lockKeyFor));
-        }
+  async function applyEvents(
+    events: readonly SyncEvent[],
+    store: (tx: Db) => Promise<ReadonlySet<string>>,
+  ): Promise<ReadonlySet<string>> {
+    const { stored, marked } = await withAdvisoryLocks(db, events.map(lockKeyFor), async (tx) => {
+      ensureOpen();
+      const stored = await store(tx);
+      const fresh = firstOfEachId(events.filter((event) => stored.has(event.id)));
+      if (fresh.length === 0) return { stored, marked: false };
+      await readAheadForBatch(tx, fresh);
+      const oldestFirst = fresh.sort((a, b) => a.created - b.created);
+      for (const event of oldestFirst) {
+        if (writesOnlyItsRow(event)) deferMirroredWrites(tx);
+        else await flushMirroredWrites(tx);
+        await runHandler(tx, event, noStripeReads);
       }
-      return events.map(() => undefined);
-    } catch {
-      return Promise.all(
-        events.map((event) =>
-          applyEvent(event).then(
-            () => undefined,
-            (error: unknown) => error ?? new Error("event failed"),
-          ),
-        ),
-      );
+      await flushMirroredWrites(tx);
+      const marked = await recordAppliedBatch(tx, {
+        lockKeys: oldestFirst.map(lockKeyFor),
+        marks: oldestFirst.map(changeMarkOf),
+        listening: listening(),
+      });
+      return { stored: new Set(oldestFirst.map((event) => event.id)), marked };
+    });
+    if (marked) {
+      for (const mode of ["test", "live"] as const) {
+        const ofMode = events.filter((event) => stored.has(event.id) && modeOf(event) === mode);
+        applied(mode, ofMode.map(lockKeyFor));
+      }
     }
+    return stored;
   }
 
   /** Pulls a customer's current state from Stripe now. */
@@ -182,6 +186,12 @@ export function createSyncRunner(deps: SyncDeps) {
 }
 
 export type SyncRunner = ReturnType<typeof createSyncRunner>;
+
+/** Each event once: a batch can hold two deliveries of one event. */
+function firstOfEachId(events: readonly SyncEvent[]): SyncEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => !seen.has(event.id) && seen.add(event.id));
+}
 
 /** The customer an applied event may have changed, for the outbox. */
 const changeMarkOf = (event: SyncEvent): BillingChangeMark => ({

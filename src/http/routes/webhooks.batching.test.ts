@@ -9,9 +9,9 @@ import {
 import { billingCustomerDetails, stripeEvents } from "../../db/schema.js";
 
 /**
- * With SYNC_SOURCE=payload, concurrent deliveries are stored by one insert and applied by
- * one transaction per batch. A batch must behave like its events one by one: each answer
- * says what happened to that event, and a bad event fails alone.
+ * With SYNC_SOURCE=payload, concurrent deliveries are stored and applied by one transaction
+ * per group. A group must behave like its events one by one: each answer says what
+ * happened to that event, and a bad event fails alone.
  */
 describe("concurrent deliveries, batched", () => {
   let t: SyncedPortico;
