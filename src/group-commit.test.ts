@@ -90,4 +90,37 @@ describe("group commit", () => {
     await lingering.group.idle();
     expect(lingering.writes).toEqual([[0, 1]]);
   });
+
+  it("with a concurrency of two, writes a second batch while the first is in flight", async () => {
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const writes: { items: number[]; finish(): void }[] = [];
+    const group = createGroupCommit<number, number>({
+      maxBatch: 100,
+      concurrency: 2,
+      write: (items) =>
+        new Promise((resolve) => writes.push({ items, finish: () => resolve(items) })),
+    });
+    const answers = [group.submit(0)];
+    await nextTurn();
+    answers.push(group.submit(1));
+    await nextTurn();
+    answers.push(group.submit(2), group.submit(3));
+    await nextTurn();
+    // Both writes are in flight: 2 and 3 wait for the first to finish, then go together.
+    expect(writes.map((write) => write.items)).toEqual([[0], [1]]);
+    let idle = false;
+    void group.idle().then(() => {
+      idle = true;
+    });
+    writes[0]?.finish();
+    await nextTurn();
+    expect(writes.map((write) => write.items)).toEqual([[0], [1], [2, 3]]);
+    writes[1]?.finish();
+    await nextTurn();
+    expect(idle).toBe(false);
+    writes[2]?.finish();
+    expect(await Promise.all(answers)).toEqual([0, 1, 2, 3]);
+    await nextTurn();
+    expect(idle).toBe(true);
+  });
 });

@@ -32,9 +32,13 @@ export function createGroupCommit<T, R>(options: {
    * more than the delay. Default 0: the next turn of the event loop.
    */
   linger?: number;
+  /**
+   * Batches written at once (default 1). With every write in flight, newer items wait for
+   * the first to finish; with a free one, they go on the next turn, so batches are smaller.
+   */
+  concurrency?: number;
 }): GroupCommit<T, R> {
   const queue: Pending<T, R>[] = [];
-  let draining: Promise<void> | undefined;
 
   async function settle(batch: Pending<T, R>[]): Promise<void> {
     try {
@@ -51,24 +55,44 @@ export function createGroupCommit<T, R>(options: {
     }
   }
 
-  async function drain() {
-    // One turn of the event loop lets requests parsed together share the first batch.
-    await new Promise((resolve) =>
-      options.linger ? setTimeout(resolve, options.linger) : setImmediate(resolve),
-    );
-    while (queue.length > 0) await settle(queue.splice(0, options.maxBatch));
-    draining = undefined;
+  const concurrency = options.concurrency ?? 1;
+  let active = 0;
+  let scheduled = false;
+  let idleWaiters: (() => void)[] = [];
+
+  function pump() {
+    scheduled = false;
+    while (active < concurrency && queue.length > 0) {
+      active++;
+      void settle(queue.splice(0, options.maxBatch)).finally(() => {
+        active--;
+        pump();
+      });
+    }
+    if (active === 0 && queue.length === 0 && !scheduled) {
+      for (const wake of idleWaiters) wake();
+      idleWaiters = [];
+    }
+  }
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    if (options.linger) setTimeout(pump, options.linger);
+    else setImmediate(pump);
   }
 
   return {
     submit(item) {
       return new Promise<R>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        draining ??= drain();
+        // With every write in flight, the first to finish takes the queue.
+        if (active < concurrency) schedule();
       });
     },
-    async idle() {
-      while (draining) await draining;
+    idle() {
+      if (active === 0 && queue.length === 0 && !scheduled) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
   };
 }
