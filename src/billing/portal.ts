@@ -1,11 +1,13 @@
 import type { Logger } from "pino";
 import type { Config, StripeMode } from "../config.js";
 import {
-  hitRateLimitFindingCustomer,
+  type CustomerAdmission,
+  hitRateLimitsFindingCustomers,
   markBillingCustomerDeleted,
 } from "../db/billing-customers.js";
 import type { Db } from "../db/client.js";
 import { type PortalSessionAudit, recordPortalSessions } from "../db/portal-sessions.js";
+import { isDataError } from "../db/sql-state.js";
 import { type Subject, subjectKey } from "../db/subjects.js";
 import { PorticoError, validationError } from "../errors.js";
 import { createGroupCommit } from "../group-commit.js";
@@ -35,6 +37,8 @@ export interface PortalSessionInput {
   requestId: string;
 }
 
+type Admission = Awaited<ReturnType<typeof hitRateLimitsFindingCustomers>>[number];
+
 /** How long a portal session's audit row waits for others to share its insert. */
 const AUDIT_LINGER_MS = 20;
 
@@ -63,14 +67,23 @@ export function createPortalService(deps: {
     },
   });
 
+  // Requests arriving together count their rate-limit hits and find their customers in one
+  // statement: under load, one round trip serves a group (a lone request goes on the next
+  // turn of the event loop, with its own prepared statement).
+  const admissions = createGroupCommit<CustomerAdmission, Admission>({
+    maxBatch: 200,
+    write: (requests) => hitRateLimitsFindingCustomers(db, config.rateLimits.portal, requests),
+    // A subject id the database refuses fails only its own request.
+    isolate: isDataError,
+  });
+
   /** The subject's customer id, once the portal rate limit allows another session. */
   async function admittedCustomerId(subject: Subject, mode: StripeMode): Promise<string> {
-    const hit = await hitRateLimitFindingCustomer(
-      db,
-      { key: `portal:${subjectKey(subject)}`, rule: config.rateLimits.portal },
+    const hit = await admissions.submit({
+      key: `portal:${subjectKey(subject)}`,
       subject,
-      mode === "live",
-    );
+      livemode: mode === "live",
+    });
     if (!hit.allowed) {
       throw new PorticoError(
         "RATE_LIMITED",

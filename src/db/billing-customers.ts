@@ -4,7 +4,12 @@ import type { RateLimitRule } from "../config.js";
 import type { Db } from "./client.js";
 import { markLinkedSql } from "./pending-billing-changes.js";
 import { preparedPerDb } from "./prepared.js";
-import { rateLimitHitReading } from "./rate-limits.js";
+import {
+  countHitsSql,
+  limitResult,
+  type RateLimitResult,
+  rateLimitHitReading,
+} from "./rate-limits.js";
 import { billingCustomers } from "./schema.js";
 import { type Subject, subjectColumns, subjectOf, whereSubject } from "./subjects.js";
 
@@ -63,6 +68,70 @@ export function hitRateLimitFindingCustomer(
   livemode: boolean,
 ) {
   return customerIdHits[subject.type](db, limit.key, limit.rule, { id: subject.id, livemode });
+}
+
+/** One portal request's admission: its rate-limit key, and whose customer it needs. */
+export interface CustomerAdmission {
+  key: string;
+  subject: Subject;
+  livemode: boolean;
+}
+
+/**
+ * `hitRateLimitFindingCustomer` for a group of requests, in one statement: the portal's
+ * requests arriving together share it. Each key's hits are counted by one upsert, and each
+ * request answered as if the group's hits had come one by one, in order. Answers each
+ * request's limit and customer id, in order.
+ */
+export async function hitRateLimitsFindingCustomers(
+  db: Db,
+  rule: RateLimitRule,
+  admissions: readonly CustomerAdmission[],
+): Promise<(RateLimitResult & { also: string | null | undefined })[]> {
+  if (admissions.length === 1) {
+    const [one] = admissions as [CustomerAdmission];
+    return [
+      await hitRateLimitFindingCustomer(db, { key: one.key, rule }, one.subject, one.livemode),
+    ];
+  }
+  const requests = JSON.stringify(
+    admissions.map(({ key, subject, livemode }, position) => {
+      const { userId, organizationId } = subjectColumns(subject);
+      return { position, key, user_id: userId, organization_id: organizationId, livemode };
+    }),
+  );
+  const customerOf = (column: string) => sql`(select customer.stripe_customer_id
+    from ${billingCustomers} as customer
+    where customer.${sql.raw(column)} = request.${sql.raw(column)}
+      and customer.livemode = request.livemode and customer.deleted_at is null
+    limit 1)`;
+  const result = (await db.execute(sql`with request as (
+      select * from jsonb_to_recordset(${requests}::jsonb)
+        as request(position int, key text, user_id uuid, organization_id uuid, livemode boolean)
+    ),
+    counted as (${countHitsSql(sql`select key, count(*)::int as hits from request group by key`, rule.windowSeconds)})
+    select request.position, counted.count, counted.reset_in,
+      coalesce(${customerOf("user_id")}, ${customerOf("organization_id")}) as customer_id
+    from request join counted using (key)
+    order by request.position`)) as unknown as {
+    rows: { position: number; count: number; reset_in: number; customer_id: string | null }[];
+  };
+  // A key's count is after all of its hits in the group: the last of them is that count,
+  // each earlier one a count less.
+  const later = new Map<string, number>();
+  const answers = new Array<RateLimitResult & { also: string | null | undefined }>(
+    admissions.length,
+  );
+  for (const row of result.rows.reverse()) {
+    const key = (admissions[row.position] as CustomerAdmission).key;
+    const after = later.get(key) ?? 0;
+    later.set(key, after + 1);
+    answers[row.position] = {
+      ...limitResult({ count: row.count - after, resetIn: row.reset_in }, rule),
+      also: row.customer_id ?? undefined,
+    };
+  }
+  return answers;
 }
 
 /** The subject's live link to a Stripe customer in one mode. */

@@ -50,13 +50,31 @@ export function rateLimitHitReading<T>(name: string, also: SQL<T>) {
   };
 }
 
-const limitResult = (
+/** Whether a hit counted `count`th in its window (reset in `resetIn` s) is within `rule`. */
+export const limitResult = (
   row: { count: unknown; resetIn: unknown } | undefined,
   rule: RateLimitRule,
 ): RateLimitResult => ({
   allowed: Number(row?.count ?? 1) <= rule.max,
   retryAfter: Math.max(1, Number(row?.resetIn ?? 1)),
 });
+
+/**
+ * A statement counting a group of hits, `hits` per key, in one upsert (a row can be
+ * updated once per statement): `source` is a select of `key` and `hits`. Answers each key's
+ * `key`, `count` after the group and `reset_in`. For a data-modifying `with` clause.
+ */
+export function countHitsSql(source: SQL, windowSeconds: number) {
+  const window = sql`make_interval(secs => ${windowSeconds}::int)`;
+  const expired = sql`limits.window_start + ${window} <= now()`;
+  return sql`insert into ${rateLimits} as limits (key, window_start, count)
+    select key, now(), hits from (${source}) as grouped
+    on conflict (key) do update set
+      count = case when ${expired} then excluded.count else limits.count + excluded.count end,
+      window_start = case when ${expired} then now() else limits.window_start end
+    returning key, count,
+      ceil(extract(epoch from (window_start + ${window} - now())))::int as reset_in`;
+}
 
 const peekQuery = preparedPerDb((db) =>
   db
