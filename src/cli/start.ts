@@ -54,31 +54,43 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
     throw error;
   });
   let recorded: Recorded | undefined;
-  const shutdown = onceShutdown(logger, async () => {
+  const stopAll = async () => {
     await recorded?.close();
     await portico.close();
     await emulator?.stop();
-  });
+  };
+  const shutdown = onceShutdown(logger, stopAll);
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
 
   let demoSeeded: boolean | undefined;
-  if (emulator) {
-    const { database, stripe, accounts, catalog, billingConfig } = portico;
-    const db = database.db;
-    const seed = await seedDemo({
-      db,
-      stripe,
-      catalog,
-      billingConfig,
-      accounts,
-      demo: config.demo,
-    });
-    await saveEmulatorDefaultPortal(emulator.url, EMBEDDED_STRIPE_KEY, seed.portalConfigurationId);
-    demoSeeded = seed.created;
+  let port: number;
+  try {
+    if (emulator) {
+      const { database, stripe, accounts, catalog, billingConfig } = portico;
+      const seed = await seedDemo({
+        db: database.db,
+        stripe,
+        catalog,
+        billingConfig,
+        accounts,
+        demo: config.demo,
+      });
+      await saveEmulatorDefaultPortal(
+        emulator.url,
+        EMBEDDED_STRIPE_KEY,
+        seed.portalConfigurationId,
+      );
+      demoSeeded = seed.created;
+    }
+    port = await portico.listen();
+  } catch (error) {
+    // Nothing started here may outlive the command: the embedded database and emulator
+    // are processes of their own.
+    await portico.close().catch(() => undefined);
+    await emulator?.stop().catch(() => undefined);
+    throw startError(error, config);
   }
-
-  const port = await portico.listen();
   recorded = await recordForCli(config, port, emulator).catch((error: unknown) => {
     logger.warn({ err: error }, "could not record the setup for the CLI");
     return undefined;
@@ -95,6 +107,15 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
   const color = Boolean(process.stdout.isTTY && process.stdout.hasColors?.());
   const checklist = renderStartChecklist(listOfflineItems(setup), color);
   printBanner(config, port, checklist, emulator, demoSeeded);
+}
+
+/** A port already taken is the usual failure to start: say which, and what to do. */
+function startError(error: unknown, config: Config): unknown {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== "EADDRINUSE") return error;
+  return new Error(
+    `Port ${config.port} on ${config.host} is already in use: stop what listens there, or set PORT to a free port`,
+    { cause: error },
+  );
 }
 
 interface Recorded {
