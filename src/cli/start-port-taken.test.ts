@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { porticoCommand } from "../../test/cli-process.js";
 import { embeddedPostmasterPid, makeDataDir, removeDataDir } from "../../test/data-dir.js";
-import { freePort, REPO_ROOT } from "./start-test-helpers.js";
+import { freePort, spawnQuickStart } from "./start-test-helpers.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -40,19 +38,7 @@ describe("portico start on a port already in use", () => {
     const taken = await listenOn(port);
     cleanups.push(() => taken.close());
 
-    const child = spawn(...porticoCommand("start", "--no-web-build"), {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: "production",
-        PORT: String(port),
-        PORTICO_DATA_DIR: dataDir,
-        STRIPE_EMULATOR_PORT: String(emulatorPort),
-      },
-      // Its own process group, so that a failed test cannot leave the emulator behind.
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnQuickStart(dataDir, port, emulatorPort);
     cleanups.push(() => {
       try {
         if (child.pid) process.kill(-child.pid, "SIGKILL");

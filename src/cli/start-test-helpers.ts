@@ -18,11 +18,9 @@ export interface QuickStartProcess {
   stop(): Promise<void>;
 }
 
-/** Starts Portico and its embedded emulator on `dataDir`; resolves once it listens. */
-export async function startQuickStart(dataDir: string): Promise<QuickStartProcess> {
-  // Real ports, not 0: the emulator is told where to deliver before Portico listens.
-  const [port, emulatorPort] = [await freePort(), await freePort()];
-  const child = spawn(...porticoCommand("start", "--no-web-build"), {
+/** `portico start --no-web-build` on `dataDir` and these ports, in its own process group. */
+export function spawnQuickStart(dataDir: string, port: number, emulatorPort: number) {
+  return spawn(...porticoCommand("start", "--no-web-build"), {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,
@@ -35,6 +33,13 @@ export async function startQuickStart(dataDir: string): Promise<QuickStartProces
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+/** Starts Portico and its embedded emulator on `dataDir`; resolves once it listens. */
+export async function startQuickStart(dataDir: string): Promise<QuickStartProcess> {
+  // Real ports, not 0: the emulator is told where to deliver before Portico listens.
+  const emulatorPort = await freePort();
+  const child = spawnQuickStart(dataDir, await freePort(), emulatorPort);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
