@@ -54,12 +54,11 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
     throw error;
   });
   let recorded: Recorded | undefined;
-  const stopAll = async () => {
+  const shutdown = onceShutdown(logger, async () => {
     await recorded?.close();
     await portico.close();
     await emulator?.stop();
-  };
-  const shutdown = onceShutdown(logger, stopAll);
+  });
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
 

@@ -10,22 +10,32 @@ export interface RateLimitResult {
   retryAfter: number;
 }
 
-const resetIn = sql<number>`ceil(extract(epoch from (${rateLimits.windowStart} + make_interval(secs => ${sql.placeholder("windowSeconds")}::int) - now())))::int`;
+/** When the stored window ends, for windows of `seconds` (a value or a placeholder). */
+const windowEnd = (seconds: unknown) =>
+  sql`${rateLimits.windowStart} + make_interval(secs => ${seconds}::int)`;
+const resetInAfter = (seconds: unknown) =>
+  sql<number>`ceil(extract(epoch from (${windowEnd(seconds)} - now())))::int`;
+const expiredAfter = (seconds: unknown) => sql`${windowEnd(seconds)} <= now()`;
 
-const expired = sql`${rateLimits.windowStart} + make_interval(secs => ${sql.placeholder("windowSeconds")}::int) <= now()`;
+/**
+ * An upsert's new `count` and `window_start` when `hits` more are counted against a stored
+ * window: a window that is over starts again, with those hits.
+ */
+const countedHits = (hits: SQL, seconds: unknown) => ({
+  count: sql`case when ${expiredAfter(seconds)} then ${hits} else ${rateLimits.count} + ${hits} end`,
+  windowStart: sql`case when ${expiredAfter(seconds)} then now() else ${rateLimits.windowStart} end`,
+});
+
+const windowSeconds = sql.placeholder("windowSeconds");
+const resetIn = resetInAfter(windowSeconds);
+const expired = expiredAfter(windowSeconds);
 
 /** Counts a hit in `key`'s window, starting a new window when the last one is over. */
 const upsertHit = (db: Db) =>
   db
     .insert(rateLimits)
     .values({ key: sql.placeholder("key"), windowStart: sql`now()`, count: 1 })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
-        windowStart: sql`case when ${expired} then now() else ${rateLimits.windowStart} end`,
-      },
-    });
+    .onConflictDoUpdate({ target: rateLimits.key, set: countedHits(sql`1`, windowSeconds) });
 
 const hitQuery = preparedPerDb((db) =>
   upsertHit(db).returning({ count: rateLimits.count, resetIn }).prepare("consume_rate_limit"),
@@ -64,16 +74,12 @@ export const limitResult = (
  * updated once per statement): `source` is a select of `key` and `hits`. Answers each key's
  * `key`, `count` after the group and `reset_in`. For a data-modifying `with` clause.
  */
-export function countHitsSql(source: SQL, windowSeconds: number) {
-  const window = sql`make_interval(secs => ${windowSeconds}::int)`;
-  const expired = sql`limits.window_start + ${window} <= now()`;
-  return sql`insert into ${rateLimits} as limits (key, window_start, count)
+export function countHitsSql(source: SQL, seconds: number) {
+  const set = countedHits(sql`excluded.count`, seconds);
+  return sql`insert into ${rateLimits} (key, window_start, count)
     select key, now(), hits from (${source}) as grouped
-    on conflict (key) do update set
-      count = case when ${expired} then excluded.count else limits.count + excluded.count end,
-      window_start = case when ${expired} then now() else limits.window_start end
-    returning key, count,
-      ceil(extract(epoch from (window_start + ${window} - now())))::int as reset_in`;
+    on conflict (key) do update set count = ${set.count}, window_start = ${set.windowStart}
+    returning key, count, ${resetInAfter(seconds)} as reset_in`;
 }
 
 const peekQuery = preparedPerDb((db) =>
