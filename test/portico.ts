@@ -105,7 +105,8 @@ export async function startTestPortico(
     stop,
     async close() {
       await stop();
-      if (options.projects) await dropProjectDatabases(database.url);
+      // The databases belong to the first instance: a sibling closing first leaves them to it.
+      if (options.projects && !options.sibling) await dropProjectDatabases(database.url);
       await database.drop();
     },
   };

@@ -192,6 +192,8 @@ async function stopIfLast(dataDir: string, cluster: string, url: string) {
   const running = runningServer(cluster);
   if (!running) return;
   const client = new pg.Client({ connectionString: url });
+  // The server may be stopping under us: the query fails, and the loss must not end the process.
+  client.on("error", () => {});
   try {
     await client.connect();
     const { rows } = await client.query<{ others: number }>(

@@ -15,8 +15,13 @@ export function openPostgres(options: DatabaseOptions): Database {
 /** `url` is set when Portico made the pool (and so ends it); a borrowed pool has none. */
 function postgresDatabase(pool: pg.Pool, url: string | undefined): Database {
   const owned = url !== undefined;
-  // An idle client's error (e.g. the server restarting) must not crash the process.
-  if (owned) pool.on("error", () => {});
+  // A lost connection (the server restarting, a backend terminated) must not crash the
+  // process: pg emits it as an `error` on the client, and the pool listens only while the
+  // client is idle. A checked-out client's statement fails instead, with a retryable error.
+  if (owned) {
+    pool.on("error", () => {});
+    pool.on("connect", (client) => client.on("error", () => {}));
+  }
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
