@@ -5,6 +5,7 @@ import {
   startBetterAuthTarget,
   startDirectTarget,
   startPorticoTarget,
+  startRelayTarget,
   startSeedTarget,
 } from "./portal-targets.js";
 import { checkCell, cpuCell, median, range, ratio, rounds, table } from "./report.js";
@@ -25,7 +26,16 @@ interface Measured {
   check: string;
 }
 
-const STARTERS = [startPorticoTarget, startBetterAuthTarget, startSeedTarget, startDirectTarget];
+// Portico first and the seed third: the ratio columns divide by them. The direct call is the
+// latency rows' base.
+const STARTERS = [
+  startPorticoTarget,
+  startBetterAuthTarget,
+  startSeedTarget,
+  startDirectTarget,
+  startRelayTarget,
+];
+const DIRECT = 3;
 
 /**
  * Every target started once against the same emulator and PostgreSQL server, then, round
@@ -111,13 +121,15 @@ function printPortal(
       ratio(value, portico ?? Number.NaN, i === 0),
       ratio(value, seed ?? Number.NaN, i === 2),
       cpuCell(rows.map((row) => row.serverCpuMsPerRequest)),
-      i === 3 ? "–" : cpuCell(rows.map((row) => row.postgresCpuMsPerRequest)),
+      target.usesDatabase ? cpuCell(rows.map((row) => row.postgresCpuMsPerRequest)) : "–",
       median(rows.map((row) => row.result.p50)).toFixed(1),
       String(rows.reduce((sum, row) => sum + row.result.errors, 0)),
       checkCell(rows.map((row) => row.check)),
     ];
   });
-  const directP50 = median((paced.get(targets[3]?.name ?? "") ?? []).map((row) => row.result.p50));
+  const directP50 = median(
+    (paced.get(targets[DIRECT]?.name ?? "") ?? []).map((row) => row.result.p50),
+  );
   const pacedRows = targets.map((target, i) => {
     const rows = paced.get(target.name) ?? [];
     const p50 = median(rows.map((row) => row.result.p50));
@@ -131,7 +143,7 @@ function printPortal(
         2,
       ),
       median(rows.map((row) => row.result.p99)).toFixed(2),
-      i === 3 ? "–" : (p50 - directP50).toFixed(2),
+      i === DIRECT ? "–" : (p50 - directP50).toFixed(2),
       String(rows.reduce((sum, row) => sum + row.result.errors, 0)),
       checkCell(rows.map((row) => row.check)),
     ];

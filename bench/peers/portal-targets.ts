@@ -20,6 +20,8 @@ export type EmulatorStripe = ReturnType<typeof emulatorSdk>;
 /** One way of getting a portal session, ready to be loaded. */
 export interface PortalTarget {
   name: string;
+  /** Whether it uses the database: PostgreSQL's CPU is counted for it only then. */
+  usesDatabase: boolean;
   /** CPU (ms) used so far by the process that does this target's work. */
   cpuMs(): number;
   saturate(duration: number): Promise<LoadResult>;
@@ -56,6 +58,7 @@ function httpTarget(
   cpuMs: () => number,
   connections: number,
   stop: () => Promise<void>,
+  usesDatabase = true,
 ): PortalTarget {
   const calls = headers.map((own) => async () => {
     const response = await fetch(url, {
@@ -69,6 +72,7 @@ function httpTarget(
   });
   return {
     name,
+    usesDatabase,
     cpuMs,
     saturate: (duration) => saturate({ url, connections, duration, body, headers }),
     paced: (rate, duration) => runPaced(calls, rate, duration),
@@ -269,6 +273,7 @@ export async function startDirectTarget(setup: PortalSetup): Promise<PortalTarge
   });
   return {
     name: "stripe SDK, direct",
+    usesDatabase: false,
     cpuMs: () => {
       const usage = process.cpuUsage();
       return (usage.user + usage.system) / 1000;
@@ -277,4 +282,26 @@ export async function startDirectTarget(setup: PortalSetup): Promise<PortalTarge
     paced: (rate, duration) => runPaced(calls, rate, duration),
     stop: async () => {},
   };
+}
+
+/**
+ * The floor of any server in between: `node:http` relaying the body's customer to the same
+ * SDK call (`servers/portal-relay.js`), with no authentication, database or audit.
+ */
+export async function startRelayTarget(setup: PortalSetup): Promise<PortalTarget> {
+  const customer = await setup.stripe.customers.create();
+  const server = await startPeerServer("portal-relay.js", {
+    STRIPE_SECRET_KEY: setup.key,
+    STRIPE_API_BASE: setup.emulatorUrl,
+  });
+  return httpTarget(
+    "floor: node:http relay to the SDK call",
+    server.url,
+    JSON.stringify({ customer: customer.id, returnUrl: `${server.url}/settings/billing` }),
+    [{}],
+    () => readCpuMs(server.child),
+    setup.connections,
+    () => server.stop(),
+    false,
+  );
 }
