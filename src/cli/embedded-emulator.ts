@@ -4,7 +4,8 @@ import { dirname, join } from "node:path";
 
 /**
  * Runs the Stripe emulator as its own program beside Portico (the same process
- * group, so Ctrl-C reaches both). Portico never imports the emulator's code.
+ * group, so Ctrl-C reaches both; and it stops when Portico's end of its stdin closes, so it
+ * never outlives a Portico killed outright). Portico never imports the emulator's code.
  */
 
 /**
@@ -43,14 +44,15 @@ export function startEmbeddedEmulator(options: {
    */
   webhook?: { url: string; secretFile: string; account: string };
 }): Promise<EmbeddedEmulator> {
-  const args = [...emulatorCommand(), "--port", String(options.port)];
+  // Its stdin is a pipe from this process: if this process dies, the emulator stops too.
+  const args = [...emulatorCommand(), "--port", String(options.port), "--stop-with-stdin"];
   if (options.stateFile) args.push("--state-file", options.stateFile);
   if (options.webhook) {
     const { url, secretFile, account } = options.webhook;
     args.push("--webhook-url", url, "--webhook-secret-file", secretFile);
     args.push("--webhook-account", account);
   }
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "pipe"] });
 
   return new Promise((resolve, reject) => {
     let output = "";
@@ -67,7 +69,13 @@ export function startEmbeddedEmulator(options: {
       output += chunk.toString();
     });
     child.once("exit", (code) =>
-      reject(new Error(`Stripe emulator exited (${code}) before it was ready:\n${output.trim()}`)),
+      reject(
+        output.includes("EADDRINUSE")
+          ? new Error(
+              `The Stripe emulator's port ${options.port} on 127.0.0.1 is already in use: stop what listens there, or set STRIPE_EMULATOR_PORT to a free port`,
+            )
+          : new Error(`Stripe emulator exited (${code}) before it was ready:\n${output.trim()}`),
+      ),
     );
   });
 }

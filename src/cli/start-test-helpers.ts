@@ -35,11 +35,17 @@ export function spawnQuickStart(dataDir: string, port: number, emulatorPort: num
   });
 }
 
-/** Starts Portico and its embedded emulator on `dataDir`; resolves once it listens. */
-export async function startQuickStart(dataDir: string): Promise<QuickStartProcess> {
+/**
+ * Starts Portico and its embedded emulator on `dataDir` (on `ports`, else free ones);
+ * resolves once it listens.
+ */
+export async function startQuickStart(
+  dataDir: string,
+  ports?: { port: number; emulatorPort: number },
+): Promise<QuickStartProcess> {
   // Real ports, not 0: the emulator is told where to deliver before Portico listens.
-  const emulatorPort = await freePort();
-  const child = spawnQuickStart(dataDir, await freePort(), emulatorPort);
+  const emulatorPort = ports?.emulatorPort ?? (await freePort());
+  const child = spawnQuickStart(dataDir, ports?.port ?? (await freePort()), emulatorPort);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {

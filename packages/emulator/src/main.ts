@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     portalSessionTtlSeconds: readPortalSessionTtl(argv),
     ...flags,
   });
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     emulator.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -52,6 +55,14 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  // A supervisor that starts it with a pipe on stdin (as `portico start` does) may die
+  // without stopping it, even by SIGKILL: the pipe then ends, and the emulator stops too,
+  // rather than outlive it holding the port the next start needs.
+  if (argv.includes("--stop-with-stdin")) {
+    process.stdin.once("end", stop);
+    process.stdin.once("error", stop);
+    process.stdin.resume();
+  }
   // A secret the caller gave is theirs already; echoing it would only copy it into logs.
   if (emulator.webhookSecret && !flags.startupWebhook?.secret) {
     console.log(`Webhook signing secret for --webhook-url: ${emulator.webhookSecret}`);
