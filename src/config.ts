@@ -138,6 +138,11 @@ const EnvSchema = z.object({
   WEBHOOK_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(20),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
   OUTBOX_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
+  // Stripe redelivers an event for up to 3 days: a shorter retention could apply one twice.
+  RETENTION_STRIPE_EVENTS_DAYS: z.coerce.number().int().min(4).max(3650).default(30),
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  RETENTION_AUDIT_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   PORTAL_CONFIGURATIONS: csv,
   PORTAL_DEFAULT_CONFIGURATION: z.string().min(1).optional(),
   AUTH_SESSION_TTL_HOURS: z.coerce
@@ -253,6 +258,20 @@ export interface Config {
    * gives an endpoint `deliveryTimeoutMs` to answer.
    */
   outbox: { intervalMs: number; deliveryTimeoutMs: number };
+  /**
+   * What is deleted once done with, a pass every `intervalMs` (0: this instance never
+   * prunes): Stripe events applied or ignored after `stripeEventsDays`, outgoing events with
+   * nothing pending after `outboxDays`, portal-session and audit rows after `auditDays` (0:
+   * never), and sessions, sign-in links and rate-limit counters once long expired.
+   */
+  retention: {
+    intervalMs: number;
+    stripeEventsDays: number;
+    outboxDays: number;
+    auditDays: number;
+    /** The longest rate-limit window configured. */
+    rateLimitWindowSeconds: number;
+  };
   rateLimits: {
     portal: RateLimitRule;
     login: RateLimitRule;
@@ -425,6 +444,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       },
     },
     outbox: { intervalMs: e.OUTBOX_INTERVAL_MS, deliveryTimeoutMs: e.OUTBOX_DELIVERY_TIMEOUT_MS },
+    retention: {
+      intervalMs: e.RETENTION_INTERVAL_MS,
+      stripeEventsDays: e.RETENTION_STRIPE_EVENTS_DAYS,
+      outboxDays: e.RETENTION_OUTBOX_DAYS,
+      auditDays: e.RETENTION_AUDIT_DAYS,
+      rateLimitWindowSeconds: Math.max(
+        ...[
+          e.RATE_LIMIT_PORTAL,
+          e.RATE_LIMIT_LOGIN,
+          e.RATE_LIMIT_SIGNUP,
+          e.RATE_LIMIT_SYNC,
+          e.RATE_LIMIT_CHECKOUT,
+        ].map((rule) => rule.windowSeconds),
+      ),
+    },
     rateLimits: {
       portal: e.RATE_LIMIT_PORTAL,
       login: e.RATE_LIMIT_LOGIN,

@@ -15,6 +15,7 @@ import { createSyncServices } from "./billing/sync-services.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { createMetrics } from "./metrics.js";
+import { createRetentionWorker } from "./retention-worker.js";
 import { createStripeClients } from "./stripe/client.js";
 import { createStripeGateway } from "./stripe/gateway.js";
 
@@ -70,6 +71,12 @@ export function createCore(deps: {
     clock: deps.clock,
   });
   const readiness = createReadinessCheck({ db, stripe, setup });
+  const retention = createRetentionWorker({
+    db,
+    options: config.retention,
+    logger,
+    pruned: metrics.rowsPruned,
+  });
   return {
     config,
     logger,
@@ -96,15 +103,18 @@ export function createCore(deps: {
     changes,
     /** Outgoing webhooks: endpoints, and the worker that dispatches and delivers. */
     outbox,
+    /** Deletes the rows Portico is done with, every `RETENTION_INTERVAL_MS`. */
+    retention,
 
     /**
      * The background work: the setup check (Stripe may be slow; nobody waits), retries of
-     * failed webhook events, and the outbox.
+     * failed webhook events, the outbox, and retention.
      */
     start() {
       void setup.run();
       billingSync.retries.start();
       outbox.worker.start();
+      retention.start();
     },
 
     /**
@@ -117,12 +127,13 @@ export function createCore(deps: {
       const retriesStopped = billingSync.retries.stop();
       // Deliveries in flight finish (or are cut short after the grace) and are recorded.
       const outboxStopped = outbox.worker.stop();
+      const retentionStopped = retention.stop();
       await drainRequests();
       // Audit rows written behind their responses are in before the database closes.
       await portal.flush();
       billingSync.sync.close();
       await billingSync.webhooks.drain();
-      await Promise.all([retriesStopped, outboxStopped]);
+      await Promise.all([retriesStopped, outboxStopped, retentionStopped]);
     },
   };
 }

@@ -54,6 +54,8 @@ export interface Metrics extends StripeCallMetrics {
   outgoingWebhook(outcome: OutgoingWebhookOutcome): void;
   /** Read at each scrape, as the inbox's backlog is. */
   watchDeliveryBacklog(read: () => Promise<DeliveryBacklog[]>): void;
+  /** Rows the retention worker deleted from `table`. */
+  rowsPruned(table: string, rows: number): void;
   /**
    * Other registries to expose with this one (each hosted project's, labelled `project`),
    * read at each scrape.
@@ -133,6 +135,13 @@ export function createMetrics(options: { enabled: boolean; project?: string }): 
       "Age of the oldest outgoing webhook delivery not delivered, by status",
     ],
   });
+  // --- Retention ---------------------------------------------------------------------
+  const pruned = new Counter({
+    name: "portico_retention_deleted_rows_total",
+    help: "Rows deleted once done with (see RETENTION_*), by table",
+    labelNames: ["table"] as const,
+    registers: [registry],
+  });
   const refreshBacklogs = () => Promise.all([inbox.refresh(), deliveries.refresh()]);
 
   async function collect() {
@@ -160,6 +169,9 @@ export function createMetrics(options: { enabled: boolean; project?: string }): 
       outgoing.inc({ outcome });
     },
     watchDeliveryBacklog: deliveries.watch,
+    rowsPruned(table, rows) {
+      pruned.inc({ table }, rows);
+    },
     includeOnScrape(read) {
       readIncluded = read;
     },
@@ -241,6 +253,7 @@ const disabledMetrics: Metrics = {
   watchInboxBacklog: () => {},
   outgoingWebhook: () => {},
   watchDeliveryBacklog: () => {},
+  rowsPruned: () => {},
   includeOnScrape: () => {},
   collect: () => Promise.resolve([]),
   render: () => Promise.resolve({ contentType: "text/plain", body: "" }),

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { createPeriodicTask } from "../periodic-task.js";
 
 export interface RetryWorkerOptions {
   /** Milliseconds between passes; 0 turns the worker off. */
@@ -20,8 +21,6 @@ export function createRetryWorker(deps: {
   logger: Pick<Logger, "info" | "warn">;
 }) {
   const { options, logger } = deps;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<void> | undefined;
   let stopped = false;
 
   async function runPass(): Promise<void> {
@@ -33,30 +32,17 @@ export function createRetryWorker(deps: {
     }
   }
 
-  function schedule() {
-    if (stopped) return;
-    // Jitter keeps instances that started together from polling in step.
-    const delay = options.intervalMs * (0.75 + Math.random() * 0.5);
-    timer = setTimeout(() => {
-      pass = runPass()
-        .catch((error: unknown) => logger.warn({ err: error }, "webhook retry pass failed"))
-        .finally(() => {
-          pass = undefined;
-          schedule();
-        });
-    }, delay);
-    timer.unref();
-  }
-
+  const task = createPeriodicTask({
+    intervalMs: options.intervalMs,
+    run: runPass,
+    failed: (error) => logger.warn({ err: error }, "webhook retry pass failed"),
+  });
   return {
-    start() {
-      if (options.intervalMs > 0 && !timer) schedule();
-    },
+    start: task.start,
     /** Stops polling and waits for the event in hand, if any, to finish. */
     async stop() {
       stopped = true;
-      clearTimeout(timer);
-      await pass;
+      await task.stop();
     },
   };
 }

@@ -3,8 +3,9 @@ import { makeDataDir, removeDataDir } from "../../test/data-dir.js";
 import { freePort, type QuickStartProcess, startQuickStart } from "./start-test-helpers.js";
 
 const cleanups: (() => unknown)[] = [];
+// Last in, first out: the servers stop before their data dir goes.
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 /** Whether anything still answers on the emulator's port. */
