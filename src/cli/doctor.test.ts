@@ -97,6 +97,7 @@ describe("portico doctor", () => {
       "database",
       "migrations",
       "webhook_inbox",
+      "outgoing_webhooks",
       "stripe_keys",
       "stripe_test_key",
       "stripe_test_portal",
@@ -242,13 +243,23 @@ describe("portico doctor", () => {
     expect(report.checks[0]?.message).toMatch(/PORT: .*; STRIPE_TEST_SECRET_KEY: must look like/);
   });
 
-  it("warns about failed webhook events and fails pending migrations", async () => {
+  it("warns about failed webhook events and deliveries, and fails pending migrations", async () => {
     const config = loadConfig(goodEnv());
     const database = await openDatabase(databaseOptions(config));
     try {
-      await database.db.execute(
-        sql`insert into portico.stripe_events (id, type, livemode, created, status, payload) values ('evt_doctor', 'invoice.paid', false, now(), 'failed', '{}'::jsonb)`,
-      );
+      await database.db.execute(sql`
+        insert into portico.stripe_events (id, type, livemode, created, status, payload)
+          values ('evt_doctor', 'invoice.paid', false, now(), 'failed', '{}'::jsonb);
+        insert into portico.webhook_endpoints (id, url, events, secret)
+          values ('we_doctor', 'https://app.example.com/hook', '{*}', 'sealed');
+        insert into portico.outbox_events (id, type, livemode, subject, created, payload)
+          values
+            ('evt_out_doctor_1', 'subscription.updated', false, 'user:1', now(), '{}'),
+            ('evt_out_doctor_2', 'subscription.updated', false, 'user:1', now(), '{}');
+        insert into portico.webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at)
+          values
+            ('dlv_doctor_1', 'evt_out_doctor_1', 'we_doctor', 'failed', now()),
+            ('dlv_doctor_2', 'evt_out_doctor_2', 'we_doctor', 'failed', now())`);
     } finally {
       await database.close();
     }
@@ -256,6 +267,11 @@ describe("portico doctor", () => {
     expect(byName.webhook_inbox).toMatchObject({
       status: "warn",
       message: expect.stringMatching(/^1 failed webhook event waiting/),
+    });
+    expect(byName.outgoing_webhooks).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(/^2 outgoing webhook deliveries failed for good/),
+      fix: expect.stringContaining("portico events redeliver"),
     });
     // Which check failed, if one did (once, beside stress-ng, one did and it was not said).
     expect(code, text).toBe(0);

@@ -116,6 +116,7 @@ describe("the CLI beside a running `portico start` (embedded emulator and databa
     expect(byName.get("database")).toMatchObject({ status: "pass" });
     expect(byName.get("migrations")).toMatchObject({ status: "pass" });
     expect(byName.get("webhook_inbox")).toMatchObject({ status: "pass" });
+    expect(byName.get("outgoing_webhooks")).toMatchObject({ status: "pass" });
     expect(byName.get("stripe_test_key")).toMatchObject({ status: "pass" });
     expect(byName.get("stripe_test_prices")).toMatchObject({ status: "pass" });
     expect(byName.get("stripe_test_webhook_secret")).toMatchObject({ status: "pass" });

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { sql } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { MIGRATIONS_SCHEMA, MIGRATIONS_TABLE } from "./migrations.js";
-import { stripeEvents } from "./schema.js";
+import { stripeEvents, webhookDeliveries } from "./schema.js";
 import { PORTICO_SCHEMA } from "./schema-name.js";
 
 const journalPath = new URL("../../drizzle/meta/_journal.json", import.meta.url);
@@ -59,16 +59,21 @@ export async function readMigrationStatus(
 }
 
 /**
- * Webhook events the sync gave up on for now (`status = 'failed'`), or
- * undefined when the inbox table does not exist (a database from before it).
+ * Rows of `table` whose `status` is `failed`: webhook events the sync gave up on for now
+ * (`stripe_events`), or outgoing deliveries given up for good (`webhook_deliveries`).
+ * Undefined when the table does not exist (a database from before it).
  */
-export async function countFailedStripeEvents(db: Db): Promise<number | undefined> {
+export async function countFailedRows(
+  db: Db,
+  table: typeof stripeEvents | typeof webhookDeliveries,
+): Promise<number | undefined> {
+  const name = getTableName(table);
   const exists = (await db.execute(
-    sql`select to_regclass(${`${PORTICO_SCHEMA}.stripe_events`}) is not null as "exists"`,
+    sql`select to_regclass(${`${PORTICO_SCHEMA}.${name}`}) is not null as "exists"`,
   )) as unknown as Rows<{ exists: boolean }>;
   if (!exists.rows[0]?.exists) return undefined;
   const result = (await db.execute(
-    sql`select count(*)::int as "failed" from ${stripeEvents} where ${stripeEvents.status} = 'failed'`,
+    sql`select count(*)::int as "failed" from ${table} where ${table.status} = 'failed'`,
   )) as unknown as Rows<{ failed: number }>;
   return Number(result.rows[0]?.failed ?? 0);
 }

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client.js";
-import { countFailedStripeEvents, pingDatabase, readMigrationStatus } from "../../db/health.js";
+import { countFailedRows, pingDatabase, readMigrationStatus } from "../../db/health.js";
+import { stripeEvents, webhookDeliveries } from "../../db/schema.js";
 import {
   type DoctorCheck,
   type DoctorDatabase,
@@ -70,12 +71,12 @@ async function checkDatabase(database: DoctorDatabase): Promise<DoctorCheck[]> {
           "run `portico migrate` (the server also migrates at startup)",
         ),
   );
-  checks.push(await checkInbox(db));
+  checks.push(await checkInbox(db), await checkOutgoingDeliveries(db));
   return checks;
 }
 
 async function checkInbox(db: Db): Promise<DoctorCheck> {
-  const failed = await countFailedStripeEvents(db);
+  const failed = await countFailedRows(db, stripeEvents);
   if (failed === undefined)
     return { name: "webhook_inbox", status: "skip", message: "no webhook inbox table yet" };
   if (failed === 0) return pass("webhook_inbox", "no failed webhook events waiting");
@@ -84,6 +85,20 @@ async function checkInbox(db: Db): Promise<DoctorCheck> {
     status: "warn",
     message: `${failed} failed webhook event${failed === 1 ? "" : "s"} waiting for a retry`,
     fix: "read `last_error` of the stripe_events rows with status 'failed'; they are retried automatically",
+  };
+}
+
+/** Deliveries that ran out of retries: the app's endpoint never heard of those changes. */
+async function checkOutgoingDeliveries(db: Db): Promise<DoctorCheck> {
+  const failed = await countFailedRows(db, webhookDeliveries);
+  if (failed === undefined)
+    return { name: "outgoing_webhooks", status: "skip", message: "no outbox table yet" };
+  if (failed === 0) return pass("outgoing_webhooks", "no outgoing webhook delivery failed");
+  return {
+    name: "outgoing_webhooks",
+    status: "warn",
+    message: `${failed} outgoing webhook deliver${failed === 1 ? "y" : "ies"} failed for good: the endpoint did not hear of those changes`,
+    fix: "`portico events deliveries --status failed` shows each one's last error; fix the endpoint, then `portico events redeliver <dlv_…>`",
   };
 }
 
