@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { getTableName, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { MIGRATIONS_SCHEMA, MIGRATIONS_TABLE } from "./migrations.js";
-import { stripeEvents, webhookDeliveries } from "./schema.js";
+import type { stripeEvents, webhookDeliveries } from "./schema.js";
 import { PORTICO_SCHEMA } from "./schema-name.js";
 
 const journalPath = new URL("../../drizzle/meta/_journal.json", import.meta.url);
