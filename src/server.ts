@@ -4,7 +4,8 @@ import type { Logger } from "pino";
 import { type AccountService, createAccountService } from "./auth/accounts.js";
 import { resolveKeySubject } from "./auth/service-key-subjects.js";
 import { createServiceKeyService } from "./auth/service-keys.js";
-import { createSessionCache, type SessionCache } from "./auth/session-cache.js";
+import type { SessionCache } from "./auth/session-cache.js";
+import { openSessionFeed } from "./auth/session-feed.js";
 import { createSignInLinkService } from "./auth/sign-in-links.js";
 import { readBillingConfigFile, withBillingConfig } from "./billing/billing-config.js";
 import type { BillingConfig } from "./billing/billing-config-schema.js";
@@ -20,7 +21,6 @@ import type { SyncServices } from "./billing/sync-services.js";
 import type { Config } from "./config.js";
 import { type Core, createCore } from "./core.js";
 import { type Database, databaseOptions, openDatabase } from "./db/client.js";
-import { listenForRevokedSessions } from "./db/session-revocations.js";
 import { createApp, type PorticoApp } from "./http/app.js";
 import { closeServer } from "./http/close-server.js";
 import type { CrossOrigins } from "./http/cross-origin.js";
@@ -147,18 +147,7 @@ export async function createPorticoService(
   const config = withBillingConfig(envConfig, billingConfig);
   const database = options.database ?? (await openDatabase(databaseOptions(config)));
   await database.migrate();
-  // The server's own sessions only (hosted projects look theirs up): the feed holds a
-  // connection of its own, which a borrowed pool's database has no URL for.
-  const sessionCache = database.url ? createSessionCache() : undefined;
-  const revocations =
-    sessionCache &&
-    database.url &&
-    listenForRevokedSessions({
-      url: database.url,
-      onRevoked: (tokenHash) => sessionCache.forget(tokenHash),
-      connected: (listening) => sessionCache.trust(listening),
-      logger,
-    });
+  const sessions = openSessionFeed(database, logger);
   let projects: ProjectHosting | undefined;
   const { core, app, accounts } = wireStandaloneApp({
     config,
@@ -167,7 +156,7 @@ export async function createPorticoService(
     database,
     crossOrigins: (origin) => projects?.allowsOrigin(origin) ?? false,
     clock: options.clock,
-    sessionCache,
+    sessionCache: sessions.cache,
   });
   projects = hostProjects({
     config: envConfig,
@@ -240,7 +229,7 @@ export async function createPorticoService(
         return drained;
       };
       await Promise.all([core.stop(drainRequests), projects?.runtimes.close(drainRequests)]);
-      if (revocations) await revocations.close();
+      await sessions.close();
       if (!options.database) await database.close();
     },
   };

@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import type { SessionCache } from "../auth/session-cache.js";
+import { openSessionFeed, type SessionFeed } from "../auth/session-feed.js";
 import type { BillingConfig } from "../billing/billing-config-schema.js";
 import type { Config } from "../config.js";
 import type { Core } from "../core.js";
@@ -23,6 +25,8 @@ export type BuildProjectApp = (input: {
   config: Config;
   billingConfig: BillingConfig | undefined;
   database: Database;
+  /** The project's sessions seen lately, evicted by its database's revocations. */
+  sessionCache: SessionCache | undefined;
   logger: Logger;
 }) => { core: Core; app: { fetch(request: Request): Response | Promise<Response> } };
 
@@ -32,8 +36,16 @@ const DEFAULT_REFRESH_MS = 5_000;
 interface Entry {
   runtime: ProjectRuntime;
   database: Database;
+  /** Kept with the database, across rebuilds; closed before it. */
+  sessions: SessionFeed;
   version: number;
   checkedAt: number;
+}
+
+/** What a project holds open besides its core: its session feed, then its database. */
+async function closeOpened(opened: { sessions: SessionFeed; database: Database }) {
+  await opened.sessions.close();
+  await opened.database.close();
 }
 
 /**
@@ -57,26 +69,32 @@ export function createProjectRuntimes(deps: {
   const ready = new Map<string, ProjectRuntime>();
   let closed = false;
 
-  async function start(id: string, database?: Database): Promise<Entry | undefined> {
+  async function start(
+    id: string,
+    reused?: Pick<Entry, "database" | "sessions">,
+  ): Promise<Entry | undefined> {
     const settings = await projects.settings(id);
     if (!settings) {
-      await database?.close();
+      if (reused) await closeOpened(reused);
       return undefined;
     }
     const { config, billingConfig } = projectConfig(serverConfig, settings);
-    const opened = database ?? (await databases.open(id));
     const projectLogger = logger.child({ project: id });
+    const database = reused?.database ?? (await databases.open(id));
+    const sessions = reused?.sessions ?? openSessionFeed(database, projectLogger);
     const { core, app } = deps.build({
       projectId: id,
       config,
       billingConfig,
-      database: opened,
+      database,
+      sessionCache: sessions.cache,
       logger: projectLogger,
     });
     core.start();
     return {
       runtime: { id, config, billingConfig, core, fetch: (request) => app.fetch(request) },
-      database: opened,
+      database,
+      sessions,
       version: settings.updatedAt.getTime(),
       checkedAt: Date.now(),
     };
@@ -91,10 +109,10 @@ export function createProjectRuntimes(deps: {
     if (version?.getTime() === entry.version) return { ...entry, checkedAt: Date.now() };
     const stopped = entry.runtime.core.stop();
     if (!version) {
-      void stopped.then(() => entry.database.close()).catch(() => {});
+      void stopped.then(() => closeOpened(entry)).catch(() => {});
       return undefined;
     }
-    return start(id, entry.database);
+    return start(id, entry);
   }
 
   async function lookup(id: string): Promise<Entry | undefined> {
@@ -154,7 +172,7 @@ export function createProjectRuntimes(deps: {
       if (!entry || entries.get(id) !== current) return;
       entries.delete(id);
       await entry.runtime.core.stop();
-      await entry.database.close();
+      await closeOpened(entry);
     },
 
     /** Stops every project: each drains like the server, then its database closes. */
@@ -172,7 +190,7 @@ export function createProjectRuntimes(deps: {
         return drained;
       };
       await Promise.all(started.map((entry) => entry.runtime.core.stop(drainOnce)));
-      await Promise.all(started.map((entry) => entry.database.close()));
+      await Promise.all(started.map(closeOpened));
     },
   };
 }
