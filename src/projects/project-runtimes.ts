@@ -82,14 +82,22 @@ export function createProjectRuntimes(deps: {
     const projectLogger = logger.child({ project: id });
     const database = reused?.database ?? (await databases.open(id));
     const sessions = reused?.sessions ?? openSessionFeed(database, projectLogger);
-    const { core, app } = deps.build({
-      projectId: id,
-      config,
-      billingConfig,
-      database,
-      sessionCache: sessions.cache,
-      logger: projectLogger,
-    });
+    let built: ReturnType<BuildProjectApp>;
+    try {
+      built = deps.build({
+        projectId: id,
+        config,
+        billingConfig,
+        database,
+        sessionCache: sessions.cache,
+        logger: projectLogger,
+      });
+    } catch (error) {
+      // The next request starts it afresh: what was opened for it must not linger.
+      if (!reused) await closeOpened({ database, sessions });
+      throw error;
+    }
+    const { core, app } = built;
     core.start();
     return {
       runtime: { id, config, billingConfig, core, fetch: (request) => app.fetch(request) },
