@@ -5,8 +5,8 @@ import { openMigratedTestDatabase } from "../../test/database.js";
 import { loadConfig } from "../config.js";
 import type { Database } from "../db/client.js";
 import { SESSION_REVOKED_CHANNEL } from "../db/session-revocations.js";
-import type { ProjectSettings } from "./project-service.js";
 import { type BuildProjectApp, createProjectRuntimes } from "./project-runtimes.js";
+import type { ProjectSettings } from "./project-service.js";
 
 const SETTINGS: ProjectSettings = {
   id: "broken",
