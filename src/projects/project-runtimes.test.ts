@@ -70,4 +70,42 @@ describe("a project whose start fails", () => {
     await expect.poll(listeners, { timeout: 5_000, interval: 20 }).toBe(0);
     await runtimes.close(async () => {});
   });
+
+  it("closes the database its running copy used when the rebuild after a change fails", async () => {
+    let closed = 0;
+    let builds = 0;
+    let updatedAt = new Date(1_000);
+    let drained: (() => void) | undefined;
+    const build: BuildProjectApp = () => {
+      builds++;
+      if (builds > 1) throw new Error("the new settings cannot be built");
+      const core = {
+        start() {},
+        // The old core takes a while to finish what it holds.
+        stop: () => new Promise<void>((resolve) => (drained = resolve)),
+      };
+      return { core: core as never, app: { fetch: () => new Response("ok") } };
+    };
+    const runtimes = createProjectRuntimes({
+      projects: {
+        settings: async () => ({ ...SETTINGS, updatedAt }),
+        version: async () => updatedAt,
+      } as never,
+      databases: {
+        open: async () => ({ ...database, url: undefined, close: async () => void closed++ }),
+      } as never,
+      serverConfig: loadConfig({ NODE_ENV: "test", PORTICO_DATA_DIR: "memory://" }),
+      logger: pino({ level: "silent" }),
+      build,
+      refreshMs: 0,
+    });
+    expect(await runtimes.get("broken")).toBeDefined();
+    updatedAt = new Date(2_000);
+    await expect(runtimes.get("broken")).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    // Not under the old core while it drains; once it has, the database goes.
+    expect(closed).toBe(0);
+    drained?.();
+    await expect.poll(() => closed, { timeout: 1_000, interval: 10 }).toBe(1);
+    await runtimes.close(async () => {});
+  });
 });

@@ -42,10 +42,34 @@ interface Entry {
   checkedAt: number;
 }
 
-/** What a project holds open besides its core: its session feed, then its database. */
-async function closeOpened(opened: { sessions: SessionFeed; database: Database }) {
+/** What a project holds open besides its core. */
+type Opened = Pick<Entry, "database" | "sessions">;
+
+/** A previous core's database and feed, and that core's drain. */
+type Reused = Opened & { drained: Promise<void> };
+
+/** Its session feed, then its database. */
+async function closeOpened(opened: Opened) {
   await opened.sessions.close();
   await opened.database.close();
+}
+
+/**
+ * Closes what a project held, once `drained` (its last core's drain) if one is given; never
+ * fails. A caller with a drain does not wait: that may take the shutdown grace.
+ */
+function letGo(
+  opened: Opened | undefined,
+  drained: Promise<void> = Promise.resolve(),
+): Promise<void> {
+  if (!opened) return Promise.resolve();
+  return drained.then(() => closeOpened(opened)).catch(() => {});
+}
+
+/** Lets go of what a start opened (closed now) or reused (closed once drained). */
+async function release(opened: Opened | undefined, reused: Reused | undefined) {
+  const released = letGo(opened, reused?.drained);
+  if (!reused) await released;
 }
 
 /**
@@ -69,22 +93,25 @@ export function createProjectRuntimes(deps: {
   const ready = new Map<string, ProjectRuntime>();
   let closed = false;
 
-  async function start(
-    id: string,
-    reused?: Pick<Entry, "database" | "sessions">,
-  ): Promise<Entry | undefined> {
-    const settings = await projects.settings(id);
-    if (!settings) {
-      if (reused) await closeOpened(reused);
-      return undefined;
-    }
-    const { config, billingConfig } = projectConfig(serverConfig, settings);
-    const projectLogger = logger.child({ project: id });
-    const database = reused?.database ?? (await databases.open(id));
-    const sessions = reused?.sessions ?? openSessionFeed(database, projectLogger);
-    let built: ReturnType<BuildProjectApp>;
+  /**
+   * Starts the project's core and app: on a database opened here, or on the one its
+   * previous core used (`reused`, with that core's drain). A start that does not happen
+   * lets go of what it would have used, so the next request starts afresh.
+   */
+  async function start(id: string, reused?: Reused): Promise<Entry | undefined> {
+    let opened: Opened | undefined = reused;
     try {
-      built = deps.build({
+      const settings = await projects.settings(id);
+      if (!settings) {
+        await release(opened, reused);
+        return undefined;
+      }
+      const { config, billingConfig } = projectConfig(serverConfig, settings);
+      const projectLogger = logger.child({ project: id });
+      const database = reused?.database ?? (await databases.open(id));
+      const sessions = reused?.sessions ?? openSessionFeed(database, projectLogger);
+      opened = { database, sessions };
+      const { core, app } = deps.build({
         projectId: id,
         config,
         billingConfig,
@@ -92,20 +119,18 @@ export function createProjectRuntimes(deps: {
         sessionCache: sessions.cache,
         logger: projectLogger,
       });
+      core.start();
+      return {
+        runtime: { id, config, billingConfig, core, fetch: (request) => app.fetch(request) },
+        database,
+        sessions,
+        version: settings.updatedAt.getTime(),
+        checkedAt: Date.now(),
+      };
     } catch (error) {
-      // The next request starts it afresh: what was opened for it must not linger.
-      if (!reused) await closeOpened({ database, sessions });
+      await release(opened, reused);
       throw error;
     }
-    const { core, app } = built;
-    core.start();
-    return {
-      runtime: { id, config, billingConfig, core, fetch: (request) => app.fetch(request) },
-      database,
-      sessions,
-      version: settings.updatedAt.getTime(),
-      checkedAt: Date.now(),
-    };
   }
 
   /**
@@ -115,12 +140,12 @@ export function createProjectRuntimes(deps: {
   async function refresh(id: string, entry: Entry): Promise<Entry | undefined> {
     const version = await projects.version(id);
     if (version?.getTime() === entry.version) return { ...entry, checkedAt: Date.now() };
-    const stopped = entry.runtime.core.stop();
+    const drained = entry.runtime.core.stop();
     if (!version) {
-      void stopped.then(() => closeOpened(entry)).catch(() => {});
+      void letGo(entry, drained);
       return undefined;
     }
-    return start(id, entry);
+    return start(id, { database: entry.database, sessions: entry.sessions, drained });
   }
 
   async function lookup(id: string): Promise<Entry | undefined> {
