@@ -103,8 +103,6 @@ export function createCore(deps: {
     changes,
     /** Outgoing webhooks: endpoints, and the worker that dispatches and delivers. */
     outbox,
-    /** Deletes the rows Portico is done with, every `RETENTION_INTERVAL_MS`. */
-    retention,
 
     /**
      * The background work: the setup check (Stripe may be slow; nobody waits), retries of

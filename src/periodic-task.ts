@@ -1,11 +1,12 @@
 /**
  * Runs `run` every `intervalMs` (0: never), each run starting an interval after the last
  * one ended, jittered by ±25 % so that instances started together do not run in step.
- * A failed run is reported to `failed`, and the next one is scheduled all the same.
+ * A failed run is reported to `failed`, and the next one is scheduled all the same. A run
+ * that loops asks `stopping()` between steps, to end early once `stop()` was called.
  */
 export function createPeriodicTask(options: {
   intervalMs: number;
-  run(): Promise<unknown>;
+  run(stopping: () => boolean): Promise<unknown>;
   failed(error: unknown): void;
 }) {
   let timer: NodeJS.Timeout | undefined;
@@ -17,7 +18,7 @@ export function createPeriodicTask(options: {
     const delay = options.intervalMs * (0.75 + Math.random() * 0.5);
     timer = setTimeout(() => {
       running = options
-        .run()
+        .run(() => stopped)
         .then(
           () => undefined,
           (error: unknown) => options.failed(error),

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Config, StripeMode } from "../config.js";
 import {
+  type AdmittedCustomer,
   type CustomerAdmission,
   hitRateLimitsFindingCustomers,
   markBillingCustomerDeleted,
@@ -37,8 +38,6 @@ export interface PortalSessionInput {
   requestId: string;
 }
 
-type Admission = Awaited<ReturnType<typeof hitRateLimitsFindingCustomers>>[number];
-
 /** How long a portal session's audit row waits for others to share its insert. */
 const AUDIT_LINGER_MS = 20;
 
@@ -70,7 +69,7 @@ export function createPortalService(deps: {
   // Requests arriving together count their rate-limit hits and find their customers in one
   // statement: under load, one round trip serves a group (a lone request goes on the next
   // turn of the event loop, with its own prepared statement).
-  const admissions = createGroupCommit<CustomerAdmission, Admission>({
+  const admissions = createGroupCommit<CustomerAdmission, AdmittedCustomer>({
     maxBatch: 200,
     write: (requests) => hitRateLimitsFindingCustomers(db, config.rateLimits.portal, requests),
     // A subject id the database refuses fails only its own request.

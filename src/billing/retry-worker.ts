@@ -21,12 +21,11 @@ export function createRetryWorker(deps: {
   logger: Pick<Logger, "info" | "warn">;
 }) {
   const { options, logger } = deps;
-  let stopped = false;
 
-  async function runPass(): Promise<void> {
+  async function runPass(stopping: () => boolean): Promise<void> {
     const ids = await deps.listDue(options.batchSize);
     for (const id of ids) {
-      if (stopped) return;
+      if (stopping()) return;
       const result = await deps.retry(id);
       if (result.status === "processed") logger.info({ event: id }, "retried event applied");
     }
@@ -40,10 +39,7 @@ export function createRetryWorker(deps: {
   return {
     start: task.start,
     /** Stops polling and waits for the event in hand, if any, to finish. */
-    async stop() {
-      stopped = true;
-      await task.stop();
-    },
+    stop: task.stop,
   };
 }
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { portInUseError } from "./port-in-use.js";
 
 /**
  * Runs the Stripe emulator as its own program beside Portico (the same process
@@ -71,9 +72,11 @@ export function startEmbeddedEmulator(options: {
     child.once("exit", (code) =>
       reject(
         output.includes("EADDRINUSE")
-          ? new Error(
-              `The Stripe emulator's port ${options.port} on 127.0.0.1 is already in use: stop what listens there, or set STRIPE_EMULATOR_PORT to a free port`,
-            )
+          ? portInUseError("The Stripe emulator's port", {
+              port: options.port,
+              host: "127.0.0.1",
+              variable: "STRIPE_EMULATOR_PORT",
+            })
           : new Error(`Stripe emulator exited (${code}) before it was ready:\n${output.trim()}`),
       ),
     );

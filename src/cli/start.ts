@@ -17,6 +17,7 @@ import {
   loadEmbeddedWebhookSecret,
 } from "./embedded-webhook-secret.js";
 import { loadConfigOrExit } from "./load-config.js";
+import { portInUseError } from "./port-in-use.js";
 import { removeQuickStartRecord, writeQuickStartRecord } from "./quick-start-record.js";
 import { renderStartChecklist } from "./setup-checklist-output.js";
 import { ensureWebBuild } from "./web-build.js";
@@ -111,10 +112,7 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
 /** A port already taken is the usual failure to start: say which, and what to do. */
 function startError(error: unknown, config: Config): unknown {
   if ((error as NodeJS.ErrnoException | undefined)?.code !== "EADDRINUSE") return error;
-  return new Error(
-    `Port ${config.port} on ${config.host} is already in use: stop what listens there, or set PORT to a free port`,
-    { cause: error },
-  );
+  return portInUseError("Port", { port: config.port, host: config.host, variable: "PORT" }, error);
 }
 
 interface Recorded {

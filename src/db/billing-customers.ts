@@ -77,6 +77,9 @@ export interface CustomerAdmission {
   livemode: boolean;
 }
 
+/** An admission's answer: the rate limit's, and the subject's customer id (`also`). */
+export type AdmittedCustomer = RateLimitResult & { also: string | null | undefined };
+
 /**
  * `hitRateLimitFindingCustomer` for a group of requests, in one statement: the portal's
  * requests arriving together share it. Each key's hits are counted by one upsert, and each
@@ -87,7 +90,7 @@ export async function hitRateLimitsFindingCustomers(
   db: Db,
   rule: RateLimitRule,
   admissions: readonly CustomerAdmission[],
-): Promise<(RateLimitResult & { also: string | null | undefined })[]> {
+): Promise<AdmittedCustomer[]> {
   if (admissions.length === 1) {
     const [one] = admissions as [CustomerAdmission];
     return [
@@ -119,9 +122,7 @@ export async function hitRateLimitsFindingCustomers(
   // A key's count is after all of its hits in the group: the last of them is that count,
   // each earlier one a count less.
   const later = new Map<string, number>();
-  const answers = new Array<RateLimitResult & { also: string | null | undefined }>(
-    admissions.length,
-  );
+  const answers = new Array<AdmittedCustomer>(admissions.length);
   for (const row of result.rows.reverse()) {
     const key = (admissions[row.position] as CustomerAdmission).key;
     const after = later.get(key) ?? 0;
