@@ -129,6 +129,8 @@ export function createCore(deps: {
       await drainRequests();
       // Audit rows written behind their responses are in before the database closes.
       await portal.flush();
+      // Events already answered `queued` are applied before sync refuses new work.
+      await billingSync.webhooks.settled();
       billingSync.sync.close();
       await billingSync.webhooks.drain();
       await Promise.all([retriesStopped, outboxStopped, retentionStopped]);

@@ -8,6 +8,8 @@ export interface GroupCommit<T, R> {
   submit(item: T): Promise<R>;
   /** Resolves when nothing is queued or being written. */
   idle(): Promise<void>;
+  /** Whether every write is in flight: an item submitted now waits for one to finish. */
+  saturated(): boolean;
 }
 
 interface Pending<T, R> {
@@ -90,6 +92,7 @@ export function createGroupCommit<T, R>(options: {
         if (active < concurrency) schedule();
       });
     },
+    saturated: () => active >= concurrency,
     idle() {
       if (active === 0 && queue.length === 0 && !scheduled) return Promise.resolve();
       return new Promise<void>((resolve) => idleWaiters.push(resolve));

@@ -51,6 +51,8 @@ export interface PorticoService {
   setup: SetupCheck;
   /** Subscription sync: apply stored events, pull a customer from Stripe. */
   sync: SyncServices["sync"];
+  /** Incoming Stripe events; `settled()` waits for those answered `queued` to be applied. */
+  webhooks: Pick<SyncServices["webhooks"], "settled">;
   metrics: Metrics;
   readiness: ReadinessCheckService;
   /** Outgoing webhooks: endpoints, and the worker that dispatches and delivers. */
@@ -122,6 +124,7 @@ export function serviceViewOf(core: Core) {
     catalog: createCatalogSync({ stripe: core.stripe }),
     setup: core.setup,
     sync: core.sync,
+    webhooks: core.webhooks,
     metrics: core.metrics,
     readiness: core.readiness,
     outbox: core.outbox,

@@ -21,7 +21,10 @@ export type DeliveryMode = "ordered" | "shuffled" | "shuffled+duplicated";
 export interface SyncedPortico extends TestPortico {
   /** The signing secrets of the endpoints registered for this server. */
   secrets: { test: string; live: string };
-  /** Answers once the emulator has delivered (and retried) every event of the mode. */
+  /**
+   * Answers once the emulator has delivered (and retried) every event of the mode, and
+   * Portico has applied each one.
+   */
   flush(mode?: "test" | "live"): Promise<void>;
   /** A `/_emulator/…` control call on this suite's account. */
   control(
@@ -83,6 +86,8 @@ export async function startSyncedPortico(
         idle: boolean;
       };
       if (!result.idle) throw new Error("emulator deliveries did not settle");
+      // An event answered `queued` is applied just behind its answer.
+      await t.portico.webhooks.settled();
     },
     control: (path, params, mode = "test") =>
       postEmulatorControl(emulatorUrl, keys[mode], path, params),

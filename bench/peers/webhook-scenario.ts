@@ -80,7 +80,10 @@ async function runRow(
       }));
       const server = receiver.cpuMs();
       const postgres = options.postgresCpuMs?.();
-      result = await sendOnce({ url: receiver.url, connections: senders, requests });
+      const answered = await sendOnce({ url: receiver.url, connections: senders, requests });
+      const applying = performance.now();
+      await receiver.applied?.();
+      result = { ...answered, seconds: answered.seconds + (performance.now() - applying) / 1000 };
       serverCpu = receiver.cpuMs() - server;
       const postgresAfter = options.postgresCpuMs?.();
       postgresCpu =

@@ -9,6 +9,11 @@ import { freePort, startPeerServer } from "./processes.js";
 export interface RunningReceiver {
   url: string;
   cpuMs(): number;
+  /**
+   * For a receiver that may answer before it applies: resolves once every answered event is
+   * applied, so that the row's clock (and CPU) covers the applies.
+   */
+  applied?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +62,17 @@ export function porticoReceiver(emulatorUrl: string, key: string): WebhookTarget
       return {
         url: `http://127.0.0.1:${port}/api/webhooks/stripe`,
         cpuMs: () => readCpuMs(server),
+        // An event answered `queued` is `processing` until applied.
+        applied: () =>
+          withClient(databaseUrl, async (client) => {
+            for (;;) {
+              const { rows } = await client.query<{ waiting: number }>(
+                "select count(*)::int as waiting from portico.stripe_events where status = 'processing'",
+              );
+              if (rows[0]?.waiting === 0) return;
+              await new Promise((resolve) => setTimeout(resolve, 5));
+            }
+          }),
         async stop() {
           await stopProcess(server);
           rmSync(dataDir, { recursive: true, force: true });

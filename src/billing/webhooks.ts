@@ -7,6 +7,7 @@ import {
   failStripeEvent,
   insertStripeEvents,
   type NewStripeEvent,
+  takeStoredEvents,
 } from "../db/stripe-events.js";
 import { PorticoError } from "../errors.js";
 import { createGroupCommit } from "../group-commit.js";
@@ -25,8 +26,11 @@ import type { SyncRunner } from "./sync/sync-runner.js";
  */
 export const PROCESSING_LEASE_SECONDS = 120;
 
-/** `duplicate`: the inbox already had the event, processed or in hand elsewhere. */
-export type WebhookOutcome = "processed" | "ignored" | "duplicate";
+/**
+ * `queued`: stored, and applied right behind the answer (the instance was busy applying).
+ * `duplicate`: the inbox already had the event, processed or in hand elsewhere.
+ */
+export type WebhookOutcome = "processed" | "queued" | "ignored" | "duplicate";
 
 /** Deliveries written to the inbox in one statement, and stored and applied in one transaction. */
 const INBOX_BATCH = 500;
@@ -36,7 +40,15 @@ const APPLY_BATCH = 100;
 interface Delivery {
   row: NewStripeEvent;
   event: SyncEvent;
+  /** Already in the inbox as `processing`, answered `queued`: its group takes it over. */
+  queued?: boolean;
 }
+
+/**
+ * Events answered `queued` and not yet applied, at most. Beyond it a delivery waits for its
+ * apply again, so a backlog slows Stripe's deliveries down instead of growing in memory.
+ */
+const MAX_QUEUED = 1_000;
 
 const NO_SECRETS: Record<StripeMode, string[]> = { test: [], live: [] };
 
@@ -54,17 +66,27 @@ const ESCAPED_UNSTORABLE = /\\u(?:0000|d[89a-f])/i;
  * long way: stored (one insert for a group), then applied on its own, so only a bad event
  * fails. With `refetch`, each event is stored that way, then reads Stripe under its
  * customer's lock and is applied on its own, so one slow read holds up only its own
- * customer. A delivery is answered once its event is stored and applied.
+ * customer. A delivery is answered once its event is stored and applied; with `payload`,
+ * while the apply transaction is busy, once it is stored (`queued`): it is then applied
+ * with the next group, and a crash in between leaves it `processing` in the inbox, where
+ * the retry worker takes it over after the lease. Stripe's advice is the same: answer
+ * once the event is durable, and apply it behind the answer.
  */
 export function createWebhookService(deps: {
   db: Db;
   runner: Pick<SyncRunner, "applyStoredEvent" | "applyEvents">;
-  config: Pick<Config, "stripe" | "sync">;
+  config: {
+    stripe: Pick<Config["stripe"], "webhookSecrets">;
+    sync: Pick<Config["sync"], "source" | "retry">;
+  };
   metrics: Pick<Metrics, "webhookEvent">;
   logger: Pick<Logger, "warn">;
 }) {
   const { db, runner, metrics, logger } = deps;
   const allSecrets = deps.config.stripe.webhookSecrets;
+  // Answering before the apply leaves its recovery (a failed apply, a crash) to the retry
+  // worker: with the worker off, every delivery waits for its apply, for Stripe to retry.
+  const mayQueue = deps.config.sync.source === "payload" && deps.config.sync.retry.intervalMs > 0;
   const inbox = createGroupCommit<NewStripeEvent, boolean>({
     maxBatch: INBOX_BATCH,
     async write(events) {
@@ -75,18 +97,24 @@ export function createWebhookService(deps: {
     // A row the database refuses fails the whole insert: find it, and store its neighbours.
     isolate: isDataError,
   });
-  // Two transactions at a time, on two connections: while one waits for the database, the
-  // next group is stored and applied. Under load groups grow instead of transactions
-  // multiplying, and one transaction of many events costs the database less than several
-  // of a few (docs/benchmarks.md, "Webhooks").
+  // Under load groups grow instead of transactions multiplying: one transaction of many
+  // events costs the database less than several of a few. When deliveries may be queued,
+  // one transaction at a time: those arriving meanwhile are answered once stored and make
+  // the next group. Otherwise two, on two connections, so that deliveries waiting for their
+  // apply overlap two chains (docs/benchmarks.md, "Webhooks").
   const together = createGroupCommit<Delivery, boolean>({
     maxBatch: APPLY_BATCH,
-    concurrency: 2,
+    concurrency: mayQueue ? 1 : 2,
     async write(deliveries) {
-      const rows = deliveries.map((delivery) => delivery.row);
+      const fresh = deliveries.filter((delivery) => !delivery.queued).map(({ row }) => row);
+      const queued = deliveries.filter((delivery) => delivery.queued).map(({ row }) => row.id);
       const events = deliveries.map((delivery) => delivery.event);
       const stored = new Set(
-        await runner.applyEvents(events, (tx) => insertStripeEvents(tx, rows)),
+        await runner.applyEvents(events, async (tx) => {
+          const mine = await insertStripeEvents(tx, fresh);
+          for (const id of await takeStoredEvents(tx, queued)) mine.add(id);
+          return mine;
+        }),
       );
       // A group can hold two copies of one event; only the first is new.
       return deliveries.map((delivery) => stored.delete(delivery.row.id));
@@ -174,7 +202,7 @@ export function createWebhookService(deps: {
   ): Promise<{ eventId: string; status: WebhookOutcome }> {
     const event = storable(verify(rawBody, signature, only));
     const handled = findEventHandler(event.type) !== undefined;
-    const answer = (status: WebhookOutcome) => {
+    const answer = (status: Exclude<WebhookOutcome, "queued">) => {
       metrics.webhookEvent(event.type, status);
       return { eventId: event.id, status };
     };
@@ -187,21 +215,21 @@ export function createWebhookService(deps: {
       payloadJson: event.json,
       status: handled ? "processing" : "ignored",
     };
-    if (handled && deps.config.sync.source === "payload" && (await storeAndApply(row))) {
-      return answer("processed");
+    let inserted: boolean | undefined;
+    if (handled && deps.config.sync.source === "payload") {
+      // The apply transaction busy: waiting for the next would only lengthen the queue.
+      if (mayQueue && together.saturated() && queuedApplies.size < MAX_QUEUED) {
+        inserted = await store(row);
+        if (inserted) {
+          applyBehind(row);
+          return { eventId: event.id, status: "queued" };
+        }
+      } else if (await storeAndApply(row)) {
+        return answer("processed");
+      }
     }
 
-    const inserted = await inbox.submit(row).catch((error: unknown) => {
-      if (!isDataError(error)) throw error;
-      // Only this event: its neighbours in the insert were stored without it. Stripe will
-      // redeliver it, to the same answer; the log says which event and why (no values).
-      logger.warn({ err: error, event: event.id }, "the inbox refused an event's data");
-      throw new PorticoError(
-        "INVALID_WEBHOOK",
-        `Event ${event.id} holds a value the database cannot store`,
-        { cause: error },
-      );
-    });
+    inserted ??= await store(row);
     if (!handled) return answer(inserted ? "ignored" : "duplicate");
     // A redelivery of an event that failed before is this delivery's to retry.
     if (!inserted && !(await claimStripeEvent(db, event.id, PROCESSING_LEASE_SECONDS))) {
@@ -224,14 +252,75 @@ export function createWebhookService(deps: {
     return answer("processed");
   }
 
+  /** Stores a delivery's event in the inbox; false when it was there already. */
+  function store(row: NewStripeEvent): Promise<boolean> {
+    return inbox.submit(row).catch((error: unknown) => {
+      if (!isDataError(error)) throw error;
+      // Only this event: its neighbours in the insert were stored without it. Stripe will
+      // redeliver it, to the same answer; the log says which event and why (no values).
+      logger.warn({ err: error, event: row.id }, "the inbox refused an event's data");
+      throw new PorticoError(
+        "INVALID_WEBHOOK",
+        `Event ${row.id} holds a value the database cannot store`,
+        { cause: error },
+      );
+    });
+  }
+
+  // Applies of events answered `queued`: each ends applied, or recorded failed for a retry.
+  const queuedApplies = new Set<Promise<void>>();
+
+  function applyBehind(row: NewStripeEvent): void {
+    const work = applyQueued(row);
+    queuedApplies.add(work);
+    void work.finally(() => queuedApplies.delete(work));
+  }
+
+  /**
+   * Applies a stored `processing` event with the next group. False from the group: another
+   * instance took the event over (after the lease), and it is that one's. When the group
+   * fails, the event is applied on its own, as on the long way.
+   */
+  async function applyQueued(row: NewStripeEvent): Promise<void> {
+    try {
+      const event = toSyncEvent(row.payload);
+      if (await together.submit({ row, event, queued: true })) {
+        metrics.webhookEvent(row.type, "processed");
+      }
+      return;
+    } catch {}
+    try {
+      await runner.applyStoredEvent(row.payload);
+      metrics.webhookEvent(row.type, "processed");
+    } catch (error) {
+      metrics.webhookEvent(row.type, "failed");
+      logger.warn(
+        { err: error, event: row.id },
+        "a queued event could not be applied; it will be retried",
+      );
+      await failStripeEvent(db, row.id, describeError(error)).catch((recordError: unknown) =>
+        logger.warn({ err: recordError, event: row.id }, "could not record a failed event"),
+      );
+    }
+  }
+
+  /**
+   * Resolves once every event answered `queued` so far is applied or recorded as failed.
+   * A shutdown waits for this before it refuses new sync work.
+   */
+  async function settled(): Promise<void> {
+    while (queuedApplies.size > 0) await Promise.allSettled([...queuedApplies]);
+  }
+
   /** Waits for the writes and batches under way (for a graceful shutdown). */
   async function drain(): Promise<void> {
+    await settled();
     await Promise.allSettled([...inFlight]);
     await inbox.idle();
     await together.idle();
   }
 
-  return { receiveWebhook, drain };
+  return { receiveWebhook, settled, drain };
 }
 
 export type WebhookService = ReturnType<typeof createWebhookService>;

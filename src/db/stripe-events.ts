@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { InboxBacklog } from "../metrics.js";
 import type { Db } from "./client.js";
 import { stripeEvents } from "./schema.js";
+import { textArray } from "./text-array.js";
 
 /** The inbox's statuses; stored as text. */
 export type StripeEventStatus = "processing" | "processed" | "ignored" | "failed";
@@ -59,6 +60,19 @@ export async function insertStripeEvents(
     on conflict (id) do nothing
     returning id`)) as unknown as { rows: { id: string }[] };
   return new Set(result.rows.map((row) => row.id));
+}
+
+/** Marks stored `processing` events applied in this transaction; answers those it marked. */
+export async function takeStoredEvents(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .update(stripeEvents)
+    .set({ status: "processed", processedAt: sql`now()`, lastError: null })
+    .where(
+      and(sql`${stripeEvents.id} = any(${textArray(ids)})`, eq(stripeEvents.status, "processing")),
+    )
+    .returning({ id: stripeEvents.id });
+  return new Set(rows.map((row) => row.id));
 }
 
 /** What taking an event in hand writes: one more attempt, starting now. */

@@ -220,10 +220,13 @@ export async function completeChaosWorld(input: {
     },
     clearFaults: () => clearEmulatorFaults(main.emulatorUrl, main.keys.test),
     async flushDeliveries(timeoutMs) {
-      return (await main.control("webhooks/flush", { timeout_ms: timeoutMs })) as {
+      const flushed = (await main.control("webhooks/flush", { timeout_ms: timeoutMs })) as {
         idle: boolean;
         pending: number;
       };
+      // Events answered `queued` are applied just behind their answers.
+      for (const instance of instances) await instance.portico.webhooks.settled();
+      return flushed;
     },
     async close() {
       await proxy.close();

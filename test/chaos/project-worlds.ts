@@ -124,6 +124,7 @@ async function projectFacade(
     async flush(mode = "test") {
       const result = (await control("webhooks/flush", {}, mode)) as { idle: boolean };
       if (!result.idle) throw new Error("emulator deliveries did not settle");
+      await core.webhooks.settled();
     },
     control,
     close: async () => {},

@@ -1,6 +1,7 @@
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openMigratedTestDatabase } from "../../../test/database.js";
+import { payloadSyncRunner } from "../../../test/payload-runner.js";
 import type { Database, Db } from "../../db/client.js";
 import {
   billingCustomerDetails,
@@ -11,8 +12,6 @@ import {
 } from "../../db/schema.js";
 import { insertStripeEvents } from "../../db/stripe-events.js";
 import type { SubscriptionSnapshot, SyncEvent } from "../../stripe/sync-types.js";
-import { noStripeReads } from "./read-first.js";
-import { createSyncRunner } from "./sync-runner.js";
 
 const BASE = 1_800_000_000;
 
@@ -98,20 +97,7 @@ describe("a batch of events with rows held back", () => {
   });
   afterAll(() => database.close());
 
-  const runner = () =>
-    createSyncRunner({
-      db: database.db,
-      stripe: { sync: () => noStripeReads },
-      plans: { planForPrice: () => undefined },
-      config: {
-        sync: {
-          source: "payload",
-          retry: { intervalMs: 0, backoffSeconds: 1, maxAttempts: 1 },
-          backfillRate: undefined,
-        },
-      },
-      logger: { info() {}, warn() {} },
-    });
+  const runner = () => payloadSyncRunner(database.db);
 
   it("writes each subscription's newest state, in one transaction", async () => {
     const customers = ["cus_batch_a", "cus_batch_b", "cus_batch_c"];

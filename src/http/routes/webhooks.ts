@@ -12,7 +12,7 @@ export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 export const WebhookReceiptSchema = z
   .object({
     eventId: z.string(),
-    status: z.enum(["processed", "ignored", "duplicate"]),
+    status: z.enum(["processed", "queued", "ignored", "duplicate"]),
   })
   .openapi("WebhookReceipt");
 
@@ -26,10 +26,11 @@ const stripeWebhookRoute = createRoute({
     "(at most 300 s old) from a secret in STRIPE_WEBHOOK_SECRETS or STRIPE_LIVE_WEBHOOK_SECRETS. " +
     "Each event is stored once by id: a redelivery answers `duplicate`, a type Portico does " +
     "not sync answers `ignored`, and an event that cannot be applied answers 500 so that " +
-    "Stripe retries it.",
+    "Stripe retries it. With SYNC_SOURCE=payload an instance busy applying answers " +
+    "`queued` once the event is stored, and applies it right behind the answer.",
   responses: {
     200: {
-      description: "Stored (and applied, ignored, or already known)",
+      description: "Stored (and applied, queued to be applied, ignored, or already known)",
       content: { "application/json": { schema: successEnvelope(WebhookReceiptSchema) } },
     },
     ...errorResponses([400, 413, 500, 503]),
