@@ -58,6 +58,8 @@ export interface ChaosWorldOptions {
   /** Share of deliveries the proxy answers 503 without forwarding. */
   refuseRate: number;
   random: Random;
+  /** Settings for every instance over `CHAOS_ENV` (e.g. the retry worker on). */
+  env?: Record<string, string>;
 }
 
 function readBillingFile() {
@@ -114,7 +116,7 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
   const [mainSource = "refetch", ...siblingSources] = options.sources;
   const main = await startSyncedPortico({
     deliveryMode: "shuffled+duplicated",
-    env: { ...CHAOS_ENV, SYNC_SOURCE: mainSource },
+    env: { ...CHAOS_ENV, ...options.env, SYNC_SOURCE: mainSource },
   });
   const instances: TestPortico[] = [main];
   // The sibling first: the main instance drops the shared database when it closes.
@@ -129,6 +131,7 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
           sibling: main,
           env: {
             ...CHAOS_ENV,
+            ...options.env,
             SYNC_SOURCE: source,
             STRIPE_WEBHOOK_SECRETS: main.secrets.test,
             STRIPE_LIVE_WEBHOOK_SECRETS: main.secrets.live,

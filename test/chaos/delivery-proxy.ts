@@ -19,6 +19,8 @@ export interface DeliveryProxyStats {
   answers: Record<number, number>;
   /** The ids of the events that reached an instance at least once. */
   eventIds: Set<string>;
+  /** 200 answers by the receipt's `status` (`processed`, `queued`, `duplicate`, …). */
+  receipts: Record<string, number>;
 }
 
 export interface DeliveryProxy {
@@ -43,6 +45,15 @@ function eventIdOf(body: Buffer): string | undefined {
   }
 }
 
+function receiptStatusOf(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { data?: { status?: unknown } };
+    return String(parsed.data?.status);
+  } catch {
+    return "unreadable";
+  }
+}
+
 export async function startDeliveryProxy(options: {
   /** Origins of the instances, e.g. `http://127.0.0.1:5000`. */
   targets: string[];
@@ -58,6 +69,7 @@ export async function startDeliveryProxy(options: {
     forwarded: targets.map(() => 0),
     answers: {},
     eventIds: new Set(),
+    receipts: {},
   };
 
   async function forward(request: IncomingMessage, response: ServerResponse) {
@@ -87,6 +99,10 @@ export async function startDeliveryProxy(options: {
       response.writeHead(status, { "content-type": type }).end(text);
       const id = eventIdOf(body);
       if (id) stats.eventIds.add(id);
+      if (status === 200) {
+        const receipt = receiptStatusOf(text);
+        stats.receipts[receipt] = (stats.receipts[receipt] ?? 0) + 1;
+      }
     } finally {
       stats.answers[status] = (stats.answers[status] ?? 0) + 1;
     }
