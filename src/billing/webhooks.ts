@@ -277,9 +277,9 @@ export function createWebhookService(deps: {
   }
 
   /**
-   * Applies a stored `processing` event with the next group. False from the group: another
-   * instance took the event over (after the lease), and it is that one's. When the group
-   * fails, the event is applied on its own, as on the long way.
+   * Applies a stored `processing` event with the next group. False from the group: the event
+   * was no longer `processing` (another instance took it over after the lease), so it is
+   * that one's. When the group fails, the event is applied on its own, as on the long way.
    */
   async function applyQueued(row: NewStripeEvent): Promise<void> {
     try {
@@ -288,7 +288,9 @@ export function createWebhookService(deps: {
         metrics.webhookEvent(row.type, "processed");
       }
       return;
-    } catch {}
+    } catch {
+      // The group rolled back whole (or the payload is no event we know): alone, below.
+    }
     try {
       await runner.applyStoredEvent(row.payload);
       metrics.webhookEvent(row.type, "processed");
