@@ -62,12 +62,19 @@ export async function insertStripeEvents(
   return new Set(result.rows.map((row) => row.id));
 }
 
+/** What finishing an event in hand writes. */
+const finished = (status: "processed" | "ignored") => ({
+  status,
+  processedAt: sql`now()`,
+  lastError: null,
+});
+
 /** Marks stored `processing` events applied in this transaction; answers those it marked. */
 export async function takeStoredEvents(db: Db, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await db
     .update(stripeEvents)
-    .set({ status: "processed", processedAt: sql`now()`, lastError: null })
+    .set(finished("processed"))
     .where(
       and(sql`${stripeEvents.id} = any(${textArray(ids)})`, eq(stripeEvents.status, "processing")),
     )
@@ -116,10 +123,7 @@ export async function completeStripeEvent(
   id: string,
   status: "processed" | "ignored",
 ): Promise<void> {
-  await db
-    .update(stripeEvents)
-    .set({ status, processedAt: sql`now()`, lastError: null })
-    .where(eq(stripeEvents.id, id));
+  await db.update(stripeEvents).set(finished(status)).where(eq(stripeEvents.id, id));
 }
 
 export async function failStripeEvent(db: Db, id: string, error: string): Promise<void> {

@@ -75,31 +75,44 @@ async function checkDatabase(database: DoctorDatabase): Promise<DoctorCheck[]> {
   return checks;
 }
 
-async function checkInbox(db: Db): Promise<DoctorCheck> {
-  const failed = await countFailedRows(db, stripeEvents);
-  if (failed === undefined)
-    return { name: "webhook_inbox", status: "skip", message: "no webhook inbox table yet" };
-  if (failed === 0) return pass("webhook_inbox", "no failed webhook events waiting");
-  return {
+function checkInbox(db: Db): Promise<DoctorCheck> {
+  return checkFailedRows(db, stripeEvents, {
     name: "webhook_inbox",
-    status: "warn",
-    message: `${failed} failed webhook event${failed === 1 ? "" : "s"} waiting for a retry`,
+    noTable: "no webhook inbox table yet",
+    none: "no failed webhook events waiting",
+    some: (n) => `${n} failed webhook event${n === 1 ? "" : "s"} waiting for a retry`,
     fix: "read `last_error` of the stripe_events rows with status 'failed'; they are retried automatically",
-  };
+  });
 }
 
 /** Deliveries that ran out of retries: the app's endpoint never heard of those changes. */
-async function checkOutgoingDeliveries(db: Db): Promise<DoctorCheck> {
-  const failed = await countFailedRows(db, webhookDeliveries);
-  if (failed === undefined)
-    return { name: "outgoing_webhooks", status: "skip", message: "no outbox table yet" };
-  if (failed === 0) return pass("outgoing_webhooks", "no outgoing webhook delivery failed");
-  return {
+function checkOutgoingDeliveries(db: Db): Promise<DoctorCheck> {
+  return checkFailedRows(db, webhookDeliveries, {
     name: "outgoing_webhooks",
-    status: "warn",
-    message: `${failed} outgoing webhook deliver${failed === 1 ? "y" : "ies"} failed for good: the endpoint did not hear of those changes`,
+    noTable: "no outbox table yet",
+    none: "no outgoing webhook delivery failed",
+    some: (n) =>
+      `${n} outgoing webhook deliver${n === 1 ? "y" : "ies"} failed for good: the endpoint did not hear of those changes`,
     fix: "`portico events deliveries --status failed` shows each one's last error; fix the endpoint, then `portico events redeliver <dlv_…>`",
-  };
+  });
+}
+
+/** Warns while `table` holds `failed` rows; skipped before its migration has run. */
+async function checkFailedRows(
+  db: Db,
+  table: Parameters<typeof countFailedRows>[1],
+  words: {
+    name: string;
+    noTable: string;
+    none: string;
+    some: (failed: number) => string;
+    fix: string;
+  },
+): Promise<DoctorCheck> {
+  const failed = await countFailedRows(db, table);
+  if (failed === undefined) return { name: words.name, status: "skip", message: words.noTable };
+  if (failed === 0) return pass(words.name, words.none);
+  return { name: words.name, status: "warn", message: words.some(failed), fix: words.fix };
 }
 
 /** Any HTTP answer will do: users are sent back there, and Stripe posts webhooks under it. */
