@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { payOnHostedCheckout } from "../../test/checkout.js";
 import { type EmbeddedHost, startEmbeddedHost } from "../../test/embedded.js";
@@ -54,17 +55,26 @@ describe("onChange in an embedded Portico", () => {
       mode: "test",
       subscription: { plan: "pro", status: "trialing", hasCustomer: true },
     });
-    const view = await fetch(`${host.url}/api/billing/subscription`, {
-      headers: { authorization },
-    });
-    const latest = told.filter((change) => change.subject.id === user.id).at(-1);
-    expect(latest?.subscription).toEqual(((await view.json()) as { data: unknown }).data);
+    // Once every change is told, the last one told is the view `GET /subscription` answers.
+    const view = async () => {
+      const response = await fetch(`${host.url}/api/billing/subscription`, {
+        headers: { authorization },
+      });
+      return ((await response.json()) as { data: unknown }).data;
+    };
+    const lastTold = () => told.filter((change) => change.subject.id === user.id).at(-1);
+    await expect
+      .poll(async () => isDeepStrictEqual(lastTold()?.subscription, await view()), {
+        timeout: 10_000,
+      })
+      .toBe(true);
 
     // A repeat of the same state is not told again.
     const before = told.length;
     await host.portico.api.syncSubscription({ userId: user.id });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(told.slice(before).filter((change) => change.subject.id === user.id)).toEqual([]);
+    expect(lastTold()?.subscription).toEqual(await view());
 
     const [subscription] = (await host.stripe.subscriptions.list({ limit: 1 })).data;
     await host.stripe.subscriptions.update(subscription?.id ?? "", { cancel_at_period_end: true });
