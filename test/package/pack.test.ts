@@ -162,6 +162,17 @@ describe("the packed portico, @portico/react and @portico/stripe-emulator packag
     }
   });
 
+  it("prints the emulator's usage for --help, and refuses an unknown flag without starting", async () => {
+    const bin = join(app, "node_modules/.bin/stripe-emulator");
+    expect(await run(bin, ["--help"], app)).toContain("Usage: stripe-emulator");
+    const refused = await promisify(execFile)(bin, ["--prot", "0"], { cwd: app }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(refused).toMatchObject({ code: 2, stdout: "" });
+    expect(refused?.stderr.trim()).toBe("stripe-emulator: Unknown option '--prot' (see --help)");
+  });
+
   it("runs the standalone CLI from the installed package", async () => {
     const help = await run("node", ["node_modules/portico/bin/portico.js", "--help"], app);
     expect(help).toContain("Usage: portico");

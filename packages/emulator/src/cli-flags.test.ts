@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readEmulatorFlags } from "./cli-flags.js";
+import { type EmulatorCommand, readEmulatorCommand, UsageError } from "./cli-flags.js";
+
+/** The options a command line starts the emulator with (it must not ask for help). */
+function readEmulatorFlags(argv: string[], env: Record<string, string> = {}) {
+  const command: EmulatorCommand = readEmulatorCommand(argv, env);
+  if (command.help) throw new Error("asked for help");
+  return command.options;
+}
 
 describe("emulator flags", () => {
   it("reads webhook, fault and state flags and leaves other flags alone", () => {
@@ -28,6 +35,7 @@ describe("emulator flags", () => {
       "latency * ms=200 times=3",
     ]);
     expect(options).toEqual({
+      port: 12111,
       stateFile: "/tmp/x.json",
       webhooks: { mode: "shuffled+duplicated", retryBaseMs: 10, maxAttempts: 3, timeoutMs: 5000 },
       startupWebhook: { url: "http://127.0.0.1:3000/api/stripe/webhook", secret: "whsec_abc" },
@@ -79,7 +87,34 @@ describe("emulator flags", () => {
     }
   });
 
+  it("reads the port, the portal session lifetime and --stop-with-stdin", () => {
+    expect(
+      readEmulatorCommand(["--port=0", "--portal-session-ttl", "60", "--stop-with-stdin"]),
+    ).toEqual({
+      help: false,
+      options: { port: 0, portalSessionTtlSeconds: 60, webhooks: {} },
+      stopWithStdin: true,
+    });
+    expect(readEmulatorFlags([], { STRIPE_EMULATOR_PORT: "4242" }).port).toBe(4242);
+    expect(readEmulatorFlags(["--port", "5000"], { STRIPE_EMULATOR_PORT: "4242" }).port).toBe(5000);
+    expect(readEmulatorFlags([]).port).toBe(12111);
+  });
+
+  it("asks for help with --help or -h, whatever else is given", () => {
+    expect(readEmulatorCommand(["--help"])).toEqual({ help: true });
+    expect(readEmulatorCommand(["--port", "1", "-h"])).toEqual({ help: true });
+  });
+
+  it("refuses a flag it does not know, or a stray argument, rather than start", () => {
+    expect(() => readEmulatorCommand(["--prot", "12111"])).toThrow(UsageError);
+    expect(() => readEmulatorCommand(["--prot", "12111"])).toThrow(/--prot/);
+    expect(() => readEmulatorCommand(["start"])).toThrow(/start/);
+    expect(() => readEmulatorCommand(["--port"])).toThrow(UsageError);
+  });
+
   it("fails loudly on bad values", () => {
+    expect(() => readEmulatorFlags(["--port", "70000"])).toThrow(/Invalid port/);
+    expect(() => readEmulatorFlags(["--portal-session-ttl", "0"])).toThrow(/portal-session-ttl/);
     expect(() => readEmulatorFlags(["--delivery-mode", "random"])).toThrow(/delivery-mode/);
     expect(() => readEmulatorFlags(["--fault", "explode *"])).toThrow(/kind/);
     expect(() => readEmulatorFlags(["--fault", "api_error * rate=2"])).toThrow(/rate/);

@@ -4,11 +4,12 @@ import { type FaultRuleInput, parseFaultSpec } from "./faults/fault-rules.js";
 import type { StartEmulatorOptions } from "./server.js";
 import { type DeliverySettings, isDeliveryMode } from "./webhooks/delivery-settings.js";
 
-/**
- * Flags for webhooks, faults and persistence. Parsed leniently so flags read elsewhere in
- * main.ts (`--port`, `--portal-session-ttl`) pass through untouched.
- */
+/** Every flag the emulator takes; any other is refused, so a typo never starts it quietly. */
 const FLAGS = {
+  help: { type: "boolean", short: "h" },
+  port: { type: "string" },
+  "portal-session-ttl": { type: "string" },
+  "stop-with-stdin": { type: "boolean" },
   "state-file": { type: "string" },
   "delivery-mode": { type: "string" },
   "webhook-retry-base-ms": { type: "string" },
@@ -20,6 +21,35 @@ const FLAGS = {
   "webhook-account": { type: "string" },
   fault: { type: "string", multiple: true },
 } as const;
+
+export const USAGE = `Usage: stripe-emulator [flags]
+
+A stateful Stripe API emulator: point any Stripe SDK at http://127.0.0.1:<port>.
+
+  --port <n>                      listen port (else STRIPE_EMULATOR_PORT, else 12111; 0 picks one)
+  --state-file <path>             load the store at start, save it after changes and on stop
+  --portal-session-ttl <seconds>  portal session lifetime (default 300)
+  --stop-with-stdin               stop when stdin ends (for a supervisor holding a pipe)
+  --webhook-url <url>             an endpoint for * on every account
+  --webhook-account <key>         ... only on that key's account and mode
+  --webhook-secret-file <path>    the endpoint's secret (or --webhook-secret <whsec_...>,
+                                  or STRIPE_EMULATOR_WEBHOOK_SECRET); else one is printed
+  --delivery-mode <mode>          ordered, shuffled, duplicated or shuffled+duplicated
+  --webhook-retry-base-ms <n>     default retry schedule: base delay (1000),
+  --webhook-max-attempts <n>      attempts (6)
+  --webhook-timeout-ms <n>        and each attempt's timeout (5000)
+  --fault "<kind> [<METHOD> <path> | *] [rate=..] [ms=..] [times=..]"
+                                  a fault for every account; repeatable
+  -h, --help                      print this and exit
+`;
+
+/** What the command line asks for: help, or an emulator to start. */
+export type EmulatorCommand =
+  | { help: true }
+  | { help: false; options: StartEmulatorOptions; stopWithStdin: boolean };
+
+/** A command line the emulator cannot run: printed without a stack, with a pointer to help. */
+export class UsageError extends Error {}
 
 function readInteger(name: string, raw: string | undefined, min: number): number | undefined {
   if (raw === undefined) return undefined;
@@ -74,17 +104,38 @@ function readWebhookSecret(
 
 const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
 
-export function readEmulatorFlags(
+export function readEmulatorCommand(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
-): Partial<StartEmulatorOptions> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: FLAGS,
-    strict: false,
-    allowPositionals: true,
-  });
-  const options: Partial<StartEmulatorOptions> = { webhooks: readWebhookSettings(values) };
+): EmulatorCommand {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.split(". ")[0] ?? "Bad flags");
+  }
+  if (values.help) return { help: true };
+  try {
+    return {
+      help: false,
+      options: readStartOptions(values, env),
+      stopWithStdin: values["stop-with-stdin"] === true,
+    };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function readStartOptions(
+  values: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): StartEmulatorOptions {
+  const options: StartEmulatorOptions = {
+    port: readPort(text(values.port) ?? text(env.STRIPE_EMULATOR_PORT) ?? "12111"),
+    webhooks: readWebhookSettings(values),
+  };
+  const ttl = readInteger("portal-session-ttl", text(values["portal-session-ttl"]), 1);
+  if (ttl !== undefined) options.portalSessionTtlSeconds = ttl;
   const stateFile = text(values["state-file"]);
   if (stateFile) options.stateFile = stateFile;
   const faults: FaultRuleInput[] = (Array.isArray(values.fault) ? values.fault : [])
@@ -105,4 +156,10 @@ export function readEmulatorFlags(
   const secret = given?.secret;
   options.startupWebhook = { url, ...(secret ? { secret } : {}), ...(apiKey ? { apiKey } : {}) };
   return options;
+}
+
+function readPort(raw: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Invalid port: ${raw}`);
+  return port;
 }
