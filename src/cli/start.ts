@@ -1,11 +1,7 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { seedDemo } from "../billing/demo-seed.js";
-import { checkSetupOffline, listOfflineItems } from "../billing/doctor/setup-checklist.js";
-import { HANDLED_EVENT_TYPES } from "../billing/sync/handlers.js";
 import type { Config } from "../config.js";
 import { createLogger } from "../logger.js";
-import { createPorticoService } from "../server.js";
 import {
   type EmbeddedEmulator,
   saveEmulatorDefaultPortal,
@@ -25,35 +21,73 @@ import { ensureWebBuild } from "./web-build.js";
 /** The key Portico uses against its own embedded emulator; it guards nothing real. */
 const EMBEDDED_STRIPE_KEY = "sk_test_porticoEmbedded";
 
+/**
+ * The server's modules, loaded once the emulator is on its way: loading them is most of a
+ * warm start, and the emulator (a process of its own) gets ready in the meantime.
+ */
+async function loadServerModules() {
+  const [server, demo, checklist, handlers] = await Promise.all([
+    import("../server.js"),
+    import("../billing/demo-seed.js"),
+    import("../billing/doctor/setup-checklist.js"),
+    import("../billing/sync/handlers.js"),
+  ]);
+  return {
+    createPorticoService: server.createPorticoService,
+    seedDemo: demo.seedDemo,
+    checkSetupOffline: checklist.checkSetupOffline,
+    listOfflineItems: checklist.listOfflineItems,
+    handledEventTypes: handlers.HANDLED_EVENT_TYPES,
+  };
+}
+
 export async function runStart(options: { webBuild?: boolean } = {}): Promise<void> {
   let config = loadConfigOrExit();
   const logger = createLogger(config);
-  // `npm run dev` serves web/ through Vite instead, so it skips the production build.
-  if (options.webBuild !== false) await buildWebApp(logger);
 
-  let emulator: EmbeddedEmulator | undefined;
-  if (!config.stripe.keys.test && !config.stripe.keys.live) {
-    // The emulator delivers its webhooks here, so subscription sync works with no setup.
-    const webhookSecret = await loadEmbeddedWebhookSecret(config.dataDir);
-    emulator = await startEmbeddedEmulator({
-      port: config.stripe.emulatorPort,
-      stateFile: join(config.dataDir, "emulator.json"),
-      webhook: {
-        url: embeddedWebhookUrl(config),
-        secretFile: embeddedWebhookSecretFile(config.dataDir),
-        account: EMBEDDED_STRIPE_KEY,
-      },
-    });
-    config = useEmbeddedEmulator(config, emulator.url);
-    const secrets = config.stripe.webhookSecrets;
-    const webhookSecrets = { ...secrets, test: [webhookSecret, ...secrets.test] };
-    config = { ...config, stripe: { ...config.stripe, webhookSecrets } };
+  // Without a Stripe key, the emulator: started first, it gets ready while the web app is
+  // checked and the server's modules load.
+  const launched =
+    !config.stripe.keys.test && !config.stripe.keys.live ? await launchEmulator(config) : undefined;
+  const emulatorStarting = launched?.starting;
+  // Whichever part started may not outlive a failed start: the emulator is its own process.
+  const stopEmulator = () =>
+    emulatorStarting?.then(
+      (emulator) => emulator.stop(),
+      () => {},
+    );
+
+  let modules: Awaited<ReturnType<typeof loadServerModules>>;
+  try {
+    // `npm run dev` serves web/ through Vite instead, so it skips the production build.
+    if (options.webBuild !== false) await buildWebApp(logger);
+    modules = await loadServerModules();
+    if (launched) {
+      // A fixed port says where it will listen; port 0 is known once it does.
+      const fixedPort = config.stripe.emulatorPort;
+      const url = fixedPort ? `http://127.0.0.1:${fixedPort}` : (await launched.starting).url;
+      config = useEmbeddedEmulator(config, url, launched.webhookSecret);
+    }
+  } catch (error) {
+    await stopEmulator();
+    throw error;
   }
 
-  const portico = await createPorticoService(config, logger).catch(async (error: unknown) => {
-    await emulator?.stop();
+  const serviceStarting = modules.createPorticoService(config, logger);
+  let emulator: EmbeddedEmulator | undefined;
+  let portico: Awaited<typeof serviceStarting>;
+  try {
+    [emulator, portico] = await Promise.all([emulatorStarting, serviceStarting]);
+  } catch (error) {
+    await Promise.all([
+      stopEmulator(),
+      serviceStarting.then(
+        (service) => service.close(),
+        () => {},
+      ),
+    ]);
     throw error;
-  });
+  }
   let recorded: Recorded | undefined;
   const shutdown = onceShutdown(logger, async () => {
     await recorded?.close();
@@ -68,7 +102,7 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
   try {
     if (emulator) {
       const { database, stripe, accounts, catalog, billingConfig } = portico;
-      const seed = await seedDemo({
+      const seed = await modules.seedDemo({
         db: database.db,
         stripe,
         catalog,
@@ -96,16 +130,16 @@ export async function runStart(options: { webBuild?: boolean } = {}): Promise<vo
     return undefined;
   });
   // Only the offline items: listen() began the Stripe checks, which log what they find.
-  const setup = checkSetupOffline({
+  const setup = modules.checkSetupOffline({
     config,
     emulator: emulator && {
       url: emulator.url,
       webhookUrl: embeddedWebhookUrl({ host: config.host, port }),
     },
-    webhookEvents: HANDLED_EVENT_TYPES,
+    webhookEvents: modules.handledEventTypes,
   });
   const color = Boolean(process.stdout.isTTY && process.stdout.hasColors?.());
-  const checklist = renderStartChecklist(listOfflineItems(setup), color);
+  const checklist = renderStartChecklist(modules.listOfflineItems(setup), color);
   printBanner(config, port, checklist, emulator, demoSeeded);
 }
 
@@ -151,11 +185,39 @@ async function buildWebApp(logger: Logger) {
   }
 }
 
-function useEmbeddedEmulator(config: Config, url: string): Config {
+/**
+ * Spawns the emulator; answers at once, with its start under way, and the secret its
+ * webhooks to this server are signed with.
+ */
+async function launchEmulator(config: Config) {
+  const webhookSecret = await loadEmbeddedWebhookSecret(config.dataDir);
+  const starting = startEmbeddedEmulator({
+    port: config.stripe.emulatorPort,
+    stateFile: join(config.dataDir, "emulator.json"),
+    // It delivers its webhooks here, so subscription sync works with no setup.
+    webhook: {
+      url: embeddedWebhookUrl(config),
+      secretFile: embeddedWebhookSecretFile(config.dataDir),
+      account: EMBEDDED_STRIPE_KEY,
+    },
+  });
+  // Awaited later; handled now, so that it failing meanwhile is no unhandled rejection.
+  starting.catch(() => {});
+  return { webhookSecret, starting };
+}
+
+/** The configuration for Stripe at the embedded emulator, and its webhooks' secret. */
+function useEmbeddedEmulator(config: Config, url: string, webhookSecret: string): Config {
   const configurations = config.portal.allowedConfigurations;
+  const secrets = config.stripe.webhookSecrets;
   return {
     ...config,
-    stripe: { ...config.stripe, keys: { test: EMBEDDED_STRIPE_KEY }, apiBase: url },
+    stripe: {
+      ...config.stripe,
+      keys: { test: EMBEDDED_STRIPE_KEY },
+      apiBase: url,
+      webhookSecrets: { ...secrets, test: [webhookSecret, ...secrets.test] },
+    },
     portal: {
       allowedConfigurations: configurations.length > 0 ? configurations : ["default"],
       defaultConfiguration: config.portal.defaultConfiguration ?? "default",
