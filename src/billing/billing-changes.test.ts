@@ -6,10 +6,12 @@ const logger = { warn: () => {} };
 /** A subject without a subscription, on a catalog whose free plan is `plan`. */
 const view = (plan: string) =>
   toSubscriptionView(undefined, [{ key: plan, entitlements: {}, prices: [] }] as never, null, true);
+let version = 0;
 const change = (id: string, plan: string): BillingChange => ({
   subject: { type: "user", id },
   mode: "test",
   subscription: view(plan),
+  version: ++version,
 });
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

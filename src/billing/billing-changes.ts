@@ -8,6 +8,11 @@ export interface BillingChange {
   subject: Subject;
   mode: StripeMode;
   subscription: SubscriptionView;
+  /**
+   * Grows with every change told of the subject in this mode (the outgoing webhooks'
+   * `version`): a listener keeps the highest it applied and ignores anything older.
+   */
+  version: number;
 }
 
 export type BillingChangeListener = (change: BillingChange) => void | Promise<void>;

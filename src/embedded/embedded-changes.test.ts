@@ -75,11 +75,17 @@ describe("onChange in an embedded Portico", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(told.slice(before).filter((change) => change.subject.id === user.id)).toEqual([]);
     expect(lastTold()?.subscription).toEqual(await view());
+    // Told in order: each change's version above the one before.
+    const versions = told.filter((c) => c.subject.id === user.id).map((c) => c.version);
+    expect(versions.length).toBeGreaterThan(0);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
 
     const [subscription] = (await host.stripe.subscriptions.list({ limit: 1 })).data;
     await host.stripe.subscriptions.update(subscription?.id ?? "", { cancel_at_period_end: true });
     await host.flushWebhooks();
-    await changeFor(user.id, (change) => change.subscription.cancelAtPeriodEnd);
+    const cancelled = await changeFor(user.id, (change) => change.subscription.cancelAtPeriodEnd);
+    expect(cancelled.version).toBeGreaterThan(Math.max(...versions));
     // The listener threw for that one; the event was still applied.
     const after = await fetch(`${host.url}/api/billing/subscription`, {
       headers: { authorization },

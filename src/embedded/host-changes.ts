@@ -15,6 +15,12 @@ export interface HostBillingChange {
   subject: { type: "user" | "organization"; id: string };
   mode: StripeMode;
   subscription: SubscriptionView;
+  /**
+   * Grows with every change told of this subject in this mode. One process tells a
+   * subject's changes in order, but with several instances an older one can arrive later:
+   * keep the highest version applied, and ignore a change below it.
+   */
+  version: number;
 }
 
 export type OnBillingChange = (change: HostBillingChange) => void | Promise<void>;
@@ -26,10 +32,11 @@ export function forwardChangesToHost(deps: {
   onChange: OnBillingChange;
   logger: Pick<Logger, "warn">;
 }): () => void {
-  return deps.changes.subscribe(async ({ subject, mode, subscription }) => {
+  return deps.changes.subscribe(async ({ subject, mode, subscription, version }) => {
     const external = await findExternalId(deps.db, subject);
     // A subject the host never named (none in an embedded Portico) has no id to tell.
     if (external?.issuer !== HOST_ISSUER) return;
-    await deps.onChange({ subject: { type: subject.type, id: external.id }, mode, subscription });
+    const id = external.id;
+    await deps.onChange({ subject: { type: subject.type, id }, mode, subscription, version });
   });
 }

@@ -28,7 +28,8 @@ export interface PorticoOptions {
    * Called after a user's or organization's billing changed (plan, status, period, seats,
    * card), once the change is stored, with the host's id and the new subscription view.
    * Told from the process that applied the change (webhooks, a sync), after it answered;
-   * one subject's changes one at a time, in order; a failure is logged, never retried. After a restart a subject's first change is told
+   * one subject's changes one at a time, in order (across instances, `version` orders them);
+   * a failure is logged, never retried. After a restart a subject's first change is told
    * even when nothing visible moved. Portico starts on its first request, or `ready()`.
    */
   onChange?: OnBillingChange;

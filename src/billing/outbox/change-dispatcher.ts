@@ -83,7 +83,7 @@ export function createChangeDispatcher(deps: {
     await saveNotifiedState(tx, { subject, livemode: owner.livemode, subscription: view, version });
     const deliveries = await insertOutboxEvents(tx, events, now);
     return {
-      change: viewMoved ? { subject: owner.subject, mode, subscription: view } : undefined,
+      change: viewMoved ? { subject: owner.subject, mode, subscription: view, version } : undefined,
       events: events.length,
       deliveries,
     };
